@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * pmguard: kernel-level detection of process memory access through procfs
+ * (/proc/<pid>/mem, environ, maps and their aliases).
+ *
+ * This is the one header shared by the kernel module and every subscriber.
+ * Transport: generic netlink, family PMGUARD_GENL_NAME.
+ *
+ * Compatibility rules: enum values are never renumbered or reused; new
+ * attributes and commands are only appended.  Readers must ignore unknown
+ * attributes.  PMGUARD_GENL_VERSION is bumped when the meaning of an
+ * existing attribute changes.
+ */
+#ifndef _UAPI_LINUX_PMGUARD_H
+#define _UAPI_LINUX_PMGUARD_H
+
+#include <linux/types.h>
+
+#define PMGUARD_GENL_NAME		"pmguard"
+#define PMGUARD_GENL_VERSION		1
+#define PMGUARD_GENL_MCGRP_EVENTS	"events"
+
+#define PMGUARD_COMM_LEN		16
+#define PMGUARD_PATH_MAX		4096
+#define PMGUARD_RULE_NAME_MAX		64
+
+/* Which procfs file was opened. */
+enum pmguard_kind {
+	PMGUARD_KIND_UNSPEC,
+	PMGUARD_KIND_MEM,		/* /proc/<pid>/mem */
+	PMGUARD_KIND_ENVIRON,		/* /proc/<pid>/environ */
+	PMGUARD_KIND_MAPS,		/* /proc/<pid>/maps */
+	PMGUARD_KIND_SMAPS,		/* /proc/<pid>/smaps */
+	PMGUARD_KIND_SMAPS_ROLLUP,	/* /proc/<pid>/smaps_rollup */
+	PMGUARD_KIND_NUMA_MAPS,		/* /proc/<pid>/numa_maps */
+	PMGUARD_KIND_PAGEMAP,		/* /proc/<pid>/pagemap */
+	PMGUARD_KIND_AUXV,		/* /proc/<pid>/auxv */
+	__PMGUARD_KIND_MAX,
+};
+
+#define PMGUARD_KIND_MAX (__PMGUARD_KIND_MAX - 1)
+
+/* Open mode bits (PMGUARD_A_ACCESS). */
+#define PMGUARD_ACCESS_READ		0x1
+#define PMGUARD_ACCESS_WRITE		0x2
+
+/* Policy outcome. */
+enum pmguard_action {
+	PMGUARD_ACTION_ALLOW,		/* allowed by a rule, still reported */
+	PMGUARD_ACTION_ALERT,		/* allowed, reported as suspicious */
+	PMGUARD_ACTION_DENY,		/* open failed with -EPERM (enforce) */
+	__PMGUARD_ACTION_MAX,
+};
+
+enum pmguard_severity {
+	PMGUARD_SEV_INFO,
+	PMGUARD_SEV_LOW,
+	PMGUARD_SEV_MEDIUM,
+	PMGUARD_SEV_HIGH,
+	PMGUARD_SEV_CRITICAL,
+	__PMGUARD_SEV_MAX,
+};
+
+enum pmguard_mode {
+	PMGUARD_MODE_AUDIT,
+	PMGUARD_MODE_ENFORCE,
+	__PMGUARD_MODE_MAX,
+};
+
+/* Facts about an access (PMGUARD_A_FLAGS). */
+#define PMGUARD_F_CALLER_CAP_PTRACE	0x0001	/* caller has CAP_SYS_PTRACE (init ns) */
+#define PMGUARD_F_CALLER_IS_TRACER	0x0002	/* caller ptrace-attached to target */
+#define PMGUARD_F_CALLER_IS_ANCESTOR	0x0004	/* caller is an ancestor of target */
+#define PMGUARD_F_SAME_UID		0x0008	/* caller uid == target uid */
+#define PMGUARD_F_TARGET_SENSITIVE	0x0010	/* target on the sensitive list */
+#define PMGUARD_F_COMM_MISMATCH		0x0020	/* caller comm != its exe name */
+#define PMGUARD_F_COMM_SPOOFS_ALLOWED	0x0040	/* comm names an allowlisted tool, exe is not */
+#define PMGUARD_F_TASK_ALIAS		0x0080	/* opened via a thread (tid != tgid) */
+#define PMGUARD_F_TARGET_EXE_UNKNOWN	0x0100	/* target exe not known at decision */
+
+/* Commands. */
+enum pmguard_cmd {
+	PMGUARD_CMD_UNSPEC,
+	PMGUARD_CMD_EVENT,		/* kernel -> multicast: one access */
+	PMGUARD_CMD_GET_STATS,		/* request: -> reply with PMGUARD_A_STATS */
+	__PMGUARD_CMD_MAX,
+};
+
+#define PMGUARD_CMD_MAX (__PMGUARD_CMD_MAX - 1)
+
+/* Top-level attributes. */
+enum pmguard_attr {
+	PMGUARD_A_UNSPEC,
+	PMGUARD_A_PAD,
+	PMGUARD_A_SEQ,			/* u64: per-boot sequence, starts at 1 */
+	PMGUARD_A_TIME_NS,		/* u64: CLOCK_REALTIME, ns */
+	PMGUARD_A_KIND,			/* u32: enum pmguard_kind */
+	PMGUARD_A_ACCESS,		/* u32: PMGUARD_ACCESS_* */
+	PMGUARD_A_RESULT,		/* s32: the open's result (0 or -errno) */
+	PMGUARD_A_ACTION,		/* u32: enum pmguard_action */
+	PMGUARD_A_SEVERITY,		/* u32: enum pmguard_severity */
+	PMGUARD_A_RULE,			/* string: name of the rule that matched */
+	PMGUARD_A_FLAGS,		/* u32: PMGUARD_F_* */
+	PMGUARD_A_CALLER,		/* nested: enum pmguard_proc_attr */
+	PMGUARD_A_TARGET,		/* nested: enum pmguard_proc_attr */
+	PMGUARD_A_STATS,		/* nested: enum pmguard_stat_attr */
+	PMGUARD_A_MODE,			/* u32: enum pmguard_mode */
+	PMGUARD_A_COUNT,		/* u32: accesses this event stands for */
+	__PMGUARD_A_MAX,
+};
+
+#define PMGUARD_A_MAX (__PMGUARD_A_MAX - 1)
+
+/* A process: the caller or the target. */
+enum pmguard_proc_attr {
+	PMGUARD_P_UNSPEC,
+	PMGUARD_P_PID,			/* u32: thread group id (init pid ns) */
+	PMGUARD_P_TID,			/* u32: thread id (init pid ns) */
+	PMGUARD_P_PPID,			/* u32: parent's thread group id */
+	PMGUARD_P_UID,			/* u32 */
+	PMGUARD_P_EUID,			/* u32 */
+	PMGUARD_P_FSUID,		/* u32 */
+	PMGUARD_P_GID,			/* u32 */
+	PMGUARD_P_LOGINUID,		/* u32: (u32)-1 when unset */
+	PMGUARD_P_SESSIONID,		/* u32: (u32)-1 when unset */
+	PMGUARD_P_COMM,			/* string: task comm (untrusted) */
+	PMGUARD_P_EXE,			/* string: executable path (may be absent) */
+	__PMGUARD_P_MAX,
+};
+
+#define PMGUARD_P_MAX (__PMGUARD_P_MAX - 1)
+
+/* Counters, all u64.  Reported in PMGUARD_A_STATS. */
+enum pmguard_stat_attr {
+	PMGUARD_S_UNSPEC,
+	PMGUARD_S_PAD,
+	PMGUARD_S_SEEN,			/* cross-process opens observed */
+	PMGUARD_S_REPORTED,		/* events handed to netlink */
+	PMGUARD_S_ALLOWED,		/* action allow */
+	PMGUARD_S_ALERTED,		/* action alert */
+	PMGUARD_S_DENIED,		/* action deny */
+	PMGUARD_S_DROP_QUEUE_FULL,	/* event queue full in probe context */
+	PMGUARD_S_DROP_NOMEM,		/* netlink message allocation failed */
+	PMGUARD_S_DROP_NO_LISTENER,	/* nobody subscribed */
+	PMGUARD_S_DROP_SEND,		/* multicast failed (listener overrun) */
+	PMGUARD_S_DROP_MISSED,		/* kretprobe instances exhausted */
+	PMGUARD_S_KIND,			/* nested, repeated: pmguard_kind_stat_attr */
+	PMGUARD_S_PROBES,		/* u64: probes registered */
+	__PMGUARD_S_MAX,
+};
+
+#define PMGUARD_S_MAX (__PMGUARD_S_MAX - 1)
+
+enum pmguard_kind_stat_attr {
+	PMGUARD_KS_UNSPEC,
+	PMGUARD_KS_PAD,
+	PMGUARD_KS_KIND,		/* u32: enum pmguard_kind */
+	PMGUARD_KS_SEEN,		/* u64 */
+	PMGUARD_KS_REPORTED,		/* u64 */
+	PMGUARD_KS_PROBED,		/* u32: 1 if this kind's probe is active */
+	__PMGUARD_KS_MAX,
+};
+
+#define PMGUARD_KS_MAX (__PMGUARD_KS_MAX - 1)
+
+#endif /* _UAPI_LINUX_PMGUARD_H */
