@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Sequence-gap detection and counters; the rules are in account.h. */
+#include "account.h"
+
+struct pmg_seq_report pmg_seq_observe(struct pmg_seq_tracker *t, uint64_t seq)
+{
+	struct pmg_seq_report r = { .verdict = PMG_SEQ_NEXT };
+
+	if (!t->started) {
+		r.verdict = PMG_SEQ_FIRST;
+	} else if (seq <= t->last) {
+		r.verdict = PMG_SEQ_RESET;
+		r.previous = t->last;
+	} else if (seq - t->last > 1) {
+		r.verdict = PMG_SEQ_GAP;
+		r.previous = t->last;
+		r.first_lost = t->last + 1;
+		r.last_lost = seq - 1;
+		r.lost = seq - t->last - 1;
+	}
+	t->started = true;
+	t->last = seq;
+	return r;
+}
+
+void pmg_seq_forget(struct pmg_seq_tracker *t)
+{
+	t->started = false;
+	t->last = 0;
+}
+
+void pmg_counters_add_event(struct pmg_counters *c, const struct pmguard_event *ev)
+{
+	c->events++;
+	/* COUNT 0 would be a kernel bug; still one event, so one access. */
+	if (pmg_event_has(ev, PMGUARD_A_COUNT) && ev->count > 0)
+		c->accesses += ev->count;
+	else
+		c->accesses++;
+
+	if (pmg_event_has(ev, PMGUARD_A_KIND) && ev->kind != PMGUARD_KIND_UNSPEC &&
+	    ev->kind < __PMGUARD_KIND_MAX)
+		c->by_kind[ev->kind]++;
+	else
+		c->kind_unknown++;
+
+	if (pmg_event_has(ev, PMGUARD_A_ACTION) && ev->action < __PMGUARD_ACTION_MAX)
+		c->by_action[ev->action]++;
+	else
+		c->action_unknown++;
+}
+
+void pmg_counters_add_seq(struct pmg_counters *c, const struct pmg_seq_report *r)
+{
+	switch (r->verdict) {
+	case PMG_SEQ_GAP:
+		c->gaps++;
+		c->lost += r->lost;
+		break;
+	case PMG_SEQ_RESET:
+		c->resets++;
+		break;
+	case PMG_SEQ_FIRST:
+	case PMG_SEQ_NEXT:
+		break;
+	}
+}

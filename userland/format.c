@@ -1,0 +1,888 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Text and JSON rendering; see format.h for the contract. */
+#include "format.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json.h>
+
+#define MITRE_TECHNIQUE "T1003.007"
+
+/* Big enough for "unknown(4294967295)" and "unknown(0xffffffff)". */
+#define NAME_BUF_LEN 24
+
+static const char *const kind_names[__PMGUARD_KIND_MAX] = {
+	[PMGUARD_KIND_MEM]		= "mem",
+	[PMGUARD_KIND_ENVIRON]		= "environ",
+	[PMGUARD_KIND_MAPS]		= "maps",
+	[PMGUARD_KIND_SMAPS]		= "smaps",
+	[PMGUARD_KIND_SMAPS_ROLLUP]	= "smaps_rollup",
+	[PMGUARD_KIND_NUMA_MAPS]	= "numa_maps",
+	[PMGUARD_KIND_PAGEMAP]		= "pagemap",
+	[PMGUARD_KIND_AUXV]		= "auxv",
+};
+
+static const char *const action_names[__PMGUARD_ACTION_MAX] = {
+	[PMGUARD_ACTION_ALLOW]	= "allow",
+	[PMGUARD_ACTION_ALERT]	= "alert",
+	[PMGUARD_ACTION_DENY]	= "deny",
+};
+
+static const char *const action_labels[__PMGUARD_ACTION_MAX] = {
+	[PMGUARD_ACTION_ALLOW]	= "ALLOW",
+	[PMGUARD_ACTION_ALERT]	= "ALERT",
+	[PMGUARD_ACTION_DENY]	= "DENY",
+};
+
+static const char *const severity_names[__PMGUARD_SEV_MAX] = {
+	[PMGUARD_SEV_INFO]	= "info",
+	[PMGUARD_SEV_LOW]	= "low",
+	[PMGUARD_SEV_MEDIUM]	= "medium",
+	[PMGUARD_SEV_HIGH]	= "high",
+	[PMGUARD_SEV_CRITICAL]	= "critical",
+};
+
+static const char *const mode_names[__PMGUARD_MODE_MAX] = {
+	[PMGUARD_MODE_AUDIT]	= "audit",
+	[PMGUARD_MODE_ENFORCE]	= "enforce",
+};
+
+static const struct {
+	uint32_t bit;
+	const char *name;
+} flag_names[] = {
+	{ PMGUARD_F_CALLER_CAP_PTRACE,	"caller_cap_ptrace" },
+	{ PMGUARD_F_CALLER_IS_TRACER,	"caller_is_tracer" },
+	{ PMGUARD_F_CALLER_IS_ANCESTOR,	"caller_is_ancestor" },
+	{ PMGUARD_F_SAME_UID,		"same_uid" },
+	{ PMGUARD_F_TARGET_SENSITIVE,	"target_sensitive" },
+	{ PMGUARD_F_COMM_MISMATCH,	"comm_mismatch" },
+	{ PMGUARD_F_COMM_SPOOFS_ALLOWED, "comm_spoofs_allowed" },
+	{ PMGUARD_F_TASK_ALIAS,		"task_alias" },
+	{ PMGUARD_F_TARGET_EXE_UNKNOWN,	"target_exe_unknown" },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *table_name(const char *const *names, size_t n, uint32_t v)
+{
+	return v < n ? names[v] : NULL;
+}
+
+const char *pmg_kind_name(uint32_t kind)
+{
+	return table_name(kind_names, ARRAY_SIZE(kind_names), kind);
+}
+
+const char *pmg_action_name(uint32_t action)
+{
+	return table_name(action_names, ARRAY_SIZE(action_names), action);
+}
+
+const char *pmg_severity_name(uint32_t severity)
+{
+	return table_name(severity_names, ARRAY_SIZE(severity_names), severity);
+}
+
+const char *pmg_mode_name(uint32_t mode)
+{
+	return table_name(mode_names, ARRAY_SIZE(mode_names), mode);
+}
+
+/* name, or "unknown(N)" in buf for values newer than this reader. */
+static const char *name_or_unknown(const char *name, uint32_t v, char *buf)
+{
+	if (name)
+		return name;
+	snprintf(buf, NAME_BUF_LEN, "unknown(%" PRIu32 ")", v);
+	return buf;
+}
+
+static const char *access_name(uint32_t access, char *buf)
+{
+	switch (access) {
+	case 0:
+		return "none";
+	case PMGUARD_ACCESS_READ:
+		return "read";
+	case PMGUARD_ACCESS_WRITE:
+		return "write";
+	case PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE:
+		return "read-write";
+	default:
+		return name_or_unknown(NULL, access, buf);
+	}
+}
+
+/* "OK" for 0, the errno's symbolic name for -errno, else unknown(N). */
+static const char *result_name(int32_t result, char *buf)
+{
+	const char *name = NULL;
+
+	if (result == 0)
+		return "OK";
+	if (result < 0 && result != INT32_MIN)
+		name = strerrorname_np(-result);
+	if (name)
+		return name;
+	snprintf(buf, NAME_BUF_LEN, "unknown(%" PRId32 ")", result);
+	return buf;
+}
+
+char *pmg_format_time(uint64_t ns, char *buf, size_t size)
+{
+	time_t secs = (time_t)(ns / 1000000000u);
+	unsigned long frac = (unsigned long)(ns % 1000000000u);
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm)) {
+		snprintf(buf, size, "invalid-time(%" PRIu64 ")", ns);
+		return buf;
+	}
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09luZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+	return buf;
+}
+
+uint64_t pmg_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- UTF-8 and text escaping ------------------------------------------ */
+
+static bool is_cont(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s, or 0 if s does not start one.
+ * Follows Unicode table 3-7 (well-formed byte sequences): the second
+ * byte's range excludes overlong forms, surrogates and > U+10FFFF.
+ */
+static size_t utf8_seq_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;	/* continuation byte, C0/C1, F5..FF */
+
+	if (c == 0xe0)
+		lo = 0xa0;	/* overlong 3-byte */
+	else if (c == 0xed)
+		hi = 0x9f;	/* surrogates */
+	else if (c == 0xf0)
+		lo = 0x90;	/* overlong 4-byte */
+	else if (c == 0xf4)
+		hi = 0x8f;	/* > U+10FFFF */
+
+	if (avail < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (!is_cont(s[i]))
+			return 0;
+	return n;
+}
+
+char *pmg_utf8_sanitize(const char *s, size_t len, size_t *out_len)
+{
+	static const char replacement[] = "\xef\xbf\xbd";	/* U+FFFD */
+	const unsigned char *in = (const unsigned char *)s;
+	/* Worst case: every byte becomes a 3-byte replacement. */
+	char *out = malloc(len * 3 + 1);
+	size_t o = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq_len(in + i, len - i);
+
+		if (n == 0) {
+			memcpy(out + o, replacement, 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(out + o, in + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	if (out_len)
+		*out_len = o;
+	return out;
+}
+
+void pmg_escape_text(FILE *f, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\')
+			fputs("\\\\", f);
+		else if (c > 0x20 && c < 0x7f)
+			fputc(c, f);
+		else
+			fprintf(f, "\\x%02x", c);
+	}
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+/* A growing string built with stdio; NULL from finish() on ENOMEM. */
+struct text {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static bool text_start(struct text *t)
+{
+	t->buf = NULL;
+	t->len = 0;
+	t->f = open_memstream(&t->buf, &t->len);
+	return t->f != NULL;
+}
+
+static char *text_finish(struct text *t)
+{
+	bool failed = ferror(t->f);
+
+	if (fclose(t->f) != 0 || failed) {
+		free(t->buf);
+		return NULL;
+	}
+	return t->buf;
+}
+
+static void text_time(FILE *f, bool has, uint64_t ns)
+{
+	char tbuf[PMG_TIME_LEN];
+
+	fputs(has ? pmg_format_time(ns, tbuf, sizeof(tbuf)) : "-", f);
+}
+
+static void text_flags(FILE *f, uint32_t flags)
+{
+	const char *sep = "";
+
+	fputs(" flags=", f);
+	if (!flags) {
+		fputs("none", f);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++) {
+		if (flags & flag_names[i].bit) {
+			fprintf(f, "%s%s", sep, flag_names[i].name);
+			flags &= ~flag_names[i].bit;
+			sep = ",";
+		}
+	}
+	if (flags)
+		fprintf(f, "%sunknown(0x%" PRIx32 ")", sep, flags);
+}
+
+/* A uid-like value: (u32)-1 means "unset" and prints as -1. */
+static int64_t id_value(uint32_t v)
+{
+	return v == UINT32_MAX ? -1 : (int64_t)v;
+}
+
+static void text_opt_u32(FILE *f, const struct pmguard_proc *p, int attr,
+			 const char *key, uint32_t v)
+{
+	if (pmg_proc_has(p, attr))
+		fprintf(f, " %s=%" PRId64, key, id_value(v));
+}
+
+static void text_opt_str(FILE *f, const struct pmguard_proc *p, int attr,
+			 const char *key, struct pmg_str s)
+{
+	if (pmg_proc_has(p, attr)) {
+		fprintf(f, " %s=", key);
+		pmg_escape_text(f, s.ptr, s.len);
+	}
+}
+
+/* "comm[pid/tid]"; the target shows only [pid] unless opened via a thread. */
+static void text_proc_id(FILE *f, const struct pmguard_proc *p, bool always_tid)
+{
+	if (pmg_proc_has(p, PMGUARD_P_COMM))
+		pmg_escape_text(f, p->comm.ptr, p->comm.len);
+	fputc('[', f);
+	if (pmg_proc_has(p, PMGUARD_P_PID))
+		fprintf(f, "%" PRIu32, p->pid);
+	else
+		fputc('?', f);
+	if (pmg_proc_has(p, PMGUARD_P_TID) &&
+	    (always_tid || !pmg_proc_has(p, PMGUARD_P_PID) || p->tid != p->pid))
+		fprintf(f, "/%" PRIu32, p->tid);
+	fputc(']', f);
+}
+
+static void text_event(FILE *f, const struct pmguard_event *ev)
+{
+	char b1[NAME_BUF_LEN], b2[NAME_BUF_LEN], b3[NAME_BUF_LEN];
+	const struct pmguard_proc *c = &ev->caller, *t = &ev->target;
+	const char *label;
+
+	text_time(f, pmg_event_has(ev, PMGUARD_A_TIME_NS), ev->time_ns);
+	if (pmg_event_has(ev, PMGUARD_A_SEQ))
+		fprintf(f, " seq=%" PRIu64, ev->seq);
+
+	if (!pmg_event_has(ev, PMGUARD_A_ACTION))
+		label = "-";
+	else if (ev->action < ARRAY_SIZE(action_labels))
+		label = action_labels[ev->action];
+	else
+		label = name_or_unknown(NULL, ev->action, b1);
+	fprintf(f, " %s", label);
+	fprintf(f, " %s", !pmg_event_has(ev, PMGUARD_A_SEVERITY) ? "-" :
+		name_or_unknown(pmg_severity_name(ev->severity), ev->severity, b2));
+	fprintf(f, " %s", !pmg_event_has(ev, PMGUARD_A_KIND) ? "-" :
+		name_or_unknown(pmg_kind_name(ev->kind), ev->kind, b3));
+	fprintf(f, " %s", !pmg_event_has(ev, PMGUARD_A_ACCESS) ? "-" :
+		access_name(ev->access, b1));
+
+	if (pmg_event_has(ev, PMGUARD_A_RESULT)) {
+		fprintf(f, " result=%" PRId32, ev->result);
+		if (ev->result != 0)
+			fprintf(f, "(%s)", result_name(ev->result, b2));
+	}
+	if (pmg_event_has(ev, PMGUARD_A_RULE)) {
+		fputs(" rule=", f);
+		pmg_escape_text(f, ev->rule.ptr, ev->rule.len);
+	}
+	if (pmg_event_has(ev, PMGUARD_A_COUNT))
+		fprintf(f, " count=%" PRIu32, ev->count);
+
+	fputs(" caller=", f);
+	text_proc_id(f, c, true);
+	text_opt_u32(f, c, PMGUARD_P_PPID, "ppid", c->ppid);
+	text_opt_u32(f, c, PMGUARD_P_UID, "uid", c->uid);
+	text_opt_u32(f, c, PMGUARD_P_EUID, "euid", c->euid);
+	text_opt_u32(f, c, PMGUARD_P_LOGINUID, "loginuid", c->loginuid);
+	text_opt_str(f, c, PMGUARD_P_EXE, "exe", c->exe);
+
+	fputs(" -> target=", f);
+	text_proc_id(f, t, false);
+	text_opt_u32(f, t, PMGUARD_P_UID, "uid", t->uid);
+	text_opt_str(f, t, PMGUARD_P_EXE, "exe", t->exe);
+
+	if (pmg_event_has(ev, PMGUARD_A_FLAGS))
+		text_flags(f, ev->flags);
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static void json_add(struct json_object *obj, const char *key, struct json_object *val)
+{
+	json_object_object_add(obj, key, val);
+}
+
+static void json_add_u64(struct json_object *obj, const char *key, uint64_t v)
+{
+	json_add(obj, key, json_object_new_uint64(v));
+}
+
+static void json_add_i64(struct json_object *obj, const char *key, int64_t v)
+{
+	json_add(obj, key, json_object_new_int64(v));
+}
+
+static void json_add_cstr(struct json_object *obj, const char *key, const char *s)
+{
+	json_add(obj, key, json_object_new_string(s));
+}
+
+/*
+ * json-c escapes quotes, backslashes and control characters but copies
+ * other bytes verbatim, so untrusted bytes are made valid UTF-8 first.
+ * Returns false on ENOMEM.
+ */
+static bool json_add_untrusted(struct json_object *obj, const char *key,
+			       struct pmg_str s)
+{
+	size_t len;
+	char *clean = pmg_utf8_sanitize(s.ptr, s.len, &len);
+
+	if (!clean)
+		return false;
+	json_add(obj, key, json_object_new_string_len(clean, (int)len));
+	free(clean);
+	return true;
+}
+
+static void json_add_time(struct json_object *obj, const char *key, uint64_t ns)
+{
+	char tbuf[PMG_TIME_LEN];
+
+	json_add_cstr(obj, key, pmg_format_time(ns, tbuf, sizeof(tbuf)));
+}
+
+static void json_add_name(struct json_object *obj, const char *key,
+			  const char *name, uint32_t v)
+{
+	char buf[NAME_BUF_LEN];
+
+	json_add_cstr(obj, key, name_or_unknown(name, v, buf));
+}
+
+/* Object with "type", "time" and "host": the head of every reader record. */
+static struct json_object *json_record(const char *type, uint64_t now_ns,
+				       const char *host)
+{
+	struct json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	json_add_cstr(obj, "type", type);
+	json_add_time(obj, "time", now_ns);
+	json_add_cstr(obj, "host", host ? host : "");
+	return obj;
+}
+
+static char *json_finish(struct json_object *obj)
+{
+	char *out = NULL;
+
+	if (obj) {
+		const char *s = json_object_to_json_string_ext(obj,
+				JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+		out = s ? strdup(s) : NULL;
+		json_object_put(obj);
+	}
+	return out;
+}
+
+static struct json_object *json_flags(uint32_t flags)
+{
+	struct json_object *arr = json_object_new_array();
+	char buf[NAME_BUF_LEN];
+
+	for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++) {
+		if (flags & flag_names[i].bit) {
+			json_object_array_add(arr, json_object_new_string(flag_names[i].name));
+			flags &= ~flag_names[i].bit;
+		}
+	}
+	if (flags) {
+		snprintf(buf, sizeof(buf), "unknown(0x%" PRIx32 ")", flags);
+		json_object_array_add(arr, json_object_new_string(buf));
+	}
+	return arr;
+}
+
+static const struct {
+	int attr;
+	const char *key;
+	bool is_id;		/* (u32)-1 means unset: print -1 */
+} proc_u32_keys[] = {
+	{ PMGUARD_P_PID,	"pid",		false },
+	{ PMGUARD_P_TID,	"tid",		false },
+	{ PMGUARD_P_PPID,	"ppid",		false },
+	{ PMGUARD_P_UID,	"uid",		false },
+	{ PMGUARD_P_EUID,	"euid",		false },
+	{ PMGUARD_P_FSUID,	"fsuid",	false },
+	{ PMGUARD_P_GID,	"gid",		false },
+	{ PMGUARD_P_LOGINUID,	"loginuid",	true },
+	{ PMGUARD_P_SESSIONID,	"sessionid",	true },
+};
+
+static uint32_t proc_u32(const struct pmguard_proc *p, int attr)
+{
+	switch (attr) {
+	case PMGUARD_P_PID:		return p->pid;
+	case PMGUARD_P_TID:		return p->tid;
+	case PMGUARD_P_PPID:		return p->ppid;
+	case PMGUARD_P_UID:		return p->uid;
+	case PMGUARD_P_EUID:		return p->euid;
+	case PMGUARD_P_FSUID:		return p->fsuid;
+	case PMGUARD_P_GID:		return p->gid;
+	case PMGUARD_P_LOGINUID:	return p->loginuid;
+	case PMGUARD_P_SESSIONID:	return p->sessionid;
+	default:			return 0;
+	}
+}
+
+static struct json_object *json_proc(const struct pmguard_proc *p)
+{
+	struct json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(proc_u32_keys); i++) {
+		int attr = proc_u32_keys[i].attr;
+		uint32_t v = proc_u32(p, attr);
+
+		if (!pmg_proc_has(p, attr))
+			continue;
+		if (proc_u32_keys[i].is_id)
+			json_add_i64(obj, proc_u32_keys[i].key, id_value(v));
+		else
+			json_add_u64(obj, proc_u32_keys[i].key, v);
+	}
+	if ((pmg_proc_has(p, PMGUARD_P_COMM) && !json_add_untrusted(obj, "comm", p->comm)) ||
+	    (pmg_proc_has(p, PMGUARD_P_EXE) && !json_add_untrusted(obj, "exe", p->exe))) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static void json_caller_facts(struct json_object *caller, uint32_t flags)
+{
+	json_add(caller, "cap_sys_ptrace",
+		 json_object_new_boolean(!!(flags & PMGUARD_F_CALLER_CAP_PTRACE)));
+	json_add(caller, "is_tracer",
+		 json_object_new_boolean(!!(flags & PMGUARD_F_CALLER_IS_TRACER)));
+	json_add(caller, "is_ancestor",
+		 json_object_new_boolean(!!(flags & PMGUARD_F_CALLER_IS_ANCESTOR)));
+	json_add(caller, "comm_mismatch",
+		 json_object_new_boolean(!!(flags & PMGUARD_F_COMM_MISMATCH)));
+}
+
+static struct json_object *json_event(const struct pmguard_event *ev, const char *host)
+{
+	struct json_object *obj = json_object_new_object();
+	struct json_object *caller, *target;
+	char buf[NAME_BUF_LEN];
+
+	if (!obj)
+		return NULL;
+	json_add_cstr(obj, "type", "access");
+	if (pmg_event_has(ev, PMGUARD_A_SEQ))
+		json_add_u64(obj, "seq", ev->seq);
+	if (pmg_event_has(ev, PMGUARD_A_TIME_NS))
+		json_add_time(obj, "time", ev->time_ns);
+	json_add_cstr(obj, "host", host ? host : "");
+	if (pmg_event_has(ev, PMGUARD_A_KIND))
+		json_add_name(obj, "kind", pmg_kind_name(ev->kind), ev->kind);
+	if (pmg_event_has(ev, PMGUARD_A_ACCESS))
+		json_add_cstr(obj, "access", access_name(ev->access, buf));
+	if (pmg_event_has(ev, PMGUARD_A_RESULT)) {
+		json_add_i64(obj, "result", ev->result);
+		json_add_cstr(obj, "result_name", result_name(ev->result, buf));
+	}
+	if (pmg_event_has(ev, PMGUARD_A_ACTION))
+		json_add_name(obj, "action", pmg_action_name(ev->action), ev->action);
+	if (pmg_event_has(ev, PMGUARD_A_SEVERITY))
+		json_add_name(obj, "severity", pmg_severity_name(ev->severity), ev->severity);
+	if (pmg_event_has(ev, PMGUARD_A_RULE) && !json_add_untrusted(obj, "rule", ev->rule))
+		goto nomem;
+	json_add_cstr(obj, "mitre", MITRE_TECHNIQUE);
+	if (pmg_event_has(ev, PMGUARD_A_COUNT))
+		json_add_u64(obj, "count", ev->count);
+	if (pmg_event_has(ev, PMGUARD_A_FLAGS))
+		json_add(obj, "flags", json_flags(ev->flags));
+
+	if (pmg_event_has(ev, PMGUARD_A_CALLER)) {
+		caller = json_proc(&ev->caller);
+		if (!caller)
+			goto nomem;
+		if (pmg_event_has(ev, PMGUARD_A_FLAGS))
+			json_caller_facts(caller, ev->flags);
+		json_add(obj, "caller", caller);
+	}
+	if (pmg_event_has(ev, PMGUARD_A_TARGET)) {
+		target = json_proc(&ev->target);
+		if (!target)
+			goto nomem;
+		json_add(obj, "target", target);
+	}
+	return obj;
+nomem:
+	json_object_put(obj);
+	return NULL;
+}
+
+/* ---- public entry points ---------------------------------------------- */
+
+char *pmg_format_event(enum pmg_format fmt, const struct pmguard_event *ev,
+		       const char *host)
+{
+	struct text t;
+
+	if (fmt == PMG_FMT_JSON)
+		return json_finish(json_event(ev, host));
+	if (!text_start(&t))
+		return NULL;
+	text_event(t.f, ev);
+	return text_finish(&t);
+}
+
+char *pmg_format_gap(enum pmg_format fmt, const struct pmg_seq_report *r,
+		     uint64_t now_ns, const char *host)
+{
+	struct json_object *obj;
+	struct text t;
+
+	if (fmt == PMG_FMT_JSON) {
+		obj = json_record("lost", now_ns, host);
+		if (obj) {
+			json_add_u64(obj, "count", r->lost);
+			json_add_u64(obj, "first_seq", r->first_lost);
+			json_add_u64(obj, "last_seq", r->last_lost);
+			json_add_cstr(obj, "reason", "seq_gap");
+		}
+		return json_finish(obj);
+	}
+	if (!text_start(&t))
+		return NULL;
+	text_time(t.f, true, now_ns);
+	fprintf(t.f, " LOST %" PRIu64 " events (seq %" PRIu64 "..%" PRIu64 ")",
+		r->lost, r->first_lost, r->last_lost);
+	return text_finish(&t);
+}
+
+char *pmg_format_overrun(enum pmg_format fmt, uint64_t now_ns, const char *host)
+{
+	struct json_object *obj;
+	struct text t;
+
+	if (fmt == PMG_FMT_JSON) {
+		obj = json_record("lost", now_ns, host);
+		if (obj)
+			json_add_cstr(obj, "reason", "overrun");
+		return json_finish(obj);
+	}
+	if (!text_start(&t))
+		return NULL;
+	text_time(t.f, true, now_ns);
+	fputs(" LOST events: receive buffer overrun (the next seq gap gives the count)", t.f);
+	return text_finish(&t);
+}
+
+char *pmg_format_reset(enum pmg_format fmt, const struct pmg_seq_report *r,
+		       uint64_t seq, uint64_t now_ns, const char *host)
+{
+	struct json_object *obj;
+	struct text t;
+
+	if (fmt == PMG_FMT_JSON) {
+		obj = json_record("reset", now_ns, host);
+		if (obj) {
+			json_add_u64(obj, "previous_seq", r->previous);
+			json_add_u64(obj, "seq", seq);
+			json_add_cstr(obj, "reason", "seq_backwards");
+		}
+		return json_finish(obj);
+	}
+	if (!text_start(&t))
+		return NULL;
+	text_time(t.f, true, now_ns);
+	fprintf(t.f, " RESET seq went back from %" PRIu64 " to %" PRIu64
+		" (module reloaded?): loss tracking restarted", r->previous, seq);
+	return text_finish(&t);
+}
+
+char *pmg_format_note(enum pmg_format fmt, const char *what, const char *message,
+		      uint64_t now_ns, const char *host)
+{
+	struct json_object *obj;
+	struct text t;
+
+	if (fmt == PMG_FMT_JSON) {
+		obj = json_record("note", now_ns, host);
+		if (obj) {
+			json_add_cstr(obj, "note", what);
+			json_add_cstr(obj, "message", message);
+		}
+		return json_finish(obj);
+	}
+	if (!text_start(&t))
+		return NULL;
+	text_time(t.f, true, now_ns);
+	fputs(" NOTE ", t.f);
+	pmg_escape_text(t.f, what, strlen(what));
+	fputs(": ", t.f);
+	fputs(message, t.f);
+	return text_finish(&t);
+}
+
+char *pmg_format_counters(enum pmg_format fmt, const struct pmg_counters *c,
+			  uint64_t now_ns, const char *host)
+{
+	struct json_object *obj, *kinds, *actions;
+	struct text t;
+
+	if (fmt == PMG_FMT_JSON) {
+		obj = json_record("counters", now_ns, host);
+		if (!obj)
+			return NULL;
+		json_add_u64(obj, "events", c->events);
+		json_add_u64(obj, "accesses", c->accesses);
+		json_add_u64(obj, "lost", c->lost);
+		json_add_u64(obj, "gaps", c->gaps);
+		json_add_u64(obj, "overruns", c->overruns);
+		json_add_u64(obj, "resets", c->resets);
+		json_add_u64(obj, "malformed", c->malformed);
+		kinds = json_object_new_object();
+		for (uint32_t k = 1; k < __PMGUARD_KIND_MAX; k++)
+			json_add_u64(kinds, kind_names[k], c->by_kind[k]);
+		json_add_u64(kinds, "unknown", c->kind_unknown);
+		json_add(obj, "kind", kinds);
+		actions = json_object_new_object();
+		for (uint32_t a = 0; a < __PMGUARD_ACTION_MAX; a++)
+			json_add_u64(actions, action_names[a], c->by_action[a]);
+		json_add_u64(actions, "unknown", c->action_unknown);
+		json_add(obj, "action", actions);
+		return json_finish(obj);
+	}
+
+	if (!text_start(&t))
+		return NULL;
+	fprintf(t.f, "pmguard counters: events=%" PRIu64 " accesses=%" PRIu64
+		" lost=%" PRIu64 " gaps=%" PRIu64 " overruns=%" PRIu64
+		" resets=%" PRIu64 " malformed=%" PRIu64 "\n",
+		c->events, c->accesses, c->lost, c->gaps, c->overruns,
+		c->resets, c->malformed);
+	fputs("pmguard counters by kind:", t.f);
+	for (uint32_t k = 1; k < __PMGUARD_KIND_MAX; k++)
+		fprintf(t.f, " %s=%" PRIu64, kind_names[k], c->by_kind[k]);
+	fprintf(t.f, " unknown=%" PRIu64 "\n", c->kind_unknown);
+	fputs("pmguard counters by action:", t.f);
+	for (uint32_t a = 0; a < __PMGUARD_ACTION_MAX; a++)
+		fprintf(t.f, " %s=%" PRIu64, action_names[a], c->by_action[a]);
+	fprintf(t.f, " unknown=%" PRIu64, c->action_unknown);
+	return text_finish(&t);
+}
+
+/* ---- kernel stats ----------------------------------------------------- */
+
+static const struct {
+	int attr;
+	const char *key;
+} stat_keys[] = {
+	{ PMGUARD_S_SEEN,	"seen" },
+	{ PMGUARD_S_REPORTED,	"reported" },
+	{ PMGUARD_S_ALLOWED,	"allowed" },
+	{ PMGUARD_S_ALERTED,	"alerted" },
+	{ PMGUARD_S_DENIED,	"denied" },
+	{ PMGUARD_S_PROBES,	"probes" },
+}, drop_keys[] = {
+	{ PMGUARD_S_DROP_QUEUE_FULL,	"queue_full" },
+	{ PMGUARD_S_DROP_NOMEM,		"nomem" },
+	{ PMGUARD_S_DROP_NO_LISTENER,	"no_listener" },
+	{ PMGUARD_S_DROP_SEND,		"send" },
+	{ PMGUARD_S_DROP_MISSED,	"missed" },
+};
+
+static bool stat_has(const struct pmguard_stats *st, int attr)
+{
+	return st->present & (1u << attr);
+}
+
+static const char *kind_stats_name(const struct pmguard_kind_stats *ks, char *buf)
+{
+	if (!(ks->present & (1u << PMGUARD_KS_KIND)))
+		return "unspecified";
+	return name_or_unknown(pmg_kind_name(ks->kind), ks->kind, buf);
+}
+
+static struct json_object *json_stats(const struct pmguard_stats *st,
+				      uint64_t now_ns, const char *host)
+{
+	struct json_object *obj = json_record("stats", now_ns, host);
+	struct json_object *drops, *kinds, *k;
+	char buf[NAME_BUF_LEN];
+
+	if (!obj)
+		return NULL;
+	if (st->has_mode)
+		json_add_name(obj, "mode", pmg_mode_name(st->mode), st->mode);
+	for (size_t i = 0; i < ARRAY_SIZE(stat_keys); i++)
+		if (stat_has(st, stat_keys[i].attr))
+			json_add_u64(obj, stat_keys[i].key, st->counter[stat_keys[i].attr]);
+	drops = json_object_new_object();
+	for (size_t i = 0; i < ARRAY_SIZE(drop_keys); i++)
+		if (stat_has(st, drop_keys[i].attr))
+			json_add_u64(drops, drop_keys[i].key, st->counter[drop_keys[i].attr]);
+	json_add(obj, "dropped", drops);
+	kinds = json_object_new_object();
+	for (size_t i = 0; i < st->n_kinds; i++) {
+		const struct pmguard_kind_stats *ks = &st->kinds[i];
+
+		k = json_object_new_object();
+		if (ks->present & (1u << PMGUARD_KS_SEEN))
+			json_add_u64(k, "seen", ks->seen);
+		if (ks->present & (1u << PMGUARD_KS_REPORTED))
+			json_add_u64(k, "reported", ks->reported);
+		if (ks->present & (1u << PMGUARD_KS_PROBED))
+			json_add(k, "probed", json_object_new_boolean(ks->probed != 0));
+		json_add(kinds, kind_stats_name(ks, buf), k);
+	}
+	json_add(obj, "kinds", kinds);
+	return obj;
+}
+
+static void text_stat(FILE *f, const struct pmguard_stats *st, int attr)
+{
+	if (stat_has(st, attr))
+		fprintf(f, "%" PRIu64, st->counter[attr]);
+	else
+		fputc('-', f);
+}
+
+static void text_stats(FILE *f, const struct pmguard_stats *st)
+{
+	char buf[NAME_BUF_LEN];
+
+	if (st->has_mode)
+		fprintf(f, "mode:        %s\n",
+			name_or_unknown(pmg_mode_name(st->mode), st->mode, buf));
+	for (size_t i = 0; i < ARRAY_SIZE(stat_keys); i++) {
+		fprintf(f, "%-12s ", stat_keys[i].key);
+		text_stat(f, st, stat_keys[i].attr);
+		fputc('\n', f);
+	}
+	fputs("dropped:    ", f);
+	for (size_t i = 0; i < ARRAY_SIZE(drop_keys); i++) {
+		fprintf(f, " %s=", drop_keys[i].key);
+		text_stat(f, st, drop_keys[i].attr);
+	}
+	fprintf(f, "\n%-14s %20s %20s %s", "kind", "seen", "reported", "probed");
+	for (size_t i = 0; i < st->n_kinds; i++) {
+		const struct pmguard_kind_stats *ks = &st->kinds[i];
+
+		fprintf(f, "\n%-14s %20" PRIu64 " %20" PRIu64 " %s",
+			kind_stats_name(ks, buf), ks->seen, ks->reported,
+			!(ks->present & (1u << PMGUARD_KS_PROBED)) ? "-" :
+			ks->probed ? "yes" : "no");
+	}
+	if (st->n_kinds_dropped)
+		fprintf(f, "\n(%zu more kinds not shown)", st->n_kinds_dropped);
+}
+
+char *pmg_format_stats(enum pmg_format fmt, const struct pmguard_stats *st,
+		       uint64_t now_ns, const char *host)
+{
+	struct text t;
+
+	if (fmt == PMG_FMT_JSON)
+		return json_finish(json_stats(st, now_ns, host));
+	if (!text_start(&t))
+		return NULL;
+	text_stats(t.f, st);
+	return text_finish(&t);
+}

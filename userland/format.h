@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Rendering of events, loss notes, counters and kernel stats as one-line
+ * text or JSON (json-c).  Pure functions of their input: no I/O, so every
+ * byte of the output format is unit-tested.
+ *
+ * Each pmg_format_* function returns a malloc'd, NUL-terminated string
+ * WITHOUT a trailing newline (the writer adds it), or NULL when out of
+ * memory.  JSON results are always a single line of valid UTF-8; text
+ * results are a single line of printable ASCII, except for the counters
+ * and stats blocks, which are multi-line by design.
+ */
+#ifndef PMG_FORMAT_H
+#define PMG_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "account.h"
+#include "event.h"
+
+enum pmg_format {
+	PMG_FMT_TEXT,
+	PMG_FMT_JSON,
+};
+
+/* "1970-01-01T00:00:00.000000000Z" plus NUL fits; sized for year 99999. */
+#define PMG_TIME_LEN 40
+
+/* RFC 3339, UTC, nanoseconds, "Z" suffix.  Returns buf. */
+char *pmg_format_time(uint64_t ns, char *buf, size_t size);
+
+/* Current CLOCK_REALTIME in ns (when the reader notices something). */
+uint64_t pmg_now_ns(void);
+
+/*
+ * Names of enum values; NULL when the value is unknown to this reader
+ * (callers print "unknown(N)" then).
+ */
+const char *pmg_kind_name(uint32_t kind);
+const char *pmg_action_name(uint32_t action);
+const char *pmg_severity_name(uint32_t severity);
+const char *pmg_mode_name(uint32_t mode);
+
+/*
+ * Copy of s with every byte that does not begin a valid UTF-8 sequence
+ * (stray continuation, overlong form, surrogate, > U+10FFFF, truncated
+ * sequence) replaced by U+FFFD.  Result is malloc'd and NUL-terminated;
+ * *out_len (if not NULL) receives its length.  NULL on ENOMEM.
+ */
+char *pmg_utf8_sanitize(const char *s, size_t len, size_t *out_len);
+
+/*
+ * Write s to f so that it is one unambiguous token of printable ASCII:
+ * bytes 0x21..0x7e are copied except the backslash, which is doubled;
+ * everything else (space, controls, DEL, every non-ASCII byte) becomes
+ * \xNN.  Escaping spaces keeps "key=value" fields splittable on blanks
+ * and escaping non-ASCII keeps terminal-control and bidi tricks out.
+ */
+void pmg_escape_text(FILE *f, const char *s, size_t len);
+
+/* One access event. host goes into JSON only. */
+char *pmg_format_event(enum pmg_format fmt, const struct pmguard_event *ev,
+		       const char *host);
+
+/* Events lost, detected by a seq gap (r->verdict == PMG_SEQ_GAP). */
+char *pmg_format_gap(enum pmg_format fmt, const struct pmg_seq_report *r,
+		     uint64_t now_ns, const char *host);
+
+/* The socket overran: some events lost, count known at the next gap. */
+char *pmg_format_overrun(enum pmg_format fmt, uint64_t now_ns, const char *host);
+
+/* The kernel's seq went backwards (r->verdict == PMG_SEQ_RESET). */
+char *pmg_format_reset(enum pmg_format fmt, const struct pmg_seq_report *r,
+		       uint64_t seq, uint64_t now_ns, const char *host);
+
+/*
+ * A note from the reader about the stream (family gone, re-subscribed):
+ * JSON {"type":"note","time":...,"host":...,"note":"<what>","message":...}
+ */
+char *pmg_format_note(enum pmg_format fmt, const char *what, const char *message,
+		      uint64_t now_ns, const char *host);
+
+/* The reader's counters: multi-line text block, or one JSON line. */
+char *pmg_format_counters(enum pmg_format fmt, const struct pmg_counters *c,
+			  uint64_t now_ns, const char *host);
+
+/* The kernel's counters (pmguard stats): multi-line text, or one JSON line. */
+char *pmg_format_stats(enum pmg_format fmt, const struct pmguard_stats *st,
+		       uint64_t now_ns, const char *host);
+
+#endif /* PMG_FORMAT_H */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The pmguard generic netlink socket: family resolution, the "events"
+ * multicast group, and request/ACK exchanges for commands (stats now,
+ * policy and mode later).
+ *
+ * Functions returning int return an exit code (exit_codes.h) and have
+ * already printed one clear message on stderr when it is not
+ * PMG_EXIT_OK, so commands can simply pass the code up.
+ */
+#ifndef PMG_NL_H
+#define PMG_NL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nl_sock;
+struct nl_msg;
+struct nlmsghdr;
+
+struct pmg_nl {
+	struct nl_sock *sk;
+	int family;		/* generic netlink family id of "pmguard" */
+};
+
+/* Open a generic netlink socket and resolve the "pmguard" family. */
+int pmg_nl_open(struct pmg_nl *nl);
+
+void pmg_nl_close(struct pmg_nl *nl);
+
+/*
+ * Join the "events" multicast group.  Needs CAP_NET_ADMIN in the initial
+ * user namespace when the module restricts the group (it does).
+ */
+int pmg_nl_join_events(struct pmg_nl *nl);
+
+/* Join nlctrl's "notify" group to hear about the module (un)loading. */
+int pmg_nl_join_ctrl_notify(struct pmg_nl *nl);
+
+/* Join a multicast group by id (after the module came back). */
+int pmg_nl_join_group(struct pmg_nl *nl, int group);
+
+/*
+ * Ask for a big receive buffer so bursts do not overrun the socket:
+ * SO_RCVBUFFORCE (needs CAP_NET_ADMIN, ignores rmem_max), else SO_RCVBUF
+ * (capped by net.core.rmem_max).  Best effort: warns when capped.
+ */
+void pmg_nl_grow_rcvbuf(struct pmg_nl *nl, int bytes);
+
+/* Fills the request's attributes; returns 0 or a negative libnl error. */
+typedef int (*pmg_nl_build_fn)(struct nl_msg *msg, void *arg);
+/* Handles one reply message; returns 0 or a negative libnl error. */
+typedef int (*pmg_nl_reply_fn)(struct nlmsghdr *nlh, void *arg);
+
+/*
+ * Send command cmd (NLM_F_REQUEST | NLM_F_ACK), hand every reply message
+ * to reply() and wait for the ACK.  what names the operation in error
+ * messages ("read statistics"); capability names the capability the
+ * kernel checks, for the EPERM message.
+ */
+int pmg_nl_request(struct pmg_nl *nl, uint8_t cmd, const char *what,
+		   const char *capability, pmg_nl_build_fn build,
+		   pmg_nl_reply_fn reply, void *arg);
+
+#endif /* PMG_NL_H */

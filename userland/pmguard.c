@@ -1,0 +1,654 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmguard: command-line reader for the pmguard kernel module.
+ *
+ *   pmguard monitor [--json] [--output FILE]   stream events, one per line
+ *   pmguard stats [--json]                     the module's counters
+ *   pmguard help [COMMAND] | --help | --version
+ *
+ * Exit codes: see exit_codes.h (and the --help text).
+ *
+ * Commands live in one table (commands[] below); adding "policy" or
+ * "mode" means writing a run function and adding a row.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <systemd/sd-daemon.h>
+
+#include <linux/pmguard.h>
+
+#include "account.h"
+#include "event.h"
+#include "exit_codes.h"
+#include "format.h"
+#include "nl.h"
+
+#ifndef PMG_VERSION
+#define PMG_VERSION "0.0.0-dev"
+#endif
+
+/* Receive buffer for the events socket: absorbs bursts of events. */
+#define MONITOR_RCVBUF (8 * 1024 * 1024)
+/* Messages handled per poll() wake-up, so signals are seen under load. */
+#define MONITOR_BATCH 64
+/* Mode of a file created by --output: events name users and programs. */
+#define OUTPUT_FILE_MODE 0640
+
+struct command {
+	const char *name;
+	const char *synopsis;
+	const char *summary;
+	const char *help;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command *find_command(const char *name);
+static void print_usage(FILE *f);
+
+/* ---- shared helpers --------------------------------------------------- */
+
+static void read_hostname(char *buf, size_t size)
+{
+	if (gethostname(buf, size) < 0)
+		snprintf(buf, size, "unknown");
+	buf[size - 1] = '\0';
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "pmguard%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	fprintf(stderr, fmt, arg);
+	fputs("\n\n", stderr);
+	print_usage(stderr);
+	return PMG_EXIT_USAGE;
+}
+
+/*
+ * getopt_long with our own messages (getopt's would name argv[0], which
+ * is the subcommand here).  Returns the option, or -1 at the end; on a
+ * bad option *status is set to PMG_EXIT_USAGE after the message.
+ */
+static int next_option(const char *cmd, int argc, char **argv, const char *shortopts,
+		       const struct option *longopts, int *status)
+{
+	int opt;
+
+	opterr = 0;
+	opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (opt == '?') {
+		*status = usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+		return -1;
+	}
+	if (opt == ':') {
+		*status = usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
+		return -1;
+	}
+	return opt;
+}
+
+static int no_extra_args(const char *cmd, int argc, char **argv)
+{
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	return PMG_EXIT_OK;
+}
+
+/* ---- monitor ---------------------------------------------------------- */
+
+struct monitor {
+	enum pmg_format fmt;
+	const char *path;		/* --output FILE, or NULL for stdout */
+	FILE *out;
+	bool out_failed;
+	char host[HOST_NAME_MAX + 1];
+	struct pmg_nl nl;
+	struct pmg_seq_tracker seq;
+	struct pmg_counters counters;
+	bool stop;
+	int status;			/* exit code once stopped */
+	bool warned_unknown_cmd;
+};
+
+static void monitor_fail(struct monitor *m, int status)
+{
+	m->stop = true;
+	if (m->status == PMG_EXIT_OK)
+		m->status = status;
+}
+
+static FILE *open_output(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, OUTPUT_FILE_MODE);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "a");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+/*
+ * Write one record and flush, so a consumer (tail -f, a log shipper)
+ * always sees whole lines.  A record that could not be built (ENOMEM) is
+ * an error, not something to skip quietly.
+ */
+static void emit(struct monitor *m, char *line)
+{
+	if (!line) {
+		fprintf(stderr, "pmguard: out of memory formatting a record\n");
+		monitor_fail(m, PMG_EXIT_ERROR);
+		return;
+	}
+	if (!m->out_failed &&
+	    (fputs(line, m->out) == EOF || fputc('\n', m->out) == EOF || fflush(m->out) == EOF)) {
+		fprintf(stderr, "pmguard: cannot write to %s: %s\n",
+			m->path ? m->path : "standard output", strerror(errno));
+		m->out_failed = true;
+		monitor_fail(m, PMG_EXIT_OUTPUT);
+	}
+	free(line);
+}
+
+/*
+ * Counters: text mode writes a block to stderr (stdout carries only
+ * events); JSON mode writes a {"type":"counters"} record into the event
+ * stream, so a JSON consumer gets them in-band.
+ */
+static void print_counters(struct monitor *m)
+{
+	enum pmg_format fmt = m->out_failed ? PMG_FMT_TEXT : m->fmt;
+	char *s = pmg_format_counters(fmt, &m->counters, pmg_now_ns(), m->host);
+
+	if (fmt == PMG_FMT_JSON) {
+		emit(m, s);
+		return;
+	}
+	if (s)
+		fprintf(stderr, "%s\n", s);
+	free(s);
+}
+
+static void handle_event(struct monitor *m, struct nlmsghdr *nlh)
+{
+	struct pmguard_event ev;
+	struct pmg_seq_report r;
+	int err = pmg_event_parse(nlh, &ev);
+
+	if (err < 0) {
+		m->counters.malformed++;
+		fprintf(stderr, "pmguard: warning: malformed event message skipped "
+			"(counted as malformed): %s\n", nl_geterror(err));
+		return;
+	}
+	if (pmg_event_has(&ev, PMGUARD_A_SEQ)) {
+		r = pmg_seq_observe(&m->seq, ev.seq);
+		pmg_counters_add_seq(&m->counters, &r);
+		if (r.verdict == PMG_SEQ_GAP)
+			emit(m, pmg_format_gap(m->fmt, &r, pmg_now_ns(), m->host));
+		else if (r.verdict == PMG_SEQ_RESET)
+			emit(m, pmg_format_reset(m->fmt, &r, ev.seq, pmg_now_ns(), m->host));
+	}
+	pmg_counters_add_event(&m->counters, &ev);
+	emit(m, pmg_format_event(m->fmt, &ev, m->host));
+}
+
+static void note(struct monitor *m, const char *what, const char *message)
+{
+	emit(m, pmg_format_note(m->fmt, what, message, pmg_now_ns(), m->host));
+}
+
+/*
+ * The module unloading drops every subscription; when it comes back it
+ * may get another family id and group id.  Follow it, so a long-running
+ * monitor survives module upgrades; the new module numbers events from 1
+ * again, so the loss tracking restarts too.
+ */
+static void handle_ctrl(struct monitor *m, struct nlmsghdr *nlh)
+{
+	struct pmg_ctrl_note cn;
+
+	if (pmg_ctrl_parse(nlh, &cn) < 0 || !cn.is_pmguard)
+		return;
+	switch (cn.cmd) {
+	case CTRL_CMD_DELFAMILY:
+		pmg_seq_forget(&m->seq);
+		note(m, "module_unloaded",
+		     "the pmguard module went away; waiting for it to come back");
+		break;
+	case CTRL_CMD_NEWFAMILY:
+	case CTRL_CMD_NEWMCAST_GRP:
+		if (cn.family_id >= 0)
+			m->nl.family = cn.family_id;
+		if (cn.events_group < 0)
+			break;
+		if (pmg_nl_join_group(&m->nl, cn.events_group) != PMG_EXIT_OK) {
+			monitor_fail(m, PMG_EXIT_ERROR);
+			break;
+		}
+		pmg_seq_forget(&m->seq);
+		note(m, "module_loaded", "the pmguard module is back; subscribed again");
+		break;
+	default:
+		break;
+	}
+}
+
+static int on_message(struct nl_msg *msg, void *arg)
+{
+	struct monitor *m = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (!genlmsg_valid_hdr(nlh, 0)) {
+		m->counters.malformed++;
+		fprintf(stderr, "pmguard: warning: truncated netlink message skipped\n");
+		return NL_OK;
+	}
+	if (nlh->nlmsg_type == GENL_ID_CTRL) {
+		handle_ctrl(m, nlh);
+	} else if (nlh->nlmsg_type == m->nl.family) {
+		if (genlmsg_hdr(nlh)->cmd == PMGUARD_CMD_EVENT) {
+			handle_event(m, nlh);
+		} else if (!m->warned_unknown_cmd) {
+			/* A newer module announcing something we do not know yet. */
+			fprintf(stderr, "pmguard: warning: ignoring unknown message "
+				"command %u from the module (newer module?)\n",
+				genlmsg_hdr(nlh)->cmd);
+			m->warned_unknown_cmd = true;
+		}
+	}
+	return m->stop ? NL_STOP : NL_OK;
+}
+
+static void reopen_output(struct monitor *m)
+{
+	FILE *f;
+
+	read_hostname(m->host, sizeof(m->host));
+	if (!m->path)
+		return;
+	f = open_output(m->path);
+	if (!f) {
+		/* Keep writing to the old file rather than losing events. */
+		fprintf(stderr, "pmguard: warning: cannot reopen %s (%s); "
+			"still writing to the previous file\n", m->path, strerror(errno));
+		return;
+	}
+	fclose(m->out);
+	m->out = f;
+}
+
+static void handle_signal(struct monitor *m, int fd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGUSR1:
+			print_counters(m);
+			break;
+		case SIGHUP:
+			reopen_output(m);
+			break;
+		case SIGINT:
+		case SIGTERM:
+			m->stop = true;
+			break;
+		}
+	}
+}
+
+static void receive(struct monitor *m)
+{
+	for (int i = 0; i < MONITOR_BATCH && !m->stop; i++) {
+		int err = nl_recvmsgs_default(m->nl.sk);
+
+		if (err >= 0)
+			continue;
+		if (err == -NLE_AGAIN)
+			return;
+		if (err == -NLE_NOMEM) {
+			/* ENOBUFS: the kernel dropped messages for us. */
+			m->counters.overruns++;
+			emit(m, pmg_format_overrun(m->fmt, pmg_now_ns(), m->host));
+			continue;
+		}
+		fprintf(stderr, "pmguard: receiving events failed: %s\n", nl_geterror(err));
+		monitor_fail(m, PMG_EXIT_ERROR);
+	}
+}
+
+static int block_signals(void)
+{
+	sigset_t set;
+
+	/* A write to a closed pipe must fail with EPIPE (exit 5), not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static int monitor_loop(struct monitor *m, int sigfd)
+{
+	struct pollfd fds[2] = {
+		{ .fd = nl_socket_get_fd(m->nl.sk), .events = POLLIN },
+		{ .fd = sigfd, .events = POLLIN },
+	};
+
+	while (!m->stop) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "pmguard: poll: %s\n", strerror(errno));
+			return PMG_EXIT_ERROR;
+		}
+		/* Signals first: a SIGTERM under a flood still stops us promptly. */
+		if (fds[1].revents)
+			handle_signal(m, sigfd);
+		if (fds[0].revents && !m->stop)
+			receive(m);
+	}
+	return m->status;
+}
+
+static int monitor_setup(struct monitor *m)
+{
+	int status;
+
+	status = pmg_nl_open(&m->nl);
+	if (status != PMG_EXIT_OK)
+		return status;
+	nl_socket_disable_seq_check(m->nl.sk);
+	nl_socket_modify_cb(m->nl.sk, NL_CB_VALID, NL_CB_CUSTOM, on_message, m);
+	pmg_nl_grow_rcvbuf(&m->nl, MONITOR_RCVBUF);
+
+	status = pmg_nl_join_events(&m->nl);
+	if (status != PMG_EXIT_OK)
+		return status;
+	pmg_nl_join_ctrl_notify(&m->nl);
+	if (nl_socket_set_nonblocking(m->nl.sk) < 0) {
+		fprintf(stderr, "pmguard: cannot make the netlink socket non-blocking\n");
+		return PMG_EXIT_ERROR;
+	}
+	return PMG_EXIT_OK;
+}
+
+static int cmd_monitor(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json",   no_argument,       NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help",   no_argument,       NULL, 'h' },
+		{ 0 }
+	};
+	struct monitor m = { .fmt = PMG_FMT_TEXT, .out = stdout };
+	int status = PMG_EXIT_OK;
+	int opt, sigfd;
+
+	while ((opt = next_option("monitor", argc, argv, ":jo:h", longopts, &status)) != -1) {
+		switch (opt) {
+		case 'j':
+			m.fmt = PMG_FMT_JSON;
+			break;
+		case 'o':
+			m.path = optarg;
+			break;
+		case 'h':
+			fputs(find_command("monitor")->help, stdout);
+			return PMG_EXIT_OK;
+		}
+	}
+	if (status != PMG_EXIT_OK || (status = no_extra_args("monitor", argc, argv)))
+		return status;
+
+	read_hostname(m.host, sizeof(m.host));
+	/* Open the output first: a typo in the path must not need root to show. */
+	if (m.path && !(m.out = open_output(m.path))) {
+		fprintf(stderr, "pmguard: cannot open output file %s: %s\n",
+			m.path, strerror(errno));
+		return PMG_EXIT_OUTPUT;
+	}
+	sigfd = block_signals();
+	if (sigfd < 0) {
+		fprintf(stderr, "pmguard: cannot set up signal handling: %s\n", strerror(errno));
+		status = PMG_EXIT_ERROR;
+		goto out;
+	}
+
+	status = monitor_setup(&m);
+	if (status == PMG_EXIT_OK) {
+		sd_notify(0, "READY=1");
+		status = monitor_loop(&m, sigfd);
+		sd_notify(0, "STOPPING=1");
+		print_counters(&m);
+		/* A failure printing the final counters still fails the run. */
+		if (status == PMG_EXIT_OK)
+			status = m.status;
+	}
+	close(sigfd);
+out:
+	pmg_nl_close(&m.nl);
+	if (m.path && m.out && fclose(m.out) != 0 && status == PMG_EXIT_OK) {
+		fprintf(stderr, "pmguard: cannot write to %s: %s\n", m.path, strerror(errno));
+		status = PMG_EXIT_OUTPUT;
+	}
+	return status;
+}
+
+/* ---- stats ------------------------------------------------------------ */
+
+struct stats_reply {
+	struct pmguard_stats stats;
+	bool received;
+};
+
+static int on_stats_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct stats_reply *sr = arg;
+	int err = pmg_stats_parse(nlh, &sr->stats);
+
+	if (err == 0)
+		sr->received = true;
+	return err;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	enum pmg_format fmt = PMG_FMT_TEXT;
+	struct stats_reply *sr;
+	struct pmg_nl nl = { 0 };
+	char host[HOST_NAME_MAX + 1];
+	int status = PMG_EXIT_OK;
+	char *out;
+	int opt;
+
+	while ((opt = next_option("stats", argc, argv, ":jh", longopts, &status)) != -1) {
+		switch (opt) {
+		case 'j':
+			fmt = PMG_FMT_JSON;
+			break;
+		case 'h':
+			fputs(find_command("stats")->help, stdout);
+			return PMG_EXIT_OK;
+		}
+	}
+	if (status != PMG_EXIT_OK || (status = no_extra_args("stats", argc, argv)))
+		return status;
+
+	sr = calloc(1, sizeof(*sr));
+	if (!sr) {
+		fprintf(stderr, "pmguard: out of memory\n");
+		return PMG_EXIT_ERROR;
+	}
+	status = pmg_nl_open(&nl);
+	if (status == PMG_EXIT_OK)
+		status = pmg_nl_request(&nl, PMGUARD_CMD_GET_STATS, "read statistics",
+					"CAP_NET_ADMIN", NULL, on_stats_reply, sr);
+	pmg_nl_close(&nl);
+	if (status == PMG_EXIT_OK && !sr->received) {
+		fprintf(stderr, "pmguard: the module acknowledged the stats request "
+			"but sent no statistics\n");
+		status = PMG_EXIT_ERROR;
+	}
+	if (status != PMG_EXIT_OK)
+		goto out;
+
+	read_hostname(host, sizeof(host));
+	out = pmg_format_stats(fmt, &sr->stats, pmg_now_ns(), host);
+	if (!out) {
+		fprintf(stderr, "pmguard: out of memory\n");
+		status = PMG_EXIT_ERROR;
+	} else if (printf("%s\n", out) < 0 || fflush(stdout) == EOF) {
+		fprintf(stderr, "pmguard: cannot write to standard output: %s\n",
+			strerror(errno));
+		status = PMG_EXIT_OUTPUT;
+	}
+	free(out);
+out:
+	free(sr);
+	return status;
+}
+
+/* ---- help, version, dispatch ------------------------------------------ */
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command commands[] = {
+	{
+		.name = "monitor",
+		.synopsis = "monitor [--json] [--output FILE]",
+		.summary = "print each access event reported by the module, one per line",
+		.help =
+"Usage: pmguard monitor [--json] [--output FILE]\n"
+"\n"
+"Subscribe to the module's events and print one line per event.\n"
+"Needs CAP_NET_ADMIN in the initial user namespace (run as root).\n"
+"\n"
+"  -j, --json          JSON lines instead of text\n"
+"  -o, --output FILE   append to FILE (reopened on SIGHUP) instead of stdout\n"
+"  -h, --help          this help\n"
+"\n"
+"Lost events (gaps in the kernel's sequence numbers, receive-buffer\n"
+"overruns) are reported as LOST lines / {\"type\":\"lost\"} records.\n"
+"Signals: SIGUSR1 prints the counters (text: stderr; JSON: in the stream),\n"
+"SIGHUP reopens FILE, SIGINT/SIGTERM print the counters and exit 0.\n",
+		.run = cmd_monitor,
+	},
+	{
+		.name = "stats",
+		.synopsis = "stats [--json]",
+		.summary = "print the module's counters and mode",
+		.help =
+"Usage: pmguard stats [--json]\n"
+"\n"
+"Ask the module for its counters (PMGUARD_CMD_GET_STATS) and print them.\n"
+"\n"
+"  -j, --json   one JSON object instead of text\n"
+"  -h, --help   this help\n",
+		.run = cmd_stats,
+	},
+	{
+		.name = "help",
+		.synopsis = "help [COMMAND]",
+		.summary = "show help for pmguard or one command",
+		.help = "Usage: pmguard help [COMMAND]\n",
+		.run = cmd_help,
+	},
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void print_usage(FILE *f)
+{
+	fputs("Usage: pmguard <command> [options]\n"
+	      "       pmguard --help | --version\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-34s %s\n", commands[i].synopsis, commands[i].summary);
+	fputs("\n"
+	      "Exit status:\n"
+	      "  0  success\n"
+	      "  1  internal or unexpected error\n"
+	      "  2  usage error\n"
+	      "  3  kernel module not loaded\n"
+	      "  4  permission denied (missing capability)\n"
+	      "  5  cannot open or write the output\n", f);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *cmd;
+
+	if (argc > 2)
+		return usage_error("help", "unexpected argument '%s'", argv[2]);
+	if (argc < 2) {
+		print_usage(stdout);
+		return PMG_EXIT_OK;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd)
+		return usage_error(NULL, "unknown command '%s'", argv[1]);
+	fputs(cmd->help, stdout);
+	return PMG_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd;
+
+	if (argc < 2)
+		return usage_error(NULL, "%s", "missing command");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_usage(stdout);
+		return PMG_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("pmguard %s (generic netlink protocol version %d)\n",
+		       PMG_VERSION, PMGUARD_GENL_VERSION);
+		return PMG_EXIT_OK;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		if (argv[1][0] == '-')
+			return usage_error(NULL, "unknown option '%s'", argv[1]);
+		return usage_error(NULL, "unknown command '%s'", argv[1]);
+	}
+	return cmd->run(argc - 1, argv + 1);
+}
