@@ -64,6 +64,9 @@ static const struct {
 	{ PMGUARD_F_COMM_SPOOFS_ALLOWED, "comm_spoofs_allowed" },
 	{ PMGUARD_F_TASK_ALIAS,		"task_alias" },
 	{ PMGUARD_F_TARGET_EXE_UNKNOWN,	"target_exe_unknown" },
+#ifdef PMGUARD_F_WOULD_DENY
+	{ PMGUARD_F_WOULD_DENY,		"would_deny" },
+#endif
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

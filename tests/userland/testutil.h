@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the userland unit tests: build pmguard netlink
+ * messages in memory with libnl, exactly as the kernel would send them,
+ * and check strings with an oracle independent of the code under test.
+ */
+#ifndef PMG_TESTUTIL_H
+#define PMG_TESTUTIL_H
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include <linux/pmguard.h>
+
+#define TEST_FAMILY_ID 0x1d
+
+/* A message of our family with the generic netlink header in place. */
+static inline struct nl_msg *test_msg_new(uint8_t cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(128 * 1024);
+
+	if (msg && !genlmsg_put(msg, 0, 1, TEST_FAMILY_ID, 0, 0, cmd,
+				PMGUARD_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Caller and target the way the module fills them in. */
+static inline int test_put_proc(struct nl_msg *msg, int attr, uint32_t pid,
+				uint32_t tid, const char *comm, const char *exe)
+{
+	struct nlattr *nest = nla_nest_start(msg, attr);
+
+	if (!nest)
+		return -1;
+	if (nla_put_u32(msg, PMGUARD_P_PID, pid) ||
+	    nla_put_u32(msg, PMGUARD_P_TID, tid) ||
+	    nla_put_u32(msg, PMGUARD_P_PPID, pid - 1) ||
+	    nla_put_u32(msg, PMGUARD_P_UID, 1000) ||
+	    nla_put_u32(msg, PMGUARD_P_EUID, 0) ||
+	    nla_put_u32(msg, PMGUARD_P_FSUID, 0) ||
+	    nla_put_u32(msg, PMGUARD_P_GID, 1000) ||
+	    nla_put_u32(msg, PMGUARD_P_LOGINUID, UINT32_MAX) ||
+	    nla_put_u32(msg, PMGUARD_P_SESSIONID, UINT32_MAX) ||
+	    nla_put_string(msg, PMGUARD_P_COMM, comm) ||
+	    (exe && nla_put_string(msg, PMGUARD_P_EXE, exe)))
+		return -1;
+	return nla_nest_end(msg, nest);
+}
+
+/* A complete event: every attribute of the uapi header. */
+static inline struct nl_msg *test_full_event(uint64_t seq)
+{
+	struct nl_msg *msg = test_msg_new(PMGUARD_CMD_EVENT);
+
+	if (!msg ||
+	    nla_put_u64(msg, PMGUARD_A_SEQ, seq) ||
+	    nla_put_u64(msg, PMGUARD_A_TIME_NS, 1795678812123456789ull) ||
+	    nla_put_u32(msg, PMGUARD_A_KIND, PMGUARD_KIND_MEM) ||
+	    nla_put_u32(msg, PMGUARD_A_ACCESS, PMGUARD_ACCESS_READ) ||
+	    nla_put_s32(msg, PMGUARD_A_RESULT, -13) ||
+	    nla_put_u32(msg, PMGUARD_A_ACTION, PMGUARD_ACTION_ALERT) ||
+	    nla_put_u32(msg, PMGUARD_A_SEVERITY, PMGUARD_SEV_HIGH) ||
+	    nla_put_string(msg, PMGUARD_A_RULE, "default") ||
+	    nla_put_u32(msg, PMGUARD_A_FLAGS,
+			PMGUARD_F_CALLER_CAP_PTRACE | PMGUARD_F_SAME_UID) ||
+	    nla_put_u32(msg, PMGUARD_A_COUNT, 3) ||
+	    test_put_proc(msg, PMGUARD_A_CALLER, 1234, 1235, "dd", "/usr/bin/dd") < 0 ||
+	    test_put_proc(msg, PMGUARD_A_TARGET, 1200, 1200, "sh", "/usr/bin/dash") < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Strict UTF-8 check by glibc's iconv (rejects overlongs, surrogates, ...). */
+static inline bool test_valid_utf8(const char *s, size_t len)
+{
+	iconv_t cd = iconv_open("UTF-32LE", "UTF-8");
+	char buf[4096];
+	char *in = (char *)s;
+	size_t inleft = len;
+	bool ok = true;
+
+	if (cd == (iconv_t)-1)
+		return false;
+	while (inleft > 0) {
+		char *out = buf;
+		size_t outleft = sizeof(buf);
+
+		if (iconv(cd, &in, &inleft, &out, &outleft) == (size_t)-1 && errno != E2BIG) {
+			ok = false;
+			break;
+		}
+	}
+	iconv_close(cd);
+	return ok;
+}
+
+/* Only printable ASCII: what the text format promises for one line. */
+static inline bool test_printable_ascii_line(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return false;
+	return true;
+}
+
+#endif /* PMG_TESTUTIL_H */
