@@ -855,7 +855,7 @@ static void text_stats(FILE *f, const struct pmguard_stats *st)
 		fprintf(f, "mode:        %s\n",
 			name_or_unknown(pmg_mode_name(st->mode), st->mode, buf));
 	for (size_t i = 0; i < ARRAY_SIZE(stat_keys); i++) {
-		fprintf(f, "%-12s ", stat_keys[i].key);
+		fprintf(f, "%s:%*s", stat_keys[i].key, (int)(12 - strlen(stat_keys[i].key)), "");
 		text_stat(f, st, stat_keys[i].attr);
 		fputc('\n', f);
 	}
