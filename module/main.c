@@ -1,18 +1,359 @@
 // SPDX-License-Identifier: GPL-2.0
-/* placeholder: the real module lands with the core issue */
+/*
+ * pmguard: detect (and optionally deny) access to other processes' memory
+ * through procfs: /proc/<pid>/mem, environ, maps and their aliases.
+ * MITRE ATT&CK T1003.007, OS Credential Dumping: Proc Filesystem.
+ *
+ * This file holds the module parameters, the first policy built from them,
+ * the counters, and the bounded queue between probe context and the worker
+ * that reports events over generic netlink.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/namei.h>
+#include <linux/file.h>
+#include <linux/pid.h>
+#include <linux/workqueue.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+
+#include "pmguard.h"
+#include "netlink.h"
+
+static char *mode = "audit";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "audit (report only, default) or enforce (deny rules make the open fail with -EPERM)");
+
+static char *allow_exe =
+	"/usr/bin/gdb,/usr/bin/gdb-multiarch,/usr/bin/strace,/usr/bin/ltrace,"
+	"/usr/bin/lldb,/usr/lib/systemd/systemd-coredump";
+module_param(allow_exe, charp, 0444);
+MODULE_PARM_DESC(allow_exe, "Comma-separated executables (debuggers, crash collectors) allowed to open any process's files; matched by inode, not by name");
+
+static char *inventory_exe =
+	"/usr/bin/pmap,/usr/bin/lsof,/usr/bin/ps,/usr/bin/top,/usr/bin/htop";
+module_param(inventory_exe, charp, 0444);
+MODULE_PARM_DESC(inventory_exe, "Comma-separated executables allowed to read maps/smaps/auxv of non-sensitive processes; matched by inode");
+
+char *pmguard_sensitive =
+	"sshd,sshd-session,sshd-auth,sudo,su,login,passwd,chpasswd,unix_chkpwd,"
+	"gnome-keyring-daemon,kwalletd5,kwalletd6,gpg-agent,ssh-agent,lightdm,"
+	"gdm-password,gdm-session-worker,vsftpd,apache2,httpd,"
+	"polkit-agent-helper-1,polkitd,sssd,krb5kdc,keepassxc";
+module_param_named(sensitive, pmguard_sensitive, charp, 0444);
+MODULE_PARM_DESC(sensitive, "Comma-separated names (executable base name or comm) of processes whose memory holds credentials; access to them is high severity");
+
+static unsigned int queue_len = 4096;
+module_param(queue_len, uint, 0444);
+MODULE_PARM_DESC(queue_len, "Events buffered between probe context and the netlink worker (16-65536); overflow is counted as dropped");
+
+static unsigned int maxactive;
+module_param(maxactive, uint, 0444);
+MODULE_PARM_DESC(maxactive, "Concurrent proc_mem_open() calls tracked (0: 64 per CPU); excess is counted as missed");
+
+int pmguard_mode = PMGUARD_MODE_AUDIT;
+struct pmguard_policy __rcu *pmguard_policy;
+
+atomic64_t pmguard_stats[__PMGUARD_S_MAX];
+atomic64_t pmguard_kind_seen[__PMGUARD_KIND_MAX];
+atomic64_t pmguard_kind_reported[__PMGUARD_KIND_MAX];
+
+void pmguard_count_seen(enum pmguard_kind kind)
+{
+	atomic64_inc(&pmguard_stats[PMGUARD_S_SEEN]);
+	atomic64_inc(&pmguard_kind_seen[kind]);
+}
+
+/* The queue: a ring of events, filled in probe context, drained by a worker. */
+static struct {
+	raw_spinlock_t lock;		/* raw: taken in probe context on RT too */
+	unsigned int head;
+	unsigned int count;
+	unsigned int size;
+	u64 seq;			/* last sequence number handed out */
+	struct pmguard_event *slots;
+} pmguard_queue = {
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(pmguard_queue.lock),
+};
+
+static struct workqueue_struct *pmguard_wq;
+static void pmguard_report_fn(struct work_struct *work);
+static DECLARE_WORK(pmguard_report_work, pmguard_report_fn);
+static struct pmguard_event *pmguard_work_event;
+static char *pmguard_work_buf;
+
+/* Drop the references an event holds.  Safe in probe context. */
+static void pmguard_event_release(struct pmguard_event *ev)
+{
+	if (ev->caller_exe)
+		fput(ev->caller_exe);
+	if (ev->target_exe)
+		fput(ev->target_exe);
+	put_pid(ev->target_pid);
+}
+
+static void pmguard_count_action(u8 action)
+{
+	static const int counter[] = {
+		[PMGUARD_ACTION_ALLOW] = PMGUARD_S_ALLOWED,
+		[PMGUARD_ACTION_ALERT] = PMGUARD_S_ALERTED,
+		[PMGUARD_ACTION_DENY] = PMGUARD_S_DENIED,
+	};
+
+	if (action < ARRAY_SIZE(counter))
+		atomic64_inc(&pmguard_stats[counter[action]]);
+}
+
+/*
+ * Hand an event from probe context to the worker.  The sequence number is
+ * taken under the queue lock so that queue order is sequence order, and an
+ * event that does not fit still uses one: readers see the gap.
+ */
+void pmguard_submit(struct pmguard_event *ev)
+{
+	unsigned long flags;
+	bool queued = false;
+
+	pmguard_count_action(ev->action);
+	ev->time_ns = ktime_get_real_ns();
+
+	raw_spin_lock_irqsave(&pmguard_queue.lock, flags);
+	ev->seq = ++pmguard_queue.seq;
+	if (pmguard_queue.count < pmguard_queue.size) {
+		unsigned int tail = (pmguard_queue.head + pmguard_queue.count) %
+				    pmguard_queue.size;
+
+		memcpy(&pmguard_queue.slots[tail], ev, sizeof(*ev));
+		pmguard_queue.count++;
+		queued = true;
+	}
+	raw_spin_unlock_irqrestore(&pmguard_queue.lock, flags);
+
+	if (queued) {
+		queue_work(pmguard_wq, &pmguard_report_work);
+	} else {
+		atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_QUEUE_FULL]);
+		pmguard_event_release(ev);
+	}
+}
+
+static bool pmguard_queue_pop(struct pmguard_event *ev)
+{
+	unsigned long flags;
+	bool popped = false;
+
+	raw_spin_lock_irqsave(&pmguard_queue.lock, flags);
+	if (pmguard_queue.count) {
+		memcpy(ev, &pmguard_queue.slots[pmguard_queue.head], sizeof(*ev));
+		pmguard_queue.head = (pmguard_queue.head + 1) % pmguard_queue.size;
+		pmguard_queue.count--;
+		popped = true;
+	}
+	raw_spin_unlock_irqrestore(&pmguard_queue.lock, flags);
+	return popped;
+}
+
+/* The worker: process context, may sleep (path lookup, netlink). */
+static void pmguard_report_fn(struct work_struct *work)
+{
+	while (pmguard_queue_pop(pmguard_work_event)) {
+		pmguard_nl_report(pmguard_work_event, pmguard_work_buf);
+		pmguard_event_release(pmguard_work_event);
+		cond_resched();
+	}
+}
+
+/* Resolve @path to the identity of the inode it names now. */
+static int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id)
+{
+	struct path p;
+	int err;
+
+	err = kern_path(path, LOOKUP_FOLLOW, &p);
+	if (err)
+		return err;
+	id->dev = d_inode(p.dentry)->i_sb->s_dev;
+	id->ino = d_inode(p.dentry)->i_ino;
+	path_put(&p);
+	return 0;
+}
+
+/* One rule per executable in a comma-separated parameter. */
+static void pmguard_add_exe_rules(struct pmguard_policy *policy,
+				  const char *list, const char *prefix,
+				  u32 kinds, u32 flags_clear)
+{
+	char *copy, *cur, *path;
+
+	copy = kstrdup(list, GFP_KERNEL);
+	if (!copy)
+		return;
+	cur = copy;
+	while ((path = strsep(&cur, ",")) && policy->nr_rules < PMGUARD_MAX_RULES) {
+		struct pmguard_rule *rule = &policy->rules[policy->nr_rules];
+		const char *base = strrchr(path, '/');
+		int err;
+
+		if (!*path)
+			continue;
+		memset(rule, 0, sizeof(*rule));
+		err = pmguard_exe_lookup(path, &rule->caller_exe);
+		if (err) {
+			pr_info("%s: %s not usable (%d), rule skipped\n",
+				prefix, path, err);
+			continue;
+		}
+		snprintf(rule->name, sizeof(rule->name), "%s:%s", prefix,
+			 base ? base + 1 : path);
+		strscpy(rule->caller_exe_path, path, sizeof(rule->caller_exe_path));
+		rule->match = PMGUARD_M_CALLER_EXE;
+		rule->kinds = kinds;
+		rule->flags_clear = flags_clear;
+		rule->action = PMGUARD_ACTION_ALLOW;
+		rule->severity = PMGUARD_SEV_INFO;
+		policy->nr_rules++;
+	}
+	kfree(copy);
+}
+
+static void pmguard_add_rule(struct pmguard_policy *policy, const char *name,
+			     u32 kinds, u32 flags_set, u32 flags_clear,
+			     u8 action, u8 severity)
+{
+	struct pmguard_rule *rule = &policy->rules[policy->nr_rules];
+
+	if (policy->nr_rules >= PMGUARD_MAX_RULES)
+		return;
+	memset(rule, 0, sizeof(*rule));
+	strscpy(rule->name, name, sizeof(rule->name));
+	rule->kinds = kinds;
+	rule->flags_set = flags_set;
+	rule->flags_clear = flags_clear;
+	rule->action = action;
+	rule->severity = severity;
+	policy->nr_rules++;
+}
+
+/*
+ * The policy the parameters describe: allowlisted tools first, then what
+ * makes an access worse (a sensitive target), then what makes it routine.
+ */
+static struct pmguard_policy *pmguard_default_policy(void)
+{
+	struct pmguard_policy *policy;
+
+	policy = kzalloc(struct_size(policy, rules, PMGUARD_MAX_RULES),
+			 GFP_KERNEL);
+	if (!policy)
+		return NULL;
+	policy->default_action = PMGUARD_ACTION_ALERT;
+	policy->default_severity = PMGUARD_SEV_LOW;
+
+	pmguard_add_exe_rules(policy, allow_exe, "allow", 0, 0);
+	pmguard_add_exe_rules(policy, inventory_exe, "inventory",
+			      PMGUARD_KINDS_MAPS | BIT(PMGUARD_KIND_AUXV),
+			      PMGUARD_F_TARGET_SENSITIVE);
+	pmguard_add_rule(policy, "sensitive-memory",
+			 BIT(PMGUARD_KIND_MEM) | BIT(PMGUARD_KIND_ENVIRON),
+			 PMGUARD_F_TARGET_SENSITIVE, 0,
+			 PMGUARD_ACTION_DENY, PMGUARD_SEV_HIGH);
+	pmguard_add_rule(policy, "sensitive-other", 0,
+			 PMGUARD_F_TARGET_SENSITIVE, 0,
+			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM);
+	pmguard_add_rule(policy, "own-uid",
+			 BIT(PMGUARD_KIND_ENVIRON) | BIT(PMGUARD_KIND_AUXV) |
+			 PMGUARD_KINDS_MAPS,
+			 PMGUARD_F_SAME_UID, PMGUARD_F_CALLER_CAP_PTRACE,
+			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_LOW);
+	pmguard_add_rule(policy, "memory-read",
+			 PMGUARD_KINDS_MEMORY | BIT(PMGUARD_KIND_ENVIRON), 0, 0,
+			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM);
+	return policy;
+}
 
 static int __init pmguard_init(void)
 {
-	pr_info("pmguard: loaded\n");
+	struct pmguard_policy *policy;
+	int err;
+
+	if (!strcmp(mode, "enforce")) {
+		pmguard_mode = PMGUARD_MODE_ENFORCE;
+	} else if (strcmp(mode, "audit")) {
+		pr_err("mode=%s: expected audit or enforce\n", mode);
+		return -EINVAL;
+	}
+	if (queue_len < 16 || queue_len > 65536) {
+		pr_err("queue_len=%u: expected 16 to 65536\n", queue_len);
+		return -EINVAL;
+	}
+	if (!maxactive)
+		maxactive = max(64U, 64U * num_possible_cpus());
+
+	err = -ENOMEM;
+	pmguard_queue.size = queue_len;
+	pmguard_queue.slots = kvcalloc(queue_len, sizeof(struct pmguard_event),
+				       GFP_KERNEL);
+	pmguard_work_event = kmalloc(sizeof(*pmguard_work_event), GFP_KERNEL);
+	pmguard_work_buf = kmalloc(PMGUARD_NL_BUF_SIZE, GFP_KERNEL);
+	policy = pmguard_default_policy();
+	if (!pmguard_queue.slots || !pmguard_work_event || !pmguard_work_buf ||
+	    !policy)
+		goto err_free;
+	RCU_INIT_POINTER(pmguard_policy, policy);
+
+	pmguard_wq = alloc_workqueue("pmguard", WQ_UNBOUND, 1);
+	if (!pmguard_wq)
+		goto err_free;
+
+	err = pmguard_nl_register();
+	if (err)
+		goto err_wq;
+
+	err = pmguard_probes_register(maxactive);
+	if (err)
+		goto err_nl;
+
+	pr_info("loaded: mode %s, %u rules, %u probes\n", mode,
+		policy->nr_rules, pmguard_probes_active());
 	return 0;
+
+err_nl:
+	pmguard_nl_unregister();
+err_wq:
+	destroy_workqueue(pmguard_wq);
+err_free:
+	kfree(policy);
+	kfree(pmguard_work_buf);
+	kfree(pmguard_work_event);
+	kvfree(pmguard_queue.slots);
+	return err;
 }
 
 static void __exit pmguard_exit(void)
 {
+	/* No new events once the probes are gone (this waits for handlers). */
+	pmguard_probes_unregister();
+	/* Deliver what is queued, dropping the references it holds. */
+	destroy_workqueue(pmguard_wq);
+	pmguard_report_fn(NULL);
+	pmguard_nl_unregister();
+
+	kfree(rcu_dereference_protected(pmguard_policy, true));
+	kfree(pmguard_work_buf);
+	kfree(pmguard_work_event);
+	kvfree(pmguard_queue.slots);
+	pr_info("unloaded\n");
 }
 
 module_init(pmguard_init);
 module_exit(pmguard_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("pmguard: guard process memory access through procfs");
+MODULE_AUTHOR("pmguard developers");
+MODULE_DESCRIPTION("Detect and deny credential dumping through /proc/<pid>/mem, environ and maps (T1003.007)");
+MODULE_VERSION("0.1");

@@ -77,6 +77,7 @@ enum pmguard_mode {
 #define PMGUARD_F_COMM_SPOOFS_ALLOWED	0x0040	/* comm names an allowlisted tool, exe is not */
 #define PMGUARD_F_TASK_ALIAS		0x0080	/* opened via a thread (tid != tgid) */
 #define PMGUARD_F_TARGET_EXE_UNKNOWN	0x0100	/* target exe not known at decision */
+#define PMGUARD_F_WOULD_DENY		0x0200	/* a deny rule matched in audit mode */
 
 /* Commands. */
 enum pmguard_cmd {

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmguard generic netlink family: events to the "events" multicast group,
+ * counters on request.  The family lives in the initial network namespace
+ * only (no netnsok), and joining the group needs CAP_NET_ADMIN in the
+ * initial user namespace: root in a container hears nothing.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/dcache.h>
+#include <linux/pid.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+
+#include "netlink.h"
+#include "compat.h"
+
+enum pmguard_nl_group {
+	PMGUARD_NL_GROUP_EVENTS,
+};
+
+static const struct genl_multicast_group pmguard_nl_groups[] = {
+	[PMGUARD_NL_GROUP_EVENTS] = {
+		.name = PMGUARD_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+/*
+ * Requests carry no attributes yet: strict validation rejects any, with
+ * an extack message naming it.
+ */
+static const struct nla_policy pmguard_nl_policy[PMGUARD_A_MAX + 1] = {
+	[PMGUARD_A_MODE] = { .type = NLA_REJECT },
+};
+
+static int pmguard_nl_get_stats(struct sk_buff *skb, struct genl_info *info);
+
+static const struct genl_small_ops pmguard_nl_ops[] = {
+	{
+		.cmd = PMGUARD_CMD_GET_STATS,
+		.doit = pmguard_nl_get_stats,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family pmguard_nl_family __ro_after_init = {
+	.name		= PMGUARD_GENL_NAME,
+	.version	= PMGUARD_GENL_VERSION,
+	.maxattr	= PMGUARD_A_MAX,
+	.policy		= pmguard_nl_policy,
+	.module		= THIS_MODULE,
+	.small_ops	= pmguard_nl_ops,
+	.n_small_ops	= ARRAY_SIZE(pmguard_nl_ops),
+	.mcgrps		= pmguard_nl_groups,
+	.n_mcgrps	= ARRAY_SIZE(pmguard_nl_groups),
+};
+
+static int pmguard_nl_put_stats(struct sk_buff *msg)
+{
+	struct nlattr *stats, *kind_nest;
+	int attr, kind;
+
+	stats = nla_nest_start(msg, PMGUARD_A_STATS);
+	if (!stats)
+		return -EMSGSIZE;
+	for (attr = PMGUARD_S_SEEN; attr <= PMGUARD_S_DROP_SEND; attr++)
+		if (nla_put_u64_64bit(msg, attr,
+				      atomic64_read(&pmguard_stats[attr]),
+				      PMGUARD_S_PAD))
+			return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, PMGUARD_S_DROP_MISSED,
+			      pmguard_probes_missed(), PMGUARD_S_PAD) ||
+	    nla_put_u64_64bit(msg, PMGUARD_S_PROBES, pmguard_probes_active(),
+			      PMGUARD_S_PAD))
+		return -EMSGSIZE;
+	for (kind = PMGUARD_KIND_MEM; kind <= PMGUARD_KIND_MAX; kind++) {
+		kind_nest = nla_nest_start(msg, PMGUARD_S_KIND);
+		if (!kind_nest ||
+		    nla_put_u32(msg, PMGUARD_KS_KIND, kind) ||
+		    nla_put_u64_64bit(msg, PMGUARD_KS_SEEN,
+				      atomic64_read(&pmguard_kind_seen[kind]),
+				      PMGUARD_KS_PAD) ||
+		    nla_put_u64_64bit(msg, PMGUARD_KS_REPORTED,
+				      atomic64_read(&pmguard_kind_reported[kind]),
+				      PMGUARD_KS_PAD) ||
+		    nla_put_u32(msg, PMGUARD_KS_PROBED, 1))
+			return -EMSGSIZE;
+		nla_nest_end(msg, kind_nest);
+	}
+	nla_nest_end(msg, stats);
+	return 0;
+}
+
+static int pmguard_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &pmguard_nl_family, 0,
+				PMGUARD_CMD_GET_STATS);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = pmguard_nl_put_stats(msg);
+	if (!err && nla_put_u32(msg, PMGUARD_A_MODE, READ_ONCE(pmguard_mode)))
+		err = -EMSGSIZE;
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "pmguard: statistics do not fit in a message");
+		goto err_free;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+/* The executable's path, or NULL; @buf holds PATH_MAX bytes. */
+static const char *pmguard_nl_path(struct file *file, char *buf)
+{
+	char *path;
+
+	if (!file)
+		return NULL;
+	path = d_path(&file->f_path, buf, PATH_MAX);
+	return IS_ERR(path) ? NULL : path;
+}
+
+/* The target's executable when probe context could not take it. */
+static struct file *pmguard_nl_pid_exe(struct pid *pid)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct file *exe = NULL;
+
+	task = get_pid_task(pid, PIDTYPE_PID);
+	if (!task)
+		return NULL;
+	mm = get_task_mm(task);
+	put_task_struct(task);
+	if (mm) {
+		exe = pmguard_mm_exe_file(mm);
+		mmput(mm);
+	}
+	return exe;
+}
+
+static int pmguard_nl_put_proc(struct sk_buff *msg, int attr,
+			       const struct pmguard_proc_info *proc,
+			       const char *exe)
+{
+	struct nlattr *nest = nla_nest_start(msg, attr);
+
+	if (!nest ||
+	    nla_put_u32(msg, PMGUARD_P_PID, proc->pid) ||
+	    nla_put_u32(msg, PMGUARD_P_TID, proc->tid) ||
+	    nla_put_u32(msg, PMGUARD_P_PPID, proc->ppid) ||
+	    nla_put_u32(msg, PMGUARD_P_UID, proc->uid) ||
+	    nla_put_u32(msg, PMGUARD_P_EUID, proc->euid) ||
+	    nla_put_u32(msg, PMGUARD_P_FSUID, proc->fsuid) ||
+	    nla_put_u32(msg, PMGUARD_P_GID, proc->gid) ||
+	    nla_put_u32(msg, PMGUARD_P_LOGINUID, proc->loginuid) ||
+	    nla_put_u32(msg, PMGUARD_P_SESSIONID, proc->sessionid) ||
+	    nla_put_string(msg, PMGUARD_P_COMM, proc->comm) ||
+	    (exe && nla_put_string(msg, PMGUARD_P_EXE, exe)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int pmguard_nl_fill_event(struct sk_buff *msg,
+				 const struct pmguard_event *ev,
+				 const char *caller_exe, const char *target_exe)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(msg, 0, 0, &pmguard_nl_family, 0, PMGUARD_CMD_EVENT);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, PMGUARD_A_SEQ, ev->seq, PMGUARD_A_PAD) ||
+	    nla_put_u64_64bit(msg, PMGUARD_A_TIME_NS, ev->time_ns, PMGUARD_A_PAD) ||
+	    nla_put_u32(msg, PMGUARD_A_KIND, ev->acc.kind) ||
+	    nla_put_u32(msg, PMGUARD_A_ACCESS, ev->acc.access) ||
+	    nla_put_s32(msg, PMGUARD_A_RESULT, ev->acc.result) ||
+	    nla_put_u32(msg, PMGUARD_A_ACTION, ev->action) ||
+	    nla_put_u32(msg, PMGUARD_A_SEVERITY, ev->severity) ||
+	    nla_put_string(msg, PMGUARD_A_RULE, ev->rule) ||
+	    nla_put_u32(msg, PMGUARD_A_FLAGS, ev->acc.flags) ||
+	    nla_put_u32(msg, PMGUARD_A_COUNT, ev->count) ||
+	    pmguard_nl_put_proc(msg, PMGUARD_A_CALLER, &ev->acc.caller,
+				caller_exe) ||
+	    pmguard_nl_put_proc(msg, PMGUARD_A_TARGET, &ev->acc.target,
+				target_exe)) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+/* Worker context: build one event message and multicast it. */
+void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
+{
+	const char *caller_exe, *target_exe;
+	struct file *looked_up = NULL;
+	struct sk_buff *msg;
+	size_t size;
+	int err;
+
+	if (!genl_has_listeners(&pmguard_nl_family, &init_net,
+				PMGUARD_NL_GROUP_EVENTS)) {
+		atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_NO_LISTENER]);
+		return;
+	}
+
+	caller_exe = pmguard_nl_path(ev->caller_exe, buf);
+	if (!ev->target_exe && ev->target_pid)
+		looked_up = pmguard_nl_pid_exe(ev->target_pid);
+	target_exe = pmguard_nl_path(ev->target_exe ?: looked_up, buf + PATH_MAX);
+
+	size = 512 + (caller_exe ? strlen(caller_exe) : 0) +
+	       (target_exe ? strlen(target_exe) : 0);
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg) {
+		atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_NOMEM]);
+		goto out;
+	}
+	if (pmguard_nl_fill_event(msg, ev, caller_exe, target_exe)) {
+		/* The size above is computed to fit: this is a bug. */
+		WARN_ON_ONCE(1);
+		nlmsg_free(msg);
+		atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_NOMEM]);
+		goto out;
+	}
+	err = genlmsg_multicast(&pmguard_nl_family, msg, 0,
+				PMGUARD_NL_GROUP_EVENTS, GFP_KERNEL);
+	if (!err) {
+		atomic64_inc(&pmguard_stats[PMGUARD_S_REPORTED]);
+		atomic64_inc(&pmguard_kind_reported[ev->acc.kind]);
+	} else if (err == -ESRCH) {
+		atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_NO_LISTENER]);
+	} else {
+		/* A listener's socket overran; it learns from the seq gap. */
+		atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_SEND]);
+	}
+out:
+	if (looked_up)
+		fput(looked_up);
+}
+
+int pmguard_nl_register(void)
+{
+	return genl_register_family(&pmguard_nl_family);
+}
+
+void pmguard_nl_unregister(void)
+{
+	genl_unregister_family(&pmguard_nl_family);
+}

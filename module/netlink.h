@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PMGUARD_NETLINK_H
+#define _PMGUARD_NETLINK_H
+
+#include <linux/limits.h>
+#include <linux/atomic.h>
+
+#include "pmguard.h"
+
+/* The worker's scratch space: one path for the caller, one for the target. */
+#define PMGUARD_NL_BUF_SIZE	(2 * PATH_MAX)
+
+extern atomic64_t pmguard_stats[__PMGUARD_S_MAX];
+extern atomic64_t pmguard_kind_seen[__PMGUARD_KIND_MAX];
+extern atomic64_t pmguard_kind_reported[__PMGUARD_KIND_MAX];
+
+int pmguard_nl_register(void);
+void pmguard_nl_unregister(void);
+void pmguard_nl_report(const struct pmguard_event *ev, char *buf);
+
+#endif /* _PMGUARD_NETLINK_H */

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pmguard internal definitions, shared by the module's files and the KUnit
+ * tests.  policy.c is pure logic over these types so that it can be tested
+ * without probes or netlink.
+ */
+#ifndef _PMGUARD_H
+#define _PMGUARD_H
+
+#include <linux/types.h>
+#include <linux/sched.h>
+#include <linux/pmguard.h>
+
+#define PMGUARD_NAME_LEN	64	/* an executable's base name, truncated */
+#define PMGUARD_MAX_RULES	256
+#define PMGUARD_RULE_PATH_MAX	256
+
+/* Identity of an executable: which inode on which filesystem. */
+struct pmguard_exe_id {
+	dev_t dev;
+	unsigned long ino;
+};
+
+/* One side of an access, as known when the decision is made. */
+struct pmguard_proc_info {
+	u32 pid, tid, ppid;
+	u32 uid, euid, fsuid, gid;
+	u32 loginuid, sessionid;
+	char comm[TASK_COMM_LEN];
+	char exe_name[PMGUARD_NAME_LEN];	/* "" when unknown */
+	struct pmguard_exe_id exe;		/* ino 0 when unknown */
+};
+
+/* Everything a rule can look at. */
+struct pmguard_access {
+	enum pmguard_kind kind;
+	u32 access;			/* PMGUARD_ACCESS_* */
+	int result;			/* the kernel's own result */
+	u32 flags;			/* PMGUARD_F_* */
+	struct pmguard_proc_info caller;
+	struct pmguard_proc_info target;
+};
+
+/* Which fields of a rule must match (pmguard_rule.match). */
+#define PMGUARD_M_CALLER_EXE	0x01
+#define PMGUARD_M_CALLER_COMM	0x02
+#define PMGUARD_M_CALLER_UID	0x04
+#define PMGUARD_M_TARGET_EXE	0x08
+#define PMGUARD_M_TARGET_COMM	0x10
+
+struct pmguard_rule {
+	char name[PMGUARD_RULE_NAME_MAX];
+	u32 match;			/* PMGUARD_M_* */
+	struct pmguard_exe_id caller_exe;
+	struct pmguard_exe_id target_exe;
+	char caller_exe_path[PMGUARD_RULE_PATH_MAX];	/* as given, for listing */
+	char target_exe_path[PMGUARD_RULE_PATH_MAX];
+	char caller_comm[TASK_COMM_LEN];
+	char target_comm[TASK_COMM_LEN];
+	u32 caller_uid;
+	u32 kinds;			/* bit (1 << kind); 0 = any */
+	u32 access;			/* any of PMGUARD_ACCESS_*; 0 = any */
+	u32 flags_set;			/* PMGUARD_F_* that must be present */
+	u32 flags_clear;		/* PMGUARD_F_* that must be absent */
+	u8 action;			/* enum pmguard_action */
+	u8 severity;			/* enum pmguard_severity */
+};
+
+struct pmguard_policy {
+	unsigned int nr_rules;
+	u8 default_action;
+	u8 default_severity;
+	struct pmguard_rule rules[];
+};
+
+struct pmguard_verdict {
+	u8 action;
+	u8 severity;
+	const char *rule;		/* points into the policy or a literal */
+};
+
+#define PMGUARD_KINDS_MEMORY	(BIT(PMGUARD_KIND_MEM) | BIT(PMGUARD_KIND_PAGEMAP))
+#define PMGUARD_KINDS_MAPS	(BIT(PMGUARD_KIND_MAPS) | BIT(PMGUARD_KIND_SMAPS) | \
+				 BIT(PMGUARD_KIND_SMAPS_ROLLUP) | \
+				 BIT(PMGUARD_KIND_NUMA_MAPS))
+
+/* policy.c: pure functions */
+enum pmguard_kind pmguard_kind_from_name(const char *name);
+const char *pmguard_kind_name(enum pmguard_kind kind);
+bool pmguard_parse_tid(const char *name, u32 *tid);
+bool pmguard_comm_matches(const char *comm, const char *name);
+bool pmguard_name_in_list(const char *list, const char *comm, const char *exe_name);
+bool pmguard_rule_matches(const struct pmguard_rule *rule,
+			  const struct pmguard_access *acc);
+void pmguard_decide(const struct pmguard_policy *policy,
+		    const struct pmguard_access *acc,
+		    struct pmguard_verdict *verdict);
+u32 pmguard_comm_flags(const struct pmguard_policy *policy,
+		       const struct pmguard_proc_info *caller);
+
+/* Kernel side: the event as queued from probe context to the worker. */
+struct file;
+struct pid;
+
+struct pmguard_event {
+	u64 seq;
+	u64 time_ns;
+	struct pmguard_access acc;
+	u8 action;
+	u8 severity;
+	u32 count;
+	char rule[PMGUARD_RULE_NAME_MAX];
+	struct file *caller_exe;	/* counted references, dropped by the worker */
+	struct file *target_exe;
+	struct pid *target_pid;		/* set when target_exe is unknown */
+};
+
+extern struct pmguard_policy __rcu *pmguard_policy;
+extern int pmguard_mode;
+extern char *pmguard_sensitive;
+
+/* main.c */
+void pmguard_count_seen(enum pmguard_kind kind);
+void pmguard_submit(struct pmguard_event *ev);
+
+/* probe.c */
+int pmguard_probes_register(unsigned int maxactive);
+void pmguard_probes_unregister(void);
+u64 pmguard_probes_missed(void);
+unsigned int pmguard_probes_active(void);
+
+#endif /* _PMGUARD_H */

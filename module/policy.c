@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmguard policy: pure decision logic.  Nothing here sleeps, allocates or
+ * takes locks, so it runs in probe context and under KUnit alike.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/sched.h>
+
+#include "pmguard.h"
+
+static const char * const pmguard_kind_names[] = {
+	[PMGUARD_KIND_UNSPEC]		= "unknown",
+	[PMGUARD_KIND_MEM]		= "mem",
+	[PMGUARD_KIND_ENVIRON]		= "environ",
+	[PMGUARD_KIND_MAPS]		= "maps",
+	[PMGUARD_KIND_SMAPS]		= "smaps",
+	[PMGUARD_KIND_SMAPS_ROLLUP]	= "smaps_rollup",
+	[PMGUARD_KIND_NUMA_MAPS]	= "numa_maps",
+	[PMGUARD_KIND_PAGEMAP]		= "pagemap",
+	[PMGUARD_KIND_AUXV]		= "auxv",
+};
+
+const char *pmguard_kind_name(enum pmguard_kind kind)
+{
+	if ((unsigned int)kind > PMGUARD_KIND_MAX)
+		kind = PMGUARD_KIND_UNSPEC;
+	return pmguard_kind_names[kind];
+}
+
+/* The kind of a /proc/<pid>/ file, from its (kernel-chosen) name. */
+enum pmguard_kind pmguard_kind_from_name(const char *name)
+{
+	int kind;
+
+	for (kind = PMGUARD_KIND_MEM; kind <= PMGUARD_KIND_MAX; kind++)
+		if (!strcmp(name, pmguard_kind_names[kind]))
+			return kind;
+	return PMGUARD_KIND_UNSPEC;
+}
+
+/*
+ * A /proc/<pid> or /proc/<pid>/task/<tid> directory name: canonical decimal
+ * as procfs creates it (no sign, no leading zero), at most 10 digits.
+ */
+bool pmguard_parse_tid(const char *name, u32 *tid)
+{
+	u64 val = 0;
+	int len = 0;
+
+	if (name[0] < '1' || name[0] > '9')
+		return false;
+	for (; name[len]; len++) {
+		if (name[len] < '0' || name[len] > '9' || len >= 10)
+			return false;
+		val = val * 10 + (name[len] - '0');
+	}
+	if (val > INT_MAX)
+		return false;
+	*tid = val;
+	return true;
+}
+
+/* Does a task comm stand for @name?  comm holds at most 15 characters. */
+bool pmguard_comm_matches(const char *comm, const char *name)
+{
+	return name[0] && !strncmp(comm, name, TASK_COMM_LEN - 1) &&
+	       (strlen(name) >= TASK_COMM_LEN - 1 || !comm[strlen(name)]);
+}
+
+/*
+ * Is the process named in a comma-separated @list, by its executable's
+ * base name or by its comm?
+ */
+bool pmguard_name_in_list(const char *list, const char *comm,
+			  const char *exe_name)
+{
+	char entry[PMGUARD_NAME_LEN];
+	const char *p = list;
+
+	while (p && *p) {
+		const char *end = strchrnul(p, ',');
+		size_t len = end - p;
+
+		if (len && len < sizeof(entry)) {
+			memcpy(entry, p, len);
+			entry[len] = '\0';
+			if (!strcmp(exe_name, entry) ||
+			    pmguard_comm_matches(comm, entry))
+				return true;
+		}
+		p = *end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+static bool pmguard_exe_equal(const struct pmguard_exe_id *a,
+			      const struct pmguard_exe_id *b)
+{
+	return a->ino && a->ino == b->ino && a->dev == b->dev;
+}
+
+bool pmguard_rule_matches(const struct pmguard_rule *rule,
+			  const struct pmguard_access *acc)
+{
+	if (rule->kinds && !(rule->kinds & BIT(acc->kind)))
+		return false;
+	if (rule->access && !(rule->access & acc->access))
+		return false;
+	if ((acc->flags & rule->flags_set) != rule->flags_set)
+		return false;
+	if (acc->flags & rule->flags_clear)
+		return false;
+	if ((rule->match & PMGUARD_M_CALLER_EXE) &&
+	    !pmguard_exe_equal(&rule->caller_exe, &acc->caller.exe))
+		return false;
+	if ((rule->match & PMGUARD_M_TARGET_EXE) &&
+	    !pmguard_exe_equal(&rule->target_exe, &acc->target.exe))
+		return false;
+	if ((rule->match & PMGUARD_M_CALLER_COMM) &&
+	    strncmp(rule->caller_comm, acc->caller.comm, TASK_COMM_LEN))
+		return false;
+	if ((rule->match & PMGUARD_M_TARGET_COMM) &&
+	    strncmp(rule->target_comm, acc->target.comm, TASK_COMM_LEN))
+		return false;
+	if ((rule->match & PMGUARD_M_CALLER_UID) &&
+	    rule->caller_uid != acc->caller.uid)
+		return false;
+	return true;
+}
+
+/* First matching rule wins; the policy's default applies otherwise. */
+void pmguard_decide(const struct pmguard_policy *policy,
+		    const struct pmguard_access *acc,
+		    struct pmguard_verdict *verdict)
+{
+	unsigned int i;
+
+	verdict->action = policy->default_action;
+	verdict->severity = policy->default_severity;
+	verdict->rule = "default";
+
+	for (i = 0; i < policy->nr_rules; i++) {
+		const struct pmguard_rule *rule = &policy->rules[i];
+
+		if (pmguard_rule_matches(rule, acc)) {
+			verdict->action = rule->action;
+			verdict->severity = rule->severity;
+			verdict->rule = rule->name;
+			break;
+		}
+	}
+
+	/* A caller dressed up as an allowlisted tool is worth a closer look. */
+	if (verdict->action != PMGUARD_ACTION_ALLOW &&
+	    (acc->flags & PMGUARD_F_COMM_SPOOFS_ALLOWED) &&
+	    verdict->severity < PMGUARD_SEV_HIGH)
+		verdict->severity = PMGUARD_SEV_HIGH;
+}
+
+/*
+ * comm is whatever the process chose (prctl(PR_SET_NAME), or a copied binary
+ * renamed "gdb"); the executable is what the kernel ran.  Flag a comm that
+ * does not match the executable, and one that names a tool the policy
+ * allows by executable while the executable is a different one.
+ */
+u32 pmguard_comm_flags(const struct pmguard_policy *policy,
+		       const struct pmguard_proc_info *caller)
+{
+	u32 flags = 0;
+	unsigned int i;
+
+	if (caller->exe_name[0] &&
+	    !pmguard_comm_matches(caller->comm, caller->exe_name))
+		flags |= PMGUARD_F_COMM_MISMATCH;
+
+	for (i = 0; i < policy->nr_rules; i++) {
+		const struct pmguard_rule *rule = &policy->rules[i];
+		const char *base;
+
+		if (rule->action != PMGUARD_ACTION_ALLOW ||
+		    !(rule->match & PMGUARD_M_CALLER_EXE))
+			continue;
+		base = strrchr(rule->caller_exe_path, '/');
+		base = base ? base + 1 : rule->caller_exe_path;
+		if (pmguard_comm_matches(caller->comm, base) &&
+		    !pmguard_exe_equal(&rule->caller_exe, &caller->exe)) {
+			flags |= PMGUARD_F_COMM_SPOOFS_ALLOWED;
+			break;
+		}
+	}
+	return flags;
+}
