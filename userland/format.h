@@ -34,6 +34,9 @@ char *pmg_format_time(uint64_t ns, char *buf, size_t size);
 /* Current CLOCK_REALTIME in ns (when the reader notices something). */
 uint64_t pmg_now_ns(void);
 
+/* This host's name for the "host" key; "unknown" if it cannot be read. */
+void pmg_hostname(char *buf, size_t size);
+
 /*
  * Names of enum values; NULL when the value is unknown to this reader
  * (callers print "unknown(N)" then).

@@ -24,7 +24,6 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include <linux/genetlink.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
@@ -33,10 +32,10 @@
 
 #include <linux/pmguard.h>
 
-#include "account.h"
 #include "event.h"
 #include "exit_codes.h"
 #include "format.h"
+#include "monitor.h"
 #include "nl.h"
 
 #ifndef PMG_VERSION
@@ -62,13 +61,6 @@ static const struct command *find_command(const char *name);
 static void print_usage(FILE *f);
 
 /* ---- shared helpers --------------------------------------------------- */
-
-static void read_hostname(char *buf, size_t size)
-{
-	if (gethostname(buf, size) < 0)
-		snprintf(buf, size, "unknown");
-	buf[size - 1] = '\0';
-}
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -111,26 +103,12 @@ static int no_extra_args(const char *cmd, int argc, char **argv)
 
 /* ---- monitor ---------------------------------------------------------- */
 
+/* The running monitor: stream logic (monitor.c) plus its resources. */
 struct monitor {
-	enum pmg_format fmt;
+	struct pmg_monitor core;
 	const char *path;		/* --output FILE, or NULL for stdout */
-	FILE *out;
-	bool out_failed;
-	char host[HOST_NAME_MAX + 1];
 	struct pmg_nl nl;
-	struct pmg_seq_tracker seq;
-	struct pmg_counters counters;
-	bool stop;
-	int status;			/* exit code once stopped */
-	bool warned_unknown_cmd;
 };
-
-static void monitor_fail(struct monitor *m, int status)
-{
-	m->stop = true;
-	if (m->status == PMG_EXIT_OK)
-		m->status = status;
-}
 
 static FILE *open_output(const char *path)
 {
@@ -145,143 +123,12 @@ static FILE *open_output(const char *path)
 	return f;
 }
 
-/*
- * Write one record and flush, so a consumer (tail -f, a log shipper)
- * always sees whole lines.  A record that could not be built (ENOMEM) is
- * an error, not something to skip quietly.
- */
-static void emit(struct monitor *m, char *line)
-{
-	if (!line) {
-		fprintf(stderr, "pmguard: out of memory formatting a record\n");
-		monitor_fail(m, PMG_EXIT_ERROR);
-		return;
-	}
-	if (!m->out_failed &&
-	    (fputs(line, m->out) == EOF || fputc('\n', m->out) == EOF || fflush(m->out) == EOF)) {
-		fprintf(stderr, "pmguard: cannot write to %s: %s\n",
-			m->path ? m->path : "standard output", strerror(errno));
-		m->out_failed = true;
-		monitor_fail(m, PMG_EXIT_OUTPUT);
-	}
-	free(line);
-}
-
-/*
- * Counters: text mode writes a block to stderr (stdout carries only
- * events); JSON mode writes a {"type":"counters"} record into the event
- * stream, so a JSON consumer gets them in-band.
- */
-static void print_counters(struct monitor *m)
-{
-	enum pmg_format fmt = m->out_failed ? PMG_FMT_TEXT : m->fmt;
-	char *s = pmg_format_counters(fmt, &m->counters, pmg_now_ns(), m->host);
-
-	if (fmt == PMG_FMT_JSON) {
-		emit(m, s);
-		return;
-	}
-	if (s)
-		fprintf(stderr, "%s\n", s);
-	free(s);
-}
-
-static void handle_event(struct monitor *m, struct nlmsghdr *nlh)
-{
-	struct pmguard_event ev;
-	struct pmg_seq_report r;
-	int err = pmg_event_parse(nlh, &ev);
-
-	if (err < 0) {
-		m->counters.malformed++;
-		fprintf(stderr, "pmguard: warning: malformed event message skipped "
-			"(counted as malformed): %s\n", nl_geterror(err));
-		return;
-	}
-	if (pmg_event_has(&ev, PMGUARD_A_SEQ)) {
-		r = pmg_seq_observe(&m->seq, ev.seq);
-		pmg_counters_add_seq(&m->counters, &r);
-		if (r.verdict == PMG_SEQ_GAP)
-			emit(m, pmg_format_gap(m->fmt, &r, pmg_now_ns(), m->host));
-		else if (r.verdict == PMG_SEQ_RESET)
-			emit(m, pmg_format_reset(m->fmt, &r, ev.seq, pmg_now_ns(), m->host));
-	}
-	pmg_counters_add_event(&m->counters, &ev);
-	emit(m, pmg_format_event(m->fmt, &ev, m->host));
-}
-
-static void note(struct monitor *m, const char *what, const char *message)
-{
-	emit(m, pmg_format_note(m->fmt, what, message, pmg_now_ns(), m->host));
-}
-
-/*
- * The module unloading drops every subscription; when it comes back it
- * may get another family id and group id.  Follow it, so a long-running
- * monitor survives module upgrades; the new module numbers events from 1
- * again, so the loss tracking restarts too.
- */
-static void handle_ctrl(struct monitor *m, struct nlmsghdr *nlh)
-{
-	struct pmg_ctrl_note cn;
-
-	if (pmg_ctrl_parse(nlh, &cn) < 0 || !cn.is_pmguard)
-		return;
-	switch (cn.cmd) {
-	case CTRL_CMD_DELFAMILY:
-		pmg_seq_forget(&m->seq);
-		note(m, "module_unloaded",
-		     "the pmguard module went away; waiting for it to come back");
-		break;
-	case CTRL_CMD_NEWFAMILY:
-	case CTRL_CMD_NEWMCAST_GRP:
-		if (cn.family_id >= 0)
-			m->nl.family = cn.family_id;
-		if (cn.events_group < 0)
-			break;
-		if (pmg_nl_join_group(&m->nl, cn.events_group) != PMG_EXIT_OK) {
-			monitor_fail(m, PMG_EXIT_ERROR);
-			break;
-		}
-		pmg_seq_forget(&m->seq);
-		note(m, "module_loaded", "the pmguard module is back; subscribed again");
-		break;
-	default:
-		break;
-	}
-}
-
-static int on_message(struct nl_msg *msg, void *arg)
-{
-	struct monitor *m = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-
-	if (!genlmsg_valid_hdr(nlh, 0)) {
-		m->counters.malformed++;
-		fprintf(stderr, "pmguard: warning: truncated netlink message skipped\n");
-		return NL_OK;
-	}
-	if (nlh->nlmsg_type == GENL_ID_CTRL) {
-		handle_ctrl(m, nlh);
-	} else if (nlh->nlmsg_type == m->nl.family) {
-		if (genlmsg_hdr(nlh)->cmd == PMGUARD_CMD_EVENT) {
-			handle_event(m, nlh);
-		} else if (!m->warned_unknown_cmd) {
-			/* A newer module announcing something we do not know yet. */
-			fprintf(stderr, "pmguard: warning: ignoring unknown message "
-				"command %u from the module (newer module?)\n",
-				genlmsg_hdr(nlh)->cmd);
-			m->warned_unknown_cmd = true;
-		}
-	}
-	return m->stop ? NL_STOP : NL_OK;
-}
-
+/* SIGHUP: logrotate moved the file away; start a new one at the path. */
 static void reopen_output(struct monitor *m)
 {
 	FILE *f;
 
-	read_hostname(m->host, sizeof(m->host));
+	pmg_monitor_read_hostname(&m->core);
 	if (!m->path)
 		return;
 	f = open_output(m->path);
@@ -291,25 +138,42 @@ static void reopen_output(struct monitor *m)
 			"still writing to the previous file\n", m->path, strerror(errno));
 		return;
 	}
-	fclose(m->out);
-	m->out = f;
+	if (fclose(m->core.out) != 0)
+		fprintf(stderr, "pmguard: warning: closing the previous %s: %s\n",
+			m->path, strerror(errno));
+	m->core.out = f;
+	/* A fresh file may succeed where the old one failed (disk full). */
+	m->core.out_failed = false;
 }
 
-static void handle_signal(struct monitor *m, int fd)
+static int join_group(void *ctx, int group)
+{
+	return pmg_nl_join_group(ctx, group);
+}
+
+static int on_message(struct nl_msg *msg, void *arg)
+{
+	struct monitor *m = arg;
+
+	pmg_monitor_handle(&m->core, nlmsg_hdr(msg));
+	return m->core.stop ? NL_STOP : NL_OK;
+}
+
+static void handle_signals(struct monitor *m, int fd)
 {
 	struct signalfd_siginfo si;
 
 	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGUSR1:
-			print_counters(m);
+			pmg_monitor_print_counters(&m->core, stderr);
 			break;
 		case SIGHUP:
 			reopen_output(m);
 			break;
 		case SIGINT:
 		case SIGTERM:
-			m->stop = true;
+			m->core.stop = true;
 			break;
 		}
 	}
@@ -317,7 +181,7 @@ static void handle_signal(struct monitor *m, int fd)
 
 static void receive(struct monitor *m)
 {
-	for (int i = 0; i < MONITOR_BATCH && !m->stop; i++) {
+	for (int i = 0; i < MONITOR_BATCH && !m->core.stop; i++) {
 		int err = nl_recvmsgs_default(m->nl.sk);
 
 		if (err >= 0)
@@ -326,15 +190,18 @@ static void receive(struct monitor *m)
 			return;
 		if (err == -NLE_NOMEM) {
 			/* ENOBUFS: the kernel dropped messages for us. */
-			m->counters.overruns++;
-			emit(m, pmg_format_overrun(m->fmt, pmg_now_ns(), m->host));
+			pmg_monitor_overrun(&m->core);
 			continue;
 		}
 		fprintf(stderr, "pmguard: receiving events failed: %s\n", nl_geterror(err));
-		monitor_fail(m, PMG_EXIT_ERROR);
+		pmg_monitor_fail(&m->core, PMG_EXIT_ERROR);
 	}
 }
 
+/*
+ * Signals are read from a signalfd in the poll loop, never delivered
+ * asynchronously, so no handler can interrupt a line half-written.
+ */
 static int block_signals(void)
 {
 	sigset_t set;
@@ -358,7 +225,7 @@ static int monitor_loop(struct monitor *m, int sigfd)
 		{ .fd = sigfd, .events = POLLIN },
 	};
 
-	while (!m->stop) {
+	while (!m->core.stop) {
 		if (poll(fds, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -367,11 +234,11 @@ static int monitor_loop(struct monitor *m, int sigfd)
 		}
 		/* Signals first: a SIGTERM under a flood still stops us promptly. */
 		if (fds[1].revents)
-			handle_signal(m, sigfd);
-		if (fds[0].revents && !m->stop)
+			handle_signals(m, sigfd);
+		if (fds[0].revents && !m->core.stop)
 			receive(m);
 	}
-	return m->status;
+	return m->core.status;
 }
 
 static int monitor_setup(struct monitor *m)
@@ -381,6 +248,9 @@ static int monitor_setup(struct monitor *m)
 	status = pmg_nl_open(&m->nl);
 	if (status != PMG_EXIT_OK)
 		return status;
+	m->core.family = m->nl.family;
+	m->core.join_group = join_group;
+	m->core.join_ctx = &m->nl;
 	nl_socket_disable_seq_check(m->nl.sk);
 	nl_socket_modify_cb(m->nl.sk, NL_CB_VALID, NL_CB_CUSTOM, on_message, m);
 	pmg_nl_grow_rcvbuf(&m->nl, MONITOR_RCVBUF);
@@ -404,14 +274,16 @@ static int cmd_monitor(int argc, char **argv)
 		{ "help",   no_argument,       NULL, 'h' },
 		{ 0 }
 	};
-	struct monitor m = { .fmt = PMG_FMT_TEXT, .out = stdout };
+	enum pmg_format fmt = PMG_FMT_TEXT;
+	struct monitor m = { 0 };
+	FILE *out = stdout;
 	int status = PMG_EXIT_OK;
 	int opt, sigfd;
 
 	while ((opt = next_option("monitor", argc, argv, ":jo:h", longopts, &status)) != -1) {
 		switch (opt) {
 		case 'j':
-			m.fmt = PMG_FMT_JSON;
+			fmt = PMG_FMT_JSON;
 			break;
 		case 'o':
 			m.path = optarg;
@@ -424,34 +296,35 @@ static int cmd_monitor(int argc, char **argv)
 	if (status != PMG_EXIT_OK || (status = no_extra_args("monitor", argc, argv)))
 		return status;
 
-	read_hostname(m.host, sizeof(m.host));
 	/* Open the output first: a typo in the path must not need root to show. */
-	if (m.path && !(m.out = open_output(m.path))) {
+	if (m.path && !(out = open_output(m.path))) {
 		fprintf(stderr, "pmguard: cannot open output file %s: %s\n",
 			m.path, strerror(errno));
 		return PMG_EXIT_OUTPUT;
 	}
+	pmg_monitor_init(&m.core, fmt, out, m.path ? m.path : "standard output", -1);
+
 	sigfd = block_signals();
 	if (sigfd < 0) {
 		fprintf(stderr, "pmguard: cannot set up signal handling: %s\n", strerror(errno));
 		status = PMG_EXIT_ERROR;
 		goto out;
 	}
-
 	status = monitor_setup(&m);
 	if (status == PMG_EXIT_OK) {
+		/* Under systemd (Type=notify): ready once we are subscribed. */
 		sd_notify(0, "READY=1");
 		status = monitor_loop(&m, sigfd);
 		sd_notify(0, "STOPPING=1");
-		print_counters(&m);
-		/* A failure printing the final counters still fails the run. */
+		pmg_monitor_print_counters(&m.core, stderr);
+		/* Failing to write the final counters still fails the run. */
 		if (status == PMG_EXIT_OK)
-			status = m.status;
+			status = m.core.status;
 	}
 	close(sigfd);
 out:
 	pmg_nl_close(&m.nl);
-	if (m.path && m.out && fclose(m.out) != 0 && status == PMG_EXIT_OK) {
+	if (m.path && fclose(m.core.out) != 0 && status == PMG_EXIT_OK) {
 		fprintf(stderr, "pmguard: cannot write to %s: %s\n", m.path, strerror(errno));
 		status = PMG_EXIT_OUTPUT;
 	}
@@ -521,7 +394,7 @@ static int cmd_stats(int argc, char **argv)
 	if (status != PMG_EXIT_OK)
 		goto out;
 
-	read_hostname(host, sizeof(host));
+	pmg_hostname(host, sizeof(host));
 	out = pmg_format_stats(fmt, &sr->stats, pmg_now_ns(), host);
 	if (!out) {
 		fprintf(stderr, "pmguard: out of memory\n");
