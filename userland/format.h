@@ -9,6 +9,41 @@
  * memory.  JSON results are always a single line of valid UTF-8; text
  * results are a single line of printable ASCII, except for the counters
  * and stats blocks, which are multi-line by design.
+ *
+ * JSON records (one compact object per line; "time" is RFC 3339 UTC with
+ * nanoseconds and a Z suffix; "host" is gethostname()):
+ *
+ *  {"type":"access","seq":N,"time":T,"host":H,"kind":K,"access":A,
+ *   "result":0|-errno,"result_name":"OK"|"EACCES"|...,"action":"allow|alert|deny",
+ *   "severity":"info|low|medium|high|critical","rule":S,"mitre":"T1003.007",
+ *   "count":N,"flags":["caller_cap_ptrace",...],
+ *   "caller":{"pid","tid","ppid","uid","euid","fsuid","gid","loginuid",
+ *             "sessionid","comm","exe","cap_sys_ptrace","is_tracer",
+ *             "is_ancestor","comm_mismatch"},
+ *   "target":{"pid","tid","ppid","uid","euid","fsuid","gid","loginuid",
+ *             "sessionid","comm","exe"}}
+ *     Keys whose attribute the kernel did not send are omitted (never
+ *     null, never a made-up 0); "type", "host" and "mitre" are always
+ *     there.  The four caller booleans come from "flags" and are present
+ *     when it is.  loginuid/sessionid (u32)-1 are -1.  Values unknown to
+ *     this reader are "unknown(N)" (flags: "unknown(0xBITS)").
+ *     K: mem|environ|maps|smaps|smaps_rollup|numa_maps|pagemap|auxv;
+ *     A: read|write|read-write|none.  Strings are made valid UTF-8 (each
+ *     invalid byte becomes U+FFFD), then escaped by json-c.
+ *  {"type":"lost","time":T,"host":H,"count":N,"first_seq":N,"last_seq":N,"reason":"seq_gap"}
+ *  {"type":"lost","time":T,"host":H,"reason":"overrun"}        (no count)
+ *  {"type":"reset","time":T,"host":H,"previous_seq":N,"seq":N,"reason":"seq_backwards"}
+ *  {"type":"note","time":T,"host":H,"note":"module_unloaded|module_loaded","message":S}
+ *  {"type":"counters","time":T,"host":H,"events":N,"accesses":N,"lost":N,
+ *   "gaps":N,"overruns":N,"resets":N,"malformed":N,
+ *   "kind":{"mem":N,...,"unknown":N},"action":{"allow":N,"alert":N,"deny":N,"unknown":N}}
+ *  {"type":"stats","time":T,"host":H,"mode":"audit|enforce","seen":N,
+ *   "reported":N,"allowed":N,"alerted":N,"denied":N,"probes":N,
+ *   "dropped":{"queue_full":N,"nomem":N,"no_listener":N,"send":N,"missed":N},
+ *   "kinds":{"mem":{"seen":N,"reported":N,"probed":bool},...}}
+ *
+ * In "lost", "reset" and "note" records "time" is the reader's clock when
+ * it noticed; in "access" records it is the kernel's.
  */
 #ifndef PMG_FORMAT_H
 #define PMG_FORMAT_H
