@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for pmguard's decision logic (module/policy.c), compiled
+ * into this test module so the logic is tested exactly as the module
+ * builds it.
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "../../module/policy.c"
+
+static void kind_from_name_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("mem"), PMGUARD_KIND_MEM);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("environ"), PMGUARD_KIND_ENVIRON);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("maps"), PMGUARD_KIND_MAPS);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("smaps"), PMGUARD_KIND_SMAPS);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("smaps_rollup"),
+			PMGUARD_KIND_SMAPS_ROLLUP);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("numa_maps"),
+			PMGUARD_KIND_NUMA_MAPS);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("pagemap"), PMGUARD_KIND_PAGEMAP);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("auxv"), PMGUARD_KIND_AUXV);
+	/* Near misses and other procfs files are not ours. */
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("status"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("memx"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("me"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name(""), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("unknown"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_STREQ(test, pmguard_kind_name(PMGUARD_KIND_SMAPS_ROLLUP),
+			   "smaps_rollup");
+	KUNIT_EXPECT_STREQ(test, pmguard_kind_name(__PMGUARD_KIND_MAX), "unknown");
+}
+
+static void parse_tid_test(struct kunit *test)
+{
+	u32 tid = 0;
+
+	KUNIT_EXPECT_TRUE(test, pmguard_parse_tid("1", &tid));
+	KUNIT_EXPECT_EQ(test, tid, 1U);
+	KUNIT_EXPECT_TRUE(test, pmguard_parse_tid("4194304", &tid));
+	KUNIT_EXPECT_EQ(test, tid, 4194304U);
+	KUNIT_EXPECT_TRUE(test, pmguard_parse_tid("2147483647", &tid));
+	KUNIT_EXPECT_FALSE(test, pmguard_parse_tid("2147483648", &tid));
+	KUNIT_EXPECT_FALSE(test, pmguard_parse_tid("12345678901", &tid));
+	KUNIT_EXPECT_FALSE(test, pmguard_parse_tid("0", &tid));
+	KUNIT_EXPECT_FALSE(test, pmguard_parse_tid("01", &tid));
+	KUNIT_EXPECT_FALSE(test, pmguard_parse_tid("-1", &tid));
+	KUNIT_EXPECT_FALSE(test, pmguard_parse_tid("12a", &tid));
+	KUNIT_EXPECT_FALSE(test, pmguard_parse_tid("self", &tid));
+	KUNIT_EXPECT_FALSE(test, pmguard_parse_tid("task", &tid));
+	KUNIT_EXPECT_FALSE(test, pmguard_parse_tid("", &tid));
+}
+
+static void comm_matches_test(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, pmguard_comm_matches("sshd", "sshd"));
+	KUNIT_EXPECT_FALSE(test, pmguard_comm_matches("sshd-session", "sshd"));
+	KUNIT_EXPECT_FALSE(test, pmguard_comm_matches("ssh", "sshd"));
+	/* comm keeps 15 characters of a longer name */
+	KUNIT_EXPECT_TRUE(test, pmguard_comm_matches("gdm-session-wor",
+						     "gdm-session-worker"));
+	KUNIT_EXPECT_FALSE(test, pmguard_comm_matches("gdm-session-wo",
+						      "gdm-session-worker"));
+	KUNIT_EXPECT_FALSE(test, pmguard_comm_matches("sshd", ""));
+	KUNIT_EXPECT_FALSE(test, pmguard_comm_matches("", "sshd"));
+}
+
+static void name_in_list_test(struct kunit *test)
+{
+	const char *list = "sshd,,sudo,gdm-session-worker";
+
+	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(list, "sshd", "sshd"));
+	/* by executable, whatever the comm */
+	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(list, "renamed", "sudo"));
+	/* by comm, whatever the executable */
+	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(list, "sudo", ""));
+	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(list, "gdm-session-wor",
+						     "gdm-session-worker"));
+	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list(list, "bash", "bash"));
+	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list(list, "", ""));
+	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list("", "sshd", "sshd"));
+	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list("x,sshd", "sshd", "y"));
+}
+
+/* A caller and a target with distinct identities. */
+static void fill_access(struct pmguard_access *acc)
+{
+	memset(acc, 0, sizeof(*acc));
+	acc->kind = PMGUARD_KIND_MEM;
+	acc->access = PMGUARD_ACCESS_READ;
+	acc->caller.uid = 1000;
+	strscpy(acc->caller.comm, "python3", sizeof(acc->caller.comm));
+	strscpy(acc->caller.exe_name, "python3.11", sizeof(acc->caller.exe_name));
+	acc->caller.exe.dev = 8;
+	acc->caller.exe.ino = 100;
+	acc->target.uid = 0;
+	strscpy(acc->target.comm, "sshd", sizeof(acc->target.comm));
+	strscpy(acc->target.exe_name, "sshd", sizeof(acc->target.exe_name));
+	acc->target.exe.dev = 8;
+	acc->target.exe.ino = 200;
+}
+
+static void rule_matches_test(struct kunit *test)
+{
+	struct pmguard_access acc;
+	struct pmguard_rule rule = {};
+
+	fill_access(&acc);
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_matches(&rule, &acc));	/* empty: all */
+
+	rule.kinds = BIT(PMGUARD_KIND_ENVIRON);
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+	rule.kinds |= BIT(PMGUARD_KIND_MEM);
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_matches(&rule, &acc));
+
+	rule.access = PMGUARD_ACCESS_WRITE;
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+	acc.access |= PMGUARD_ACCESS_WRITE;
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_matches(&rule, &acc));
+
+	rule.flags_set = PMGUARD_F_TARGET_SENSITIVE;
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+	acc.flags |= PMGUARD_F_TARGET_SENSITIVE;
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_matches(&rule, &acc));
+	rule.flags_clear = PMGUARD_F_CALLER_CAP_PTRACE;
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_matches(&rule, &acc));
+	acc.flags |= PMGUARD_F_CALLER_CAP_PTRACE;
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+	rule.flags_clear = 0;
+
+	/* Executables by identity: same inode on another device is not it. */
+	rule.match = PMGUARD_M_CALLER_EXE;
+	rule.caller_exe.dev = 8;
+	rule.caller_exe.ino = 100;
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_matches(&rule, &acc));
+	rule.caller_exe.dev = 9;
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+	/* An unknown executable (ino 0) never matches an identity. */
+	rule.caller_exe.dev = 0;
+	rule.caller_exe.ino = 0;
+	acc.caller.exe.dev = 0;
+	acc.caller.exe.ino = 0;
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+	fill_access(&acc);
+	acc.flags = PMGUARD_F_TARGET_SENSITIVE;
+
+	rule.match = PMGUARD_M_TARGET_EXE;
+	rule.target_exe.dev = 8;
+	rule.target_exe.ino = 200;
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_matches(&rule, &acc));
+	rule.target_exe.ino = 201;
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+
+	rule.match = PMGUARD_M_CALLER_COMM | PMGUARD_M_TARGET_COMM;
+	strscpy(rule.caller_comm, "python3", sizeof(rule.caller_comm));
+	strscpy(rule.target_comm, "sshd", sizeof(rule.target_comm));
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_matches(&rule, &acc));
+	strscpy(rule.target_comm, "sshd2", sizeof(rule.target_comm));
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+
+	rule.match = PMGUARD_M_CALLER_UID;
+	rule.caller_uid = 1000;
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_matches(&rule, &acc));
+	rule.caller_uid = 0;
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+}
+
+static struct pmguard_policy *make_policy(struct kunit *test, unsigned int n)
+{
+	struct pmguard_policy *p;
+
+	p = kunit_kzalloc(test, struct_size(p, rules, n), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p->nr_rules = n;
+	p->default_action = PMGUARD_ACTION_ALERT;
+	p->default_severity = PMGUARD_SEV_LOW;
+	return p;
+}
+
+static void decide_test(struct kunit *test)
+{
+	struct pmguard_policy *p = make_policy(test, 3);
+	struct pmguard_verdict v;
+	struct pmguard_access acc;
+
+	fill_access(&acc);
+	/* rule 0: allow this caller's executable for maps only */
+	strscpy(p->rules[0].name, "allow-maps", PMGUARD_RULE_NAME_MAX);
+	p->rules[0].match = PMGUARD_M_CALLER_EXE;
+	p->rules[0].caller_exe = acc.caller.exe;
+	p->rules[0].kinds = BIT(PMGUARD_KIND_MAPS);
+	p->rules[0].action = PMGUARD_ACTION_ALLOW;
+	/* rule 1: deny sensitive targets */
+	strscpy(p->rules[1].name, "deny-sensitive", PMGUARD_RULE_NAME_MAX);
+	p->rules[1].flags_set = PMGUARD_F_TARGET_SENSITIVE;
+	p->rules[1].action = PMGUARD_ACTION_DENY;
+	p->rules[1].severity = PMGUARD_SEV_HIGH;
+	/* rule 2: everything else is medium */
+	strscpy(p->rules[2].name, "catch-all", PMGUARD_RULE_NAME_MAX);
+	p->rules[2].kinds = BIT(PMGUARD_KIND_MEM);
+	p->rules[2].action = PMGUARD_ACTION_ALERT;
+	p->rules[2].severity = PMGUARD_SEV_MEDIUM;
+
+	pmguard_decide(p, &acc, &v);		/* mem, not sensitive */
+	KUNIT_EXPECT_STREQ(test, v.rule, "catch-all");
+	KUNIT_EXPECT_EQ(test, v.action, PMGUARD_ACTION_ALERT);
+	KUNIT_EXPECT_EQ(test, v.severity, PMGUARD_SEV_MEDIUM);
+
+	acc.flags |= PMGUARD_F_TARGET_SENSITIVE;	/* first match wins */
+	pmguard_decide(p, &acc, &v);
+	KUNIT_EXPECT_STREQ(test, v.rule, "deny-sensitive");
+	KUNIT_EXPECT_EQ(test, v.action, PMGUARD_ACTION_DENY);
+
+	acc.kind = PMGUARD_KIND_MAPS;			/* allow comes first */
+	pmguard_decide(p, &acc, &v);
+	KUNIT_EXPECT_STREQ(test, v.rule, "allow-maps");
+	KUNIT_EXPECT_EQ(test, v.action, PMGUARD_ACTION_ALLOW);
+
+	acc.flags = 0;
+	acc.kind = PMGUARD_KIND_AUXV;			/* nothing matches */
+	acc.caller.exe.ino = 5;
+	pmguard_decide(p, &acc, &v);
+	KUNIT_EXPECT_STREQ(test, v.rule, "default");
+	KUNIT_EXPECT_EQ(test, v.action, PMGUARD_ACTION_ALERT);
+	KUNIT_EXPECT_EQ(test, v.severity, PMGUARD_SEV_LOW);
+
+	/* A spoofed comm raises an alert's severity, never an allow's. */
+	acc.flags = PMGUARD_F_COMM_SPOOFS_ALLOWED;
+	pmguard_decide(p, &acc, &v);
+	KUNIT_EXPECT_EQ(test, v.severity, PMGUARD_SEV_HIGH);
+	acc.kind = PMGUARD_KIND_MAPS;
+	acc.caller.exe.ino = 100;
+	pmguard_decide(p, &acc, &v);
+	KUNIT_EXPECT_EQ(test, v.action, PMGUARD_ACTION_ALLOW);
+	KUNIT_EXPECT_EQ(test, v.severity, PMGUARD_SEV_INFO);
+}
+
+static void comm_flags_test(struct kunit *test)
+{
+	struct pmguard_policy *p = make_policy(test, 1);
+	struct pmguard_proc_info caller = {};
+
+	strscpy(p->rules[0].name, "allow:gdb", PMGUARD_RULE_NAME_MAX);
+	strscpy(p->rules[0].caller_exe_path, "/usr/bin/gdb", PMGUARD_RULE_PATH_MAX);
+	p->rules[0].match = PMGUARD_M_CALLER_EXE;
+	p->rules[0].caller_exe.dev = 8;
+	p->rules[0].caller_exe.ino = 42;
+	p->rules[0].action = PMGUARD_ACTION_ALLOW;
+
+	/* the real gdb */
+	strscpy(caller.comm, "gdb", sizeof(caller.comm));
+	strscpy(caller.exe_name, "gdb", sizeof(caller.exe_name));
+	caller.exe.dev = 8;
+	caller.exe.ino = 42;
+	KUNIT_EXPECT_EQ(test, pmguard_comm_flags(p, &caller), 0U);
+
+	/* a copy of python named gdb: comm matches its exe, but not gdb's inode */
+	caller.exe.ino = 43;
+	KUNIT_EXPECT_EQ(test, pmguard_comm_flags(p, &caller),
+			(u32)PMGUARD_F_COMM_SPOOFS_ALLOWED);
+
+	/* python that called prctl(PR_SET_NAME, "gdb") */
+	strscpy(caller.exe_name, "python3.11", sizeof(caller.exe_name));
+	KUNIT_EXPECT_EQ(test, pmguard_comm_flags(p, &caller),
+			(u32)(PMGUARD_F_COMM_SPOOFS_ALLOWED | PMGUARD_F_COMM_MISMATCH));
+
+	/* an ordinary process whose comm is its (truncated) exe name */
+	strscpy(caller.comm, "gnome-keyring-d", sizeof(caller.comm));
+	strscpy(caller.exe_name, "gnome-keyring-daemon", sizeof(caller.exe_name));
+	KUNIT_EXPECT_EQ(test, pmguard_comm_flags(p, &caller), 0U);
+
+	/* unknown executable: no mismatch claimed */
+	caller.exe_name[0] = '\0';
+	KUNIT_EXPECT_EQ(test, pmguard_comm_flags(p, &caller), 0U);
+}
+
+static struct kunit_case pmguard_policy_cases[] = {
+	KUNIT_CASE(kind_from_name_test),
+	KUNIT_CASE(parse_tid_test),
+	KUNIT_CASE(comm_matches_test),
+	KUNIT_CASE(name_in_list_test),
+	KUNIT_CASE(rule_matches_test),
+	KUNIT_CASE(decide_test),
+	KUNIT_CASE(comm_flags_test),
+	{}
+};
+
+static struct kunit_suite pmguard_policy_suite = {
+	.name = "pmguard_policy",
+	.test_cases = pmguard_policy_cases,
+};
+
+kunit_test_suite(pmguard_policy_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for pmguard's policy logic");

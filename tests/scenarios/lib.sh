@@ -1,0 +1,86 @@
+# shellcheck shell=bash
+# Helpers for VM scenarios.  Sourced by tests/scenarios/*.sh inside the
+# guest, as root, with PMGUARD_KO, PMGUARD_BIN, PMGUARD_REPO, PMGUARD_OUT
+# and PMGUARD_KERNEL set by the VM runner (tests/vm/run).
+set -u
+
+EVENTS="$PMGUARD_REPO/tests/scenarios/events.py"
+PY=/usr/bin/python3
+FAILS=0
+MONITOR_PID=
+SYNC_PID=
+
+log() { printf '%s\n' "$*"; }
+fail() { printf 'FAIL: %s\n' "$*"; FAILS=$((FAILS + 1)); }
+pass() { printf 'ok: %s\n' "$*"; }
+
+# check DESCRIPTION COMMAND...: run a check, count a failure if it fails.
+check() {
+	local what=$1; shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+pmg_load() {
+	rmmod pmguard 2>/dev/null
+	insmod "$PMGUARD_KO" "$@" || { fail "insmod $*"; finish; }
+}
+
+pmg_unload() {
+	rmmod pmguard || fail "rmmod pmguard"
+}
+
+# pmg_monitor FILE [ARGS]: start 'pmguard monitor --json' writing to FILE
+# and wait until it is subscribed (a sync event shows up in FILE).
+pmg_monitor() {
+	local out=$1; shift
+	"$PMGUARD_BIN" monitor --json "$@" >"$out" 2>"$out.err" &
+	MONITOR_PID=$!
+	sleep 1000 &
+	SYNC_PID=$!
+	local i
+	for i in $(seq 1 100); do
+		cat "/proc/$SYNC_PID/maps" >/dev/null
+		if grep -q "\"pid\":$SYNC_PID[,}]" "$out" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	fail "monitor did not report a sync event (stderr: $(cat "$out.err"))"
+	finish
+}
+
+# pmg_monitor_stop: SIGTERM, wait, and check it exited 0.
+pmg_monitor_stop() {
+	[ -n "$MONITOR_PID" ] || return 0
+	sleep 1	# let the worker deliver the last events
+	kill -TERM "$MONITOR_PID"
+	local rc=0
+	wait "$MONITOR_PID" || rc=$?
+	MONITOR_PID=
+	[ -n "$SYNC_PID" ] && kill "$SYNC_PID" 2>/dev/null
+	SYNC_PID=
+	[ "$rc" = 0 ] || fail "monitor exited $rc"
+}
+
+# expect FILE DESCRIPTION FIELD=VALUE...: at least one access event matches.
+expect() {
+	local file=$1 what=$2; shift 2
+	check "$what" "$PY" "$EVENTS" "$file" --min 1 "$@"
+}
+
+# expect_none FILE DESCRIPTION FIELD=VALUE...: no access event matches.
+expect_none() {
+	local file=$1 what=$2; shift 2
+	check "$what" "$PY" "$EVENTS" "$file" --max 0 "$@"
+}
+
+finish() {
+	[ -n "$MONITOR_PID" ] && kill "$MONITOR_PID" 2>/dev/null
+	[ -n "$SYNC_PID" ] && kill "$SYNC_PID" 2>/dev/null
+	rmmod pmguard 2>/dev/null
+	if [ "$FAILS" -ne 0 ]; then
+		log "$FAILS check(s) failed"
+		exit 1
+	fi
+	exit 0
+}
