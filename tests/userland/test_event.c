@@ -222,6 +222,24 @@ static void test_hostile_strings_kept_verbatim(void **state)
 	nlmsg_free(msg);
 }
 
+/* nla_put_u64_64bit() may insert PAD attributes (empty) before u64s. */
+static void test_pad_attributes(void **state)
+{
+	struct nl_msg *msg = test_msg_new(PMGUARD_CMD_EVENT);
+	struct pmguard_event ev;
+
+	(void)state;
+	assert_int_equal(nla_put(msg, PMGUARD_A_PAD, 0, NULL), 0);
+	assert_int_equal(nla_put_u64(msg, PMGUARD_A_SEQ, 8), 0);
+	assert_int_equal(nla_put(msg, PMGUARD_A_PAD, 0, NULL), 0);
+	assert_int_equal(nla_put_u64(msg, PMGUARD_A_TIME_NS, 9), 0);
+	assert_int_equal(pmg_event_parse(nlmsg_hdr(msg), &ev), 0);
+	assert_int_equal(ev.seq, 8);
+	assert_int_equal(ev.time_ns, 9);
+	assert_false(pmg_event_has(&ev, PMGUARD_A_PAD));
+	nlmsg_free(msg);
+}
+
 static void test_not_genetlink(void **state)
 {
 	struct nl_msg *msg = nlmsg_alloc_simple(TEST_FAMILY_ID, 0);
@@ -239,6 +257,7 @@ static int put_kind_stats(struct nl_msg *msg, uint32_t kind, uint64_t seen,
 	struct nlattr *nest = nla_nest_start(msg, PMGUARD_S_KIND);
 
 	if (!nest || nla_put_u32(msg, PMGUARD_KS_KIND, kind) ||
+	    nla_put(msg, PMGUARD_KS_PAD, 0, NULL) ||
 	    nla_put_u64(msg, PMGUARD_KS_SEEN, seen) ||
 	    nla_put_u64(msg, PMGUARD_KS_REPORTED, reported) ||
 	    nla_put_u32(msg, PMGUARD_KS_PROBED, probed))
@@ -255,6 +274,7 @@ static void test_stats_parse(void **state)
 	(void)state;
 	assert_int_equal(nla_put_u32(msg, PMGUARD_A_MODE, PMGUARD_MODE_ENFORCE), 0);
 	nest = nla_nest_start(msg, PMGUARD_A_STATS);
+	assert_int_equal(nla_put(msg, PMGUARD_S_PAD, 0, NULL), 0);
 	assert_int_equal(nla_put_u64(msg, PMGUARD_S_SEEN, 100), 0);
 	assert_int_equal(nla_put_u64(msg, PMGUARD_S_REPORTED, 90), 0);
 	assert_int_equal(nla_put_u64(msg, PMGUARD_S_DENIED, 4), 0);
@@ -277,6 +297,7 @@ static void test_stats_parse(void **state)
 	assert_int_equal(st.counter[PMGUARD_S_PROBES], 8);
 	assert_true(st.present & (1u << PMGUARD_S_SEEN));
 	assert_false(st.present & (1u << PMGUARD_S_ALLOWED));
+	assert_false(st.present & (1u << PMGUARD_S_PAD));
 	assert_int_equal(st.n_kinds, 3);
 	assert_int_equal(st.kinds[0].kind, PMGUARD_KIND_MEM);
 	assert_int_equal(st.kinds[0].seen, 60);
@@ -361,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_nested_integer_rejected),
 		cmocka_unit_test(test_unterminated_string),
 		cmocka_unit_test(test_hostile_strings_kept_verbatim),
+		cmocka_unit_test(test_pad_attributes),
 		cmocka_unit_test(test_not_genetlink),
 		cmocka_unit_test(test_stats_parse),
 		cmocka_unit_test(test_stats_without_mode),
