@@ -1,0 +1,162 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/check.sh (`make check`): the one test command.
+#
+#   static    checkpatch --strict per file, sparse, module build (-Werror)
+#             per kernel
+#   userland  make -C userland; make -C userland test (cmocka, one test per
+#             case)
+#   vm        tests/vm/run on every kernel: scenarios, KUnit on debug
+#
+# Knobs (environment):
+#   KERNELS="6.1 6.12 6.12-rt debug"   kernels to build and boot
+#   SCENARIOS="atomic-shell benign"    scenarios to run (default: all)
+#   SKIP_STATIC=1  SKIP_USERLAND=1  SKIP_VM=1 (VM off still builds per kernel)
+#   PMGUARD_CACHE=/var/cache/pmguard-test
+#
+# Every test prints one line "PASS|FAIL|SKIP <where> <name> [(reason)]";
+# the last line is "N passed, N failed, N skipped".  Exit 1 if anything
+# failed.  Logs: .build/results/.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+KERNELS=${KERNELS:-6.1 6.12 6.12-rt debug}
+OUT=$REPO/.build/results
+mkdir -p "$OUT"
+LINES=$OUT/check.lines
+: >"$LINES"
+START=$(date +%s)
+
+# Result lines go to stdout and into $LINES (counted at the end).
+result() { # STATUS WHERE NAME [REASON]
+	local l="$1 $2 $3${4:+ ($4)}"
+	echo "$l"
+	echo "$l" >>"$LINES"
+}
+indent() { sed 's/^/    | /'; }
+section() { echo "== $* ($(($(date +%s) - START))s)"; }
+
+# Runs a component that prints result lines itself; keeps its lines.
+run_component() {
+	local tmp=$OUT/.component.out
+	"$@" | tee "$tmp" || true
+	grep -E '^(PASS|FAIL|SKIP) ' "$tmp" >>"$LINES" || true
+}
+
+static_checks() {
+	local src f rc kenv build log
+	section static
+	if ! src=$(tests/kernels/fetch source); then
+		result FAIL static kernel-source "cannot prepare linux-source-6.1"
+		return
+	fi
+	mkdir -p "$OUT/static"
+	shopt -s nullglob
+	for f in module/*.c module/*.h uapi/linux/*.h; do
+		log=$OUT/static/checkpatch-${f//\//_}.log
+		if perl "$src/scripts/checkpatch.pl" --strict --no-tree --no-summary --terse -f "$f" >"$log" 2>&1; then
+			result PASS static "checkpatch:$f"
+		else
+			result FAIL static "checkpatch:$f" "$(grep -cE '(ERROR|WARNING|CHECK):' "$log") reports"
+			indent <"$log" | head -n 40
+		fi
+	done
+	shopt -u nullglob
+
+	# sparse against the Debian 6.1 headers, on a private copy of the tree.
+	if ! kenv=$(tests/kernels/fetch 6.1); then
+		result FAIL static sparse "cannot fetch kernel 6.1"
+		return
+	fi
+	build=$REPO/.build/sparse
+	rm -rf "$build"
+	mkdir -p "$build"
+	cp -a Kbuild module uapi "$build/"
+	log=$OUT/static/sparse.log
+	rc=0
+	(
+		# shellcheck source=/dev/null
+		. "$kenv"
+		make -C "$KDIR" M="$build" C=2 modules
+	) >"$log" 2>&1 || rc=$?
+	# sparse reports on our files only; kernel headers are not ours to fix
+	if grep -E "^($build/)?(module|uapi)/[^:]*:[0-9]+:([0-9]+:)? *(warning|error)" "$log" >"$log.ours"; then
+		result FAIL static sparse "$(wc -l <"$log.ours") reports"
+		indent <"$log.ours" | head -n 40
+	elif [ "$rc" != 0 ]; then
+		result FAIL static sparse "build failed"
+		tail -n 30 "$log" | indent
+	else
+		result PASS static sparse
+	fi
+}
+
+userland_tests() {
+	local log=$OUT/userland
+	section userland
+	mkdir -p "$log"
+	if [ ! -f userland/Makefile ]; then
+		result SKIP userland all "userland/Makefile does not exist yet"
+		return
+	fi
+	if make -C userland >"$log/build.log" 2>&1; then
+		result PASS userland build
+	else
+		result FAIL userland build
+		tail -n 40 "$log/build.log" | indent
+		return
+	fi
+	local rc=0 n
+	make -C userland test >"$log/test.log" 2>&1 || rc=$?
+	# cmocka: "== build/test_x" names the binary, then per case
+	# "[ RUN      ] name" and its "[       OK ]/[  FAILED  ]/[  SKIPPED ] name".
+	awk '
+	/^== / { bin = $2; sub(/.*\//, "", bin); next }
+	/^\[ RUN      \] / { name = $4; pending[bin "." name] = 1; order[++n] = bin "." name; next }
+	/^\[ +(OK|FAILED|SKIPPED) +\] [A-Za-z_]/ {
+		st = $0; sub(/^\[ */, "", st); sub(/ *\].*/, "", st)
+		name = $0; sub(/^\[[^]]*\] /, "", name); key = bin "." name
+		if (!(key in pending)) next
+		delete pending[key]
+		print (st == "OK" ? "PASS" : st == "FAILED" ? "FAIL" : "SKIP"), key
+	}
+	END { for (i = 1; i <= n; i++) if (order[i] in pending) print "FAIL", order[i], "(crashed)" }
+	' "$log/test.log" >"$log/cases"
+	while read -r st name reason; do
+		result "$st" userland "$name" "${reason//[()]/}"
+	done <"$log/cases"
+	n=$(grep -c . "$log/cases" || true)
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL' "$log/cases"; then
+		result FAIL userland "make-test" "exit $rc"
+	fi
+	if [ "$rc" != 0 ] || grep -q '^FAIL' "$log/cases"; then
+		tail -n 60 "$log/test.log" | indent
+	fi
+	[ "$n" -gt 0 ] || [ "$rc" != 0 ] || result PASS userland make-test
+}
+
+vm_tests() {
+	local k args=()
+	[ "${SKIP_VM:-0}" = 1 ] && args=(--build-only)
+	for k in $KERNELS; do
+		section "kernel $k"
+		run_component tests/vm/run --kernel "$k" "${args[@]}"
+	done
+}
+
+[ "${SKIP_STATIC:-0}" = 1 ] || static_checks
+[ "${SKIP_USERLAND:-0}" = 1 ] || userland_tests
+vm_tests
+
+section finished
+passed=$(grep -c '^PASS ' "$LINES" || true)
+failed=$(grep -c '^FAIL ' "$LINES" || true)
+skipped=$(grep -c '^SKIP ' "$LINES" || true)
+if [ "$failed" -gt 0 ]; then
+	echo "Failed:"
+	grep '^FAIL ' "$LINES" | sed 's/^/  /'
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
