@@ -6,7 +6,6 @@
 #ifndef _PMGUARD_COMPAT_H
 #define _PMGUARD_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <linux/rcupdate.h>
@@ -18,26 +17,26 @@
  * Debian ships (6.1.66+); without it anyone could listen.
  */
 #ifndef GENL_MCAST_CAP_NET_ADMIN
-#error "this kernel lacks GENL_MCAST_CAP_NET_ADMIN (genetlink multicast capability checks, 6.1.66+/6.7+)"
+#error "kernel lacks GENL_MCAST_CAP_NET_ADMIN (needs 6.7, or 6.1.66+ stable)"
 #endif
 
 /*
  * A counted reference to @mm's executable, or NULL.  The caller keeps @mm
- * alive.  get_file_rcu() took a file pointer until 6.7 and takes the
- * address of the RCU-protected pointer since (files became
- * SLAB_TYPESAFE_BY_RCU).
+ * alive.  get_file_rcu() was a macro over a file pointer until 6.7; since
+ * files became SLAB_TYPESAFE_BY_RCU it is a function that takes the
+ * address of the RCU-protected pointer and rechecks it.
  */
 static inline struct file *pmguard_mm_exe_file(struct mm_struct *mm)
 {
 	struct file *exe;
 
 	rcu_read_lock();
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
-	exe = get_file_rcu(&mm->exe_file);
-#else
+#ifdef get_file_rcu
 	exe = rcu_dereference(mm->exe_file);
 	if (exe && !get_file_rcu(exe))
 		exe = NULL;
+#else
+	exe = get_file_rcu(&mm->exe_file);
 #endif
 	rcu_read_unlock();
 	return exe;

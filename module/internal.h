@@ -4,8 +4,8 @@
  * tests.  policy.c is pure logic over these types so that it can be tested
  * without probes or netlink.
  */
-#ifndef _PMGUARD_H
-#define _PMGUARD_H
+#ifndef _PMGUARD_INTERNAL_H
+#define _PMGUARD_INTERNAL_H
 
 #include <linux/types.h>
 #include <linux/sched.h>
@@ -89,7 +89,8 @@ enum pmguard_kind pmguard_kind_from_name(const char *name);
 const char *pmguard_kind_name(enum pmguard_kind kind);
 bool pmguard_parse_tid(const char *name, u32 *tid);
 bool pmguard_comm_matches(const char *comm, const char *name);
-bool pmguard_name_in_list(const char *list, const char *comm, const char *exe_name);
+bool pmguard_name_in_list(char * const *names, int count, const char *comm,
+			  const char *exe_name);
 bool pmguard_rule_matches(const struct pmguard_rule *rule,
 			  const struct pmguard_access *acc);
 void pmguard_decide(const struct pmguard_policy *policy,
@@ -117,7 +118,8 @@ struct pmguard_event {
 
 extern struct pmguard_policy __rcu *pmguard_policy;
 extern int pmguard_mode;
-extern char *pmguard_sensitive;
+extern char *pmguard_sensitive[];
+extern int pmguard_sensitive_count;
 
 /* main.c */
 void pmguard_count_seen(enum pmguard_kind kind);
@@ -129,4 +131,4 @@ void pmguard_probes_unregister(void);
 u64 pmguard_probes_missed(void);
 unsigned int pmguard_probes_active(void);
 
-#endif /* _PMGUARD_H */
+#endif /* _PMGUARD_INTERNAL_H */

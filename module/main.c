@@ -23,30 +23,41 @@
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 
-#include "pmguard.h"
+#include "internal.h"
 #include "netlink.h"
 
 static char *mode = "audit";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "audit (report only, default) or enforce (deny rules make the open fail with -EPERM)");
 
-static char *allow_exe =
-	"/usr/bin/gdb,/usr/bin/gdb-multiarch,/usr/bin/strace,/usr/bin/ltrace,"
-	"/usr/bin/lldb,/usr/lib/systemd/systemd-coredump";
-module_param(allow_exe, charp, 0444);
+#define PMGUARD_LIST_MAX 64
+
+static char *allow_exe[PMGUARD_LIST_MAX] = {
+	"/usr/bin/gdb", "/usr/bin/gdb-multiarch", "/usr/bin/strace",
+	"/usr/bin/ltrace", "/usr/bin/lldb", "/usr/lib/systemd/systemd-coredump",
+};
+static int allow_exe_count = 6;
+module_param_array(allow_exe, charp, &allow_exe_count, 0444);
 MODULE_PARM_DESC(allow_exe, "Comma-separated executables (debuggers, crash collectors) allowed to open any process's files; matched by inode, not by name");
 
-static char *inventory_exe =
-	"/usr/bin/pmap,/usr/bin/lsof,/usr/bin/ps,/usr/bin/top,/usr/bin/htop";
-module_param(inventory_exe, charp, 0444);
+static char *inventory_exe[PMGUARD_LIST_MAX] = {
+	"/usr/bin/pmap", "/usr/bin/lsof", "/usr/bin/ps", "/usr/bin/top",
+	"/usr/bin/htop",
+};
+static int inventory_exe_count = 5;
+module_param_array(inventory_exe, charp, &inventory_exe_count, 0444);
 MODULE_PARM_DESC(inventory_exe, "Comma-separated executables allowed to read maps/smaps/auxv of non-sensitive processes; matched by inode");
 
-char *pmguard_sensitive =
-	"sshd,sshd-session,sshd-auth,sudo,su,login,passwd,chpasswd,unix_chkpwd,"
-	"gnome-keyring-daemon,kwalletd5,kwalletd6,gpg-agent,ssh-agent,lightdm,"
-	"gdm-password,gdm-session-worker,vsftpd,apache2,httpd,"
-	"polkit-agent-helper-1,polkitd,sssd,krb5kdc,keepassxc";
-module_param_named(sensitive, pmguard_sensitive, charp, 0444);
+char *pmguard_sensitive[PMGUARD_LIST_MAX] = {
+	"sshd", "sshd-session", "sshd-auth", "sudo", "su", "login", "passwd",
+	"chpasswd", "unix_chkpwd", "gnome-keyring-daemon", "kwalletd5",
+	"kwalletd6", "gpg-agent", "ssh-agent", "lightdm", "gdm-password",
+	"gdm-session-worker", "vsftpd", "apache2", "httpd",
+	"polkit-agent-helper-1", "polkitd", "sssd", "krb5kdc", "keepassxc",
+};
+int pmguard_sensitive_count = 25;
+module_param_array_named(sensitive, pmguard_sensitive, charp,
+			 &pmguard_sensitive_count, 0444);
 MODULE_PARM_DESC(sensitive, "Comma-separated names (executable base name or comm) of processes whose memory holds credentials; access to them is high severity");
 
 static unsigned int queue_len = 4096;
@@ -184,19 +195,16 @@ static int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id)
 	return 0;
 }
 
-/* One rule per executable in a comma-separated parameter. */
+/* One rule per executable in a parameter's list. */
 static void pmguard_add_exe_rules(struct pmguard_policy *policy,
-				  const char *list, const char *prefix,
+				  char **paths, int count, const char *prefix,
 				  u32 kinds, u32 flags_clear)
 {
-	char *copy, *cur, *path;
+	int i;
 
-	copy = kstrdup(list, GFP_KERNEL);
-	if (!copy)
-		return;
-	cur = copy;
-	while ((path = strsep(&cur, ",")) && policy->nr_rules < PMGUARD_MAX_RULES) {
+	for (i = 0; i < count && policy->nr_rules < PMGUARD_MAX_RULES; i++) {
 		struct pmguard_rule *rule = &policy->rules[policy->nr_rules];
+		const char *path = paths[i];
 		const char *base = strrchr(path, '/');
 		int err;
 
@@ -219,7 +227,6 @@ static void pmguard_add_exe_rules(struct pmguard_policy *policy,
 		rule->severity = PMGUARD_SEV_INFO;
 		policy->nr_rules++;
 	}
-	kfree(copy);
 }
 
 static void pmguard_add_rule(struct pmguard_policy *policy, const char *name,
@@ -255,8 +262,9 @@ static struct pmguard_policy *pmguard_default_policy(void)
 	policy->default_action = PMGUARD_ACTION_ALERT;
 	policy->default_severity = PMGUARD_SEV_LOW;
 
-	pmguard_add_exe_rules(policy, allow_exe, "allow", 0, 0);
-	pmguard_add_exe_rules(policy, inventory_exe, "inventory",
+	pmguard_add_exe_rules(policy, allow_exe, allow_exe_count, "allow", 0, 0);
+	pmguard_add_exe_rules(policy, inventory_exe, inventory_exe_count,
+			      "inventory",
 			      PMGUARD_KINDS_MAPS | BIT(PMGUARD_KIND_AUXV),
 			      PMGUARD_F_TARGET_SENSITIVE);
 	pmguard_add_rule(policy, "sensitive-memory",

@@ -5,7 +5,7 @@
 #include <linux/limits.h>
 #include <linux/atomic.h>
 
-#include "pmguard.h"
+#include "internal.h"
 
 /* The worker's scratch space: one path for the caller, one for the target. */
 #define PMGUARD_NL_BUF_SIZE	(2 * PATH_MAX)

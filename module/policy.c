@@ -7,7 +7,7 @@
 #include <linux/string.h>
 #include <linux/sched.h>
 
-#include "pmguard.h"
+#include "internal.h"
 
 static const char * const pmguard_kind_names[] = {
 	[PMGUARD_KIND_UNSPEC]		= "unknown",
@@ -68,29 +68,16 @@ bool pmguard_comm_matches(const char *comm, const char *name)
 	       (strlen(name) >= TASK_COMM_LEN - 1 || !comm[strlen(name)]);
 }
 
-/*
- * Is the process named in a comma-separated @list, by its executable's
- * base name or by its comm?
- */
-bool pmguard_name_in_list(const char *list, const char *comm,
+/* Is the process one of @names, by its executable's base name or its comm? */
+bool pmguard_name_in_list(char * const *names, int count, const char *comm,
 			  const char *exe_name)
 {
-	char entry[PMGUARD_NAME_LEN];
-	const char *p = list;
+	int i;
 
-	while (p && *p) {
-		const char *end = strchrnul(p, ',');
-		size_t len = end - p;
-
-		if (len && len < sizeof(entry)) {
-			memcpy(entry, p, len);
-			entry[len] = '\0';
-			if (!strcmp(exe_name, entry) ||
-			    pmguard_comm_matches(comm, entry))
-				return true;
-		}
-		p = *end ? end + 1 : NULL;
-	}
+	for (i = 0; i < count; i++)
+		if (names[i][0] && (!strcmp(exe_name, names[i]) ||
+				    pmguard_comm_matches(comm, names[i])))
+			return true;
 	return false;
 }
 

@@ -29,7 +29,7 @@
 #include <linux/percpu.h>
 #include <linux/err.h>
 
-#include "pmguard.h"
+#include "internal.h"
 #include "compat.h"
 
 /*
@@ -55,6 +55,7 @@ static int pmguard_mem_open_pre(struct kprobe *p, struct pt_regs *regs)
 	note->mode = file->f_mode;
 	return 0;
 }
+
 NOKPROBE_SYMBOL(pmguard_mem_open_pre);
 
 static struct kprobe pmguard_mem_open_probe = {
@@ -85,6 +86,7 @@ static u32 pmguard_mem_access(struct inode *inode)
  */
 static void pmguard_dentry_name(struct dentry *dentry, char *buf, size_t size)
 {
+	/* Pairs with the release in __d_move(): see the name's bytes. */
 	const unsigned char *name = smp_load_acquire(&dentry->d_name.name);
 	u32 len = READ_ONCE(dentry->d_name.len);
 	size_t i;
@@ -239,6 +241,7 @@ skip:
 	rcu_read_unlock();
 	return 1;	/* not ours: no return probe */
 }
+
 NOKPROBE_SYMBOL(pmguard_open_entry);
 
 /*
@@ -271,7 +274,8 @@ static int pmguard_open_return(struct kretprobe_instance *ri,
 						     &init_pid_ns));
 		rcu_read_unlock();
 	}
-	if (pmguard_name_in_list(pmguard_sensitive, ev->acc.target.comm,
+	if (pmguard_name_in_list(pmguard_sensitive, pmguard_sensitive_count,
+				 ev->acc.target.comm,
 				 ev->acc.target.exe_name))
 		ev->acc.flags |= PMGUARD_F_TARGET_SENSITIVE;
 
@@ -305,6 +309,7 @@ static int pmguard_open_return(struct kretprobe_instance *ri,
 	pmguard_submit(ev);
 	return 0;
 }
+
 NOKPROBE_SYMBOL(pmguard_open_return);
 
 static struct kretprobe pmguard_open_probe = {

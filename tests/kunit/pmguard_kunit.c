@@ -69,19 +69,23 @@ static void comm_matches_test(struct kunit *test)
 
 static void name_in_list_test(struct kunit *test)
 {
-	const char *list = "sshd,,sudo,gdm-session-worker";
+	char *names[] = { "sshd", "", "sudo", "gdm-session-worker" };
+	char *other[] = { "x", "sshd" };
+	int n = ARRAY_SIZE(names);
 
-	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(list, "sshd", "sshd"));
+	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(names, n, "sshd", "sshd"));
 	/* by executable, whatever the comm */
-	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(list, "renamed", "sudo"));
+	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(names, n, "renamed", "sudo"));
 	/* by comm, whatever the executable */
-	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(list, "sudo", ""));
-	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(list, "gdm-session-wor",
+	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(names, n, "sudo", "x"));
+	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(names, n, "gdm-session-wor",
 						     "gdm-session-worker"));
-	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list(list, "bash", "bash"));
-	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list(list, "", ""));
-	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list("", "sshd", "sshd"));
-	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list("x,sshd", "sshd", "y"));
+	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list(names, n, "bash", "bash"));
+	/* an empty entry matches nothing, not even an unknown executable */
+	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list(names, n, "x", ""));
+	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list(names, 0, "sshd", "sshd"));
+	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(other, 2, "sshd", "y"));
+	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list(other, 1, "sshd", "y"));
 }
 
 /* A caller and a target with distinct identities. */
