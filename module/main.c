@@ -36,6 +36,7 @@ static char *allow_exe[PMGUARD_LIST_MAX] = {
 	"/usr/bin/gdb", "/usr/bin/gdb-multiarch", "/usr/bin/strace",
 	"/usr/bin/ltrace", "/usr/bin/lldb", "/usr/lib/systemd/systemd-coredump",
 };
+
 static int allow_exe_count = 6;
 module_param_array(allow_exe, charp, &allow_exe_count, 0444);
 MODULE_PARM_DESC(allow_exe, "Comma-separated executables (debuggers, crash collectors) allowed to open any process's files; matched by inode, not by name");
@@ -44,6 +45,7 @@ static char *inventory_exe[PMGUARD_LIST_MAX] = {
 	"/usr/bin/pmap", "/usr/bin/lsof", "/usr/bin/ps", "/usr/bin/top",
 	"/usr/bin/htop",
 };
+
 static int inventory_exe_count = 5;
 module_param_array(inventory_exe, charp, &inventory_exe_count, 0444);
 MODULE_PARM_DESC(inventory_exe, "Comma-separated executables allowed to read maps/smaps/auxv of non-sensitive processes; matched by inode");
@@ -55,6 +57,7 @@ char *pmguard_sensitive[PMGUARD_LIST_MAX] = {
 	"gdm-session-worker", "vsftpd", "apache2", "httpd",
 	"polkit-agent-helper-1", "polkitd", "sssd", "krb5kdc", "keepassxc",
 };
+
 int pmguard_sensitive_count = 25;
 module_param_array_named(sensitive, pmguard_sensitive, charp,
 			 &pmguard_sensitive_count, 0444);

@@ -69,8 +69,8 @@ static void comm_matches_test(struct kunit *test)
 
 static void name_in_list_test(struct kunit *test)
 {
-	char *names[] = { "sshd", "", "sudo", "gdm-session-worker" };
-	char *other[] = { "x", "sshd" };
+	static char * const names[] = { "sshd", "", "sudo", "gdm-session-worker" };
+	static char * const other[] = { "x", "sshd" };
 	int n = ARRAY_SIZE(names);
 
 	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(names, n, "sshd", "sshd"));
