@@ -50,6 +50,15 @@ static int inventory_exe_count = 5;
 module_param_array(inventory_exe, charp, &inventory_exe_count, 0444);
 MODULE_PARM_DESC(inventory_exe, "Comma-separated executables allowed to read maps/smaps/auxv of non-sensitive processes; matched by inode");
 
+/*
+ * procps-ng 4.0.2 (Debian 12) ps reads /proc/<pid>/environ of every process
+ * on every run, whatever the output format.
+ */
+static char *environ_exe[PMGUARD_LIST_MAX] = { "/usr/bin/ps" };
+static int environ_exe_count = 1;
+module_param_array(environ_exe, charp, &environ_exe_count, 0444);
+MODULE_PARM_DESC(environ_exe, "Comma-separated executables allowed to read any process's environ (ps reads them all); matched by inode");
+
 char *pmguard_sensitive[PMGUARD_LIST_MAX] = {
 	"sshd", "sshd-session", "sshd-auth", "sudo", "su", "login", "passwd",
 	"chpasswd", "unix_chkpwd", "gnome-keyring-daemon", "kwalletd5",
@@ -270,6 +279,8 @@ static struct pmguard_policy *pmguard_default_policy(void)
 			      "inventory",
 			      PMGUARD_KINDS_MAPS | BIT(PMGUARD_KIND_AUXV),
 			      PMGUARD_F_TARGET_SENSITIVE);
+	pmguard_add_exe_rules(policy, environ_exe, environ_exe_count,
+			      "environ", BIT(PMGUARD_KIND_ENVIRON), 0);
 	pmguard_add_rule(policy, "sensitive-memory",
 			 BIT(PMGUARD_KIND_MEM) | BIT(PMGUARD_KIND_ENVIRON),
 			 PMGUARD_F_TARGET_SENSITIVE, 0,

@@ -23,10 +23,12 @@ pid = os.getpid()
 def inspect():
     tid = threading.get_native_id()
     for path in (f"/proc/{pid}/maps", f"/proc/{pid}/environ",
-                 f"/proc/{pid}/task/{tid}/maps", "/proc/self/mem",
-                 f"/proc/{pid}/task/{pid}/smaps", f"/proc/{pid}/auxv"):
+                 f"/proc/{pid}/task/{tid}/maps", f"/proc/{pid}/task/{pid}/smaps",
+                 f"/proc/{pid}/auxv"):
         with open(path, "rb") as f:
             f.read(4096)
+    with open(f"/proc/{pid}/task/{tid}/mem", "rb") as f:
+        pass
 t = threading.Thread(target=inspect)
 t.start(); t.join()
 inspect()

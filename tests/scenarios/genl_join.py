@@ -3,12 +3,14 @@
 
 An independent check that the kernel, not the reader, enforces who may
 listen.  Exit 0: joined (and, with --listen SECONDS, print each event's
-seq); 1: permission denied; 2: family not found; 3: other error.
+seq; with --stall SECONDS, never read, so the socket overruns); 1:
+permission denied; 2: family not found; 3: other error.
 """
 import errno
 import socket
 import struct
 import sys
+import time
 
 NETLINK_GENERIC = 16
 SOL_NETLINK = 270
@@ -59,7 +61,9 @@ def resolve(sock, family):
 
 
 def main():
-    listen = float(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[1] == '--listen' else 0
+    mode = sys.argv[1] if len(sys.argv) > 2 else None
+    seconds = float(sys.argv[2]) if mode else 0
+    listen = seconds if mode == '--listen' else 0
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     sock.bind((0, 0))
     try:
@@ -74,6 +78,8 @@ def main():
         return 1
     print('joined')
     sys.stdout.flush()
+    if mode == '--stall':
+        time.sleep(seconds)
     if listen:
         sock.settimeout(listen)
         try:

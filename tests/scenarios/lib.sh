@@ -57,8 +57,8 @@ pmg_monitor_stop() {
 	local rc=0
 	wait "$MONITOR_PID" || rc=$?
 	MONITOR_PID=
+	# SYNC_PID stays set: checks exclude the sync events by it.
 	[ -n "$SYNC_PID" ] && kill "$SYNC_PID" 2>/dev/null
-	SYNC_PID=
 	[ "$rc" = 0 ] || fail "monitor exited $rc"
 }
 
