@@ -12,7 +12,6 @@
 #include <linux/pmguard.h>
 
 #define PMGUARD_NAME_LEN	64	/* an executable's base name, truncated */
-#define PMGUARD_MAX_RULES	256
 #define PMGUARD_RULE_PATH_MAX	256
 
 /* Identity of an executable: which inode on which filesystem. */

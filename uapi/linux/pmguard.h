@@ -78,12 +78,25 @@ enum pmguard_mode {
 #define PMGUARD_F_TASK_ALIAS		0x0080	/* opened via a thread (tid != tgid) */
 #define PMGUARD_F_TARGET_EXE_UNKNOWN	0x0100	/* target exe not known at decision */
 #define PMGUARD_F_WOULD_DENY		0x0200	/* a deny rule matched in audit mode */
+#define PMGUARD_F_FOLDED		0x0400	/* stands for COUNT accesses */
 
-/* Commands. */
+/*
+ * Commands.  Every request needs CAP_NET_ADMIN in the initial user
+ * namespace; those that change policy or mode need CAP_SYS_ADMIN there too.
+ */
 enum pmguard_cmd {
 	PMGUARD_CMD_UNSPEC,
 	PMGUARD_CMD_EVENT,		/* kernel -> multicast: one access */
 	PMGUARD_CMD_GET_STATS,		/* request: -> reply with PMGUARD_A_STATS */
+	PMGUARD_CMD_GET_CONFIG,		/* request: -> mode, locked, defaults, fold */
+	PMGUARD_CMD_RULE_LIST,		/* dump: one PMGUARD_A_RULE per message */
+	PMGUARD_CMD_RULE_ADD,		/* PMGUARD_A_RULE [+ PMGUARD_A_RULE_INDEX] */
+	PMGUARD_CMD_RULE_DEL,		/* PMGUARD_A_RULE_NAME */
+	PMGUARD_CMD_POLICY_FLUSH,	/* no attributes: remove every rule */
+	PMGUARD_CMD_POLICY_REPLACE,	/* PMGUARD_A_POLICY: all rules, atomically */
+	PMGUARD_CMD_SET_CONFIG,		/* PMGUARD_A_MODE and/or PMGUARD_A_FOLD_MS */
+	PMGUARD_CMD_LOCK,		/* freeze policy and mode, pin the module */
+	PMGUARD_CMD_MEM_SUMMARY,	/* kernel -> multicast: reads through a mem fd */
 	__PMGUARD_CMD_MAX,
 };
 
@@ -107,6 +120,20 @@ enum pmguard_attr {
 	PMGUARD_A_STATS,		/* nested: enum pmguard_stat_attr */
 	PMGUARD_A_MODE,			/* u32: enum pmguard_mode */
 	PMGUARD_A_COUNT,		/* u32: accesses this event stands for */
+	PMGUARD_A_RULE_NAME,		/* string: a rule, for RULE_DEL */
+	PMGUARD_A_RULE_INDEX,		/* u32: position for RULE_ADD (default: end) */
+	PMGUARD_A_RULE_SPEC,		/* nested: enum pmguard_rule_attr */
+	PMGUARD_A_POLICY,		/* nested: PMGUARD_A_RULE_SPEC (repeated),
+					 * PMGUARD_A_DEFAULT_*, and
+					 * PMGUARD_A_SENSITIVE_NAME (repeated) */
+	PMGUARD_A_DEFAULT_ACTION,	/* u32: when no rule matches */
+	PMGUARD_A_DEFAULT_SEVERITY,	/* u32 */
+	PMGUARD_A_LOCKED,		/* u8: 1 once PMGUARD_CMD_LOCK ran */
+	PMGUARD_A_FOLD_MS,		/* u32: burst folding window, 0 = off */
+	PMGUARD_A_NR_RULES,		/* u32 */
+	PMGUARD_A_SUMMARY,		/* nested: enum pmguard_summary_attr */
+	PMGUARD_A_FIRST_SEQ,		/* u64: first access this event folds */
+	PMGUARD_A_SENSITIVE_NAME,	/* string, repeated in PMGUARD_A_POLICY */
 	__PMGUARD_A_MAX,
 };
 
@@ -131,6 +158,58 @@ enum pmguard_proc_attr {
 
 #define PMGUARD_P_MAX (__PMGUARD_P_MAX - 1)
 
+/*
+ * A policy rule.  Every match field is optional; a rule matches when all
+ * of its fields do, and the first matching rule decides.  Executables are
+ * given as paths and matched by identity (device and inode, resolved when
+ * the rule is loaded); dumps return the identity and whether the path now
+ * names another file (an upgraded binary: reload the policy).
+ */
+enum pmguard_rule_attr {
+	PMGUARD_R_UNSPEC,
+	PMGUARD_R_PAD,
+	PMGUARD_R_NAME,			/* string, required, unique, < 64 bytes */
+	PMGUARD_R_ACTION,		/* u32: enum pmguard_action, required */
+	PMGUARD_R_SEVERITY,		/* u32: enum pmguard_severity */
+	PMGUARD_R_CALLER_EXE,		/* string: absolute path */
+	PMGUARD_R_CALLER_COMM,		/* string, < 16 bytes */
+	PMGUARD_R_CALLER_UID,		/* u32 */
+	PMGUARD_R_TARGET_EXE,		/* string: absolute path */
+	PMGUARD_R_TARGET_COMM,		/* string, < 16 bytes */
+	PMGUARD_R_KINDS,		/* u32: bit (1 << enum pmguard_kind) */
+	PMGUARD_R_ACCESS,		/* u32: PMGUARD_ACCESS_* */
+	PMGUARD_R_FLAGS_SET,		/* u32: PMGUARD_F_* that must be set */
+	PMGUARD_R_FLAGS_CLEAR,		/* u32: PMGUARD_F_* that must be clear */
+	PMGUARD_R_CALLER_EXE_DEV,	/* u32, dumps only */
+	PMGUARD_R_CALLER_EXE_INO,	/* u64, dumps only */
+	PMGUARD_R_TARGET_EXE_DEV,	/* u32, dumps only */
+	PMGUARD_R_TARGET_EXE_INO,	/* u64, dumps only */
+	PMGUARD_R_STALE,		/* u8, dumps only: a path names another file now */
+	PMGUARD_R_INDEX,		/* u32, dumps only: position, from 0 */
+	__PMGUARD_R_MAX,
+};
+
+#define PMGUARD_R_MAX (__PMGUARD_R_MAX - 1)
+#define PMGUARD_MAX_RULES		256
+#define PMGUARD_MAX_SENSITIVE		64	/* names, each < 64 bytes */
+
+/* Read accounting of one /proc/<pid>/mem file, sent when it is closed. */
+enum pmguard_summary_attr {
+	PMGUARD_SUM_UNSPEC,
+	PMGUARD_SUM_PAD,
+	PMGUARD_SUM_READS,		/* u64: read() calls that returned data */
+	PMGUARD_SUM_BYTES_READ,		/* u64 */
+	PMGUARD_SUM_WRITES,		/* u64 */
+	PMGUARD_SUM_BYTES_WRITTEN,	/* u64 */
+	PMGUARD_SUM_FIRST_OFFSET,	/* u64: lowest address accessed */
+	PMGUARD_SUM_LAST_OFFSET,	/* u64: end of the highest access */
+	PMGUARD_SUM_DURATION_NS,	/* u64: open to close */
+	PMGUARD_SUM_ERRORS,		/* u64: calls that failed */
+	__PMGUARD_SUM_MAX,
+};
+
+#define PMGUARD_SUM_MAX (__PMGUARD_SUM_MAX - 1)
+
 /* Counters, all u64.  Reported in PMGUARD_A_STATS. */
 enum pmguard_stat_attr {
 	PMGUARD_S_UNSPEC,
@@ -147,6 +226,9 @@ enum pmguard_stat_attr {
 	PMGUARD_S_DROP_MISSED,		/* kretprobe instances exhausted */
 	PMGUARD_S_KIND,			/* nested, repeated: pmguard_kind_stat_attr */
 	PMGUARD_S_PROBES,		/* u64: probes registered */
+	PMGUARD_S_FOLDED,		/* accesses folded into another event */
+	PMGUARD_S_SUMMARIES,		/* mem read summaries sent */
+	PMGUARD_S_DROP_TRACKING,	/* mem files not accounted (table full) */
 	__PMGUARD_S_MAX,
 };
 
