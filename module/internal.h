@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <linux/sched.h>
+#include <linux/mutex.h>
 #include <linux/pmguard.h>
 
 #define PMGUARD_NAME_LEN	64	/* an executable's base name, truncated */
@@ -65,10 +66,13 @@ struct pmguard_rule {
 	u8 severity;			/* enum pmguard_severity */
 };
 
+/* Replaced whole under RCU; readers never see a half-written policy. */
 struct pmguard_policy {
 	unsigned int nr_rules;
+	unsigned int nr_sensitive;
 	u8 default_action;
 	u8 default_severity;
+	char sensitive[PMGUARD_MAX_SENSITIVE][PMGUARD_NAME_LEN];
 	struct pmguard_rule rules[];
 };
 
@@ -88,7 +92,8 @@ enum pmguard_kind pmguard_kind_from_name(const char *name);
 const char *pmguard_kind_name(enum pmguard_kind kind);
 bool pmguard_parse_tid(const char *name, u32 *tid);
 bool pmguard_comm_matches(const char *comm, const char *name);
-bool pmguard_name_in_list(char * const *names, int count, const char *comm,
+bool pmguard_name_in_list(const char (*names)[PMGUARD_NAME_LEN],
+			  unsigned int count, const char *comm,
 			  const char *exe_name);
 bool pmguard_rule_matches(const struct pmguard_rule *rule,
 			  const struct pmguard_access *acc);
@@ -117,8 +122,15 @@ struct pmguard_event {
 
 extern struct pmguard_policy __rcu *pmguard_policy;
 extern int pmguard_mode;
-extern char *pmguard_sensitive[];
-extern int pmguard_sensitive_count;
+extern unsigned int pmguard_fold_ms;
+extern bool pmguard_locked;
+extern struct mutex pmguard_config_mutex;
+
+struct pmguard_policy *pmguard_policy_alloc(unsigned int nr_rules);
+void pmguard_policy_free(struct pmguard_policy *policy);
+void pmguard_policy_install(struct pmguard_policy *policy);
+void pmguard_lock(void);
+int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id);
 
 /* main.c */
 void pmguard_count_seen(enum pmguard_kind kind);

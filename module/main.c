@@ -22,6 +22,8 @@
 #include <linux/timekeeping.h>
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
 
 #include "internal.h"
 #include "netlink.h"
@@ -59,7 +61,7 @@ static int environ_exe_count = 1;
 module_param_array(environ_exe, charp, &environ_exe_count, 0444);
 MODULE_PARM_DESC(environ_exe, "Comma-separated executables allowed to read any process's environ (ps reads them all); matched by inode");
 
-char *pmguard_sensitive[PMGUARD_LIST_MAX] = {
+static char *pmguard_sensitive[PMGUARD_MAX_SENSITIVE] = {
 	"sshd", "sshd-session", "sshd-auth", "sudo", "su", "login", "passwd",
 	"chpasswd", "unix_chkpwd", "gnome-keyring-daemon", "kwalletd5",
 	"kwalletd6", "gpg-agent", "ssh-agent", "lightdm", "gdm-password",
@@ -67,7 +69,7 @@ char *pmguard_sensitive[PMGUARD_LIST_MAX] = {
 	"polkit-agent-helper-1", "polkitd", "sssd", "krb5kdc", "keepassxc",
 };
 
-int pmguard_sensitive_count = 25;
+static int pmguard_sensitive_count = 25;
 module_param_array_named(sensitive, pmguard_sensitive, charp,
 			 &pmguard_sensitive_count, 0444);
 MODULE_PARM_DESC(sensitive, "Comma-separated names (executable base name or comm) of processes whose memory holds credentials; access to them is high severity");
@@ -80,8 +82,60 @@ static unsigned int maxactive;
 module_param(maxactive, uint, 0444);
 MODULE_PARM_DESC(maxactive, "Concurrent proc_mem_open() calls tracked (0: 64 per CPU); excess is counted as missed");
 
+static bool lock;
+module_param(lock, bool, 0444);
+MODULE_PARM_DESC(lock, "Freeze policy and mode at load and pin the module until reboot (like pmguard lock)");
+
+static unsigned int fold_ms = 1000;
+module_param(fold_ms, uint, 0444);
+MODULE_PARM_DESC(fold_ms, "Burst folding window in ms (0: off): repeated accesses with the same caller, target, kind and verdict within it are reported once with a count");
+
 int pmguard_mode = PMGUARD_MODE_AUDIT;
+unsigned int pmguard_fold_ms;
+bool pmguard_locked;
 struct pmguard_policy __rcu *pmguard_policy;
+/* Serializes policy, mode and lock changes; readers use RCU. */
+DEFINE_MUTEX(pmguard_config_mutex);
+
+struct pmguard_policy *pmguard_policy_alloc(unsigned int nr_rules)
+{
+	struct pmguard_policy *policy;
+
+	policy = kvzalloc(struct_size(policy, rules, nr_rules), GFP_KERNEL);
+	if (policy)
+		policy->nr_rules = nr_rules;
+	return policy;
+}
+
+void pmguard_policy_free(struct pmguard_policy *policy)
+{
+	kvfree(policy);
+}
+
+/*
+ * Publish @policy (ownership passes) and free the one it replaces once no
+ * probe handler can still be using it.  Caller holds pmguard_config_mutex.
+ */
+void pmguard_policy_install(struct pmguard_policy *policy)
+{
+	struct pmguard_policy *old;
+
+	old = rcu_replace_pointer(pmguard_policy, policy,
+				  lockdep_is_held(&pmguard_config_mutex));
+	synchronize_rcu();
+	pmguard_policy_free(old);
+}
+
+/* One way: nothing changes policy or mode again, and rmmod fails. */
+void pmguard_lock(void)
+{
+	lockdep_assert_held(&pmguard_config_mutex);
+	if (pmguard_locked)
+		return;
+	__module_get(THIS_MODULE);
+	WRITE_ONCE(pmguard_locked, true);
+	pr_notice("locked: policy and mode frozen, module pinned until reboot\n");
+}
 
 atomic64_t pmguard_stats[__PMGUARD_S_MAX];
 atomic64_t pmguard_kind_seen[__PMGUARD_KIND_MAX];
@@ -193,7 +247,7 @@ static void pmguard_report_fn(struct work_struct *work)
 }
 
 /* Resolve @path to the identity of the inode it names now. */
-static int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id)
+int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id)
 {
 	struct path p;
 	int err;
@@ -266,11 +320,17 @@ static void pmguard_add_rule(struct pmguard_policy *policy, const char *name,
 static struct pmguard_policy *pmguard_default_policy(void)
 {
 	struct pmguard_policy *policy;
+	int i;
 
-	policy = kzalloc(struct_size(policy, rules, PMGUARD_MAX_RULES),
-			 GFP_KERNEL);
+	policy = pmguard_policy_alloc(PMGUARD_MAX_RULES);
 	if (!policy)
 		return NULL;
+	policy->nr_rules = 0;
+	for (i = 0; i < pmguard_sensitive_count &&
+		    policy->nr_sensitive < PMGUARD_MAX_SENSITIVE; i++)
+		if (pmguard_sensitive[i][0])
+			strscpy(policy->sensitive[policy->nr_sensitive++],
+				pmguard_sensitive[i], PMGUARD_NAME_LEN);
 	policy->default_action = PMGUARD_ACTION_ALERT;
 	policy->default_severity = PMGUARD_SEV_LOW;
 
@@ -316,6 +376,7 @@ static int __init pmguard_init(void)
 	}
 	if (!maxactive)
 		maxactive = max(64U, 64U * num_possible_cpus());
+	pmguard_fold_ms = min(fold_ms, 60000U);
 
 	err = -ENOMEM;
 	pmguard_queue.size = queue_len;
@@ -343,6 +404,11 @@ static int __init pmguard_init(void)
 
 	pr_info("loaded: mode %s, %u rules, %u probes\n", mode,
 		policy->nr_rules, pmguard_probes_active());
+	if (lock) {
+		mutex_lock(&pmguard_config_mutex);
+		pmguard_lock();
+		mutex_unlock(&pmguard_config_mutex);
+	}
 	return 0;
 
 err_nl:
@@ -350,7 +416,7 @@ err_nl:
 err_wq:
 	destroy_workqueue(pmguard_wq);
 err_free:
-	kfree(policy);
+	pmguard_policy_free(policy);
 	kfree(pmguard_work_buf);
 	kfree(pmguard_work_event);
 	kvfree(pmguard_queue.slots);
@@ -366,7 +432,7 @@ static void __exit pmguard_exit(void)
 	pmguard_report_fn(NULL);
 	pmguard_nl_unregister();
 
-	kfree(rcu_dereference_protected(pmguard_policy, true));
+	pmguard_policy_free(rcu_dereference_protected(pmguard_policy, true));
 	kfree(pmguard_work_buf);
 	kfree(pmguard_work_event);
 	kvfree(pmguard_queue.slots);

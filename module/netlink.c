@@ -32,24 +32,73 @@ static const struct genl_multicast_group pmguard_nl_groups[] = {
 };
 
 /*
- * Requests carry no attributes yet: strict validation rejects any, with
- * an extack message naming it.
+ * What a request may carry.  Strict validation rejects anything else (an
+ * attribute not listed here, a wrong type or length) with an extack
+ * message naming it.  Rules and policies are checked again, field by field,
+ * in control.c.
  */
 static const struct nla_policy pmguard_nl_policy[PMGUARD_A_MAX + 1] = {
-	[PMGUARD_A_MODE] = { .type = NLA_REJECT },
+	[PMGUARD_A_MODE]	= NLA_POLICY_MAX(NLA_U32, __PMGUARD_MODE_MAX - 1),
+	[PMGUARD_A_RULE_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = PMGUARD_RULE_NAME_MAX - 1 },
+	[PMGUARD_A_RULE_INDEX]	= NLA_POLICY_MAX(NLA_U32, PMGUARD_MAX_RULES),
+	[PMGUARD_A_RULE_SPEC]	= { .type = NLA_NESTED },
+	[PMGUARD_A_POLICY]	= { .type = NLA_NESTED },
+	[PMGUARD_A_FOLD_MS]	= NLA_POLICY_MAX(NLA_U32, 60000),
 };
 
 static int pmguard_nl_get_stats(struct sk_buff *skb, struct genl_info *info);
 
+/* Every command needs CAP_NET_ADMIN; changes check CAP_SYS_ADMIN too. */
 static const struct genl_small_ops pmguard_nl_ops[] = {
 	{
 		.cmd = PMGUARD_CMD_GET_STATS,
 		.doit = pmguard_nl_get_stats,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = PMGUARD_CMD_GET_CONFIG,
+		.doit = pmguard_ctl_get_config,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = PMGUARD_CMD_RULE_LIST,
+		.dumpit = pmguard_ctl_rule_list,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = PMGUARD_CMD_RULE_ADD,
+		.doit = pmguard_ctl_rule_add,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = PMGUARD_CMD_RULE_DEL,
+		.doit = pmguard_ctl_rule_del,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = PMGUARD_CMD_POLICY_FLUSH,
+		.doit = pmguard_ctl_flush,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = PMGUARD_CMD_POLICY_REPLACE,
+		.doit = pmguard_ctl_replace,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = PMGUARD_CMD_SET_CONFIG,
+		.doit = pmguard_ctl_set_config,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = PMGUARD_CMD_LOCK,
+		.doit = pmguard_ctl_lock,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
-static struct genl_family pmguard_nl_family __ro_after_init = {
+struct genl_family pmguard_nl_family __ro_after_init = {
 	.name		= PMGUARD_GENL_NAME,
 	.version	= PMGUARD_GENL_VERSION,
 	.maxattr	= PMGUARD_A_MAX,

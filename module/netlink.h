@@ -4,6 +4,7 @@
 
 #include <linux/limits.h>
 #include <linux/atomic.h>
+#include <net/genetlink.h>
 
 #include "internal.h"
 
@@ -13,6 +14,18 @@
 extern atomic64_t pmguard_stats[__PMGUARD_S_MAX];
 extern atomic64_t pmguard_kind_seen[__PMGUARD_KIND_MAX];
 extern atomic64_t pmguard_kind_reported[__PMGUARD_KIND_MAX];
+
+extern struct genl_family pmguard_nl_family;
+
+/* control.c: policy, mode and lock commands */
+int pmguard_ctl_get_config(struct sk_buff *skb, struct genl_info *info);
+int pmguard_ctl_rule_list(struct sk_buff *skb, struct netlink_callback *cb);
+int pmguard_ctl_rule_add(struct sk_buff *skb, struct genl_info *info);
+int pmguard_ctl_rule_del(struct sk_buff *skb, struct genl_info *info);
+int pmguard_ctl_flush(struct sk_buff *skb, struct genl_info *info);
+int pmguard_ctl_replace(struct sk_buff *skb, struct genl_info *info);
+int pmguard_ctl_set_config(struct sk_buff *skb, struct genl_info *info);
+int pmguard_ctl_lock(struct sk_buff *skb, struct genl_info *info);
 
 int pmguard_nl_register(void);
 void pmguard_nl_unregister(void);

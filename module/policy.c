@@ -69,10 +69,11 @@ bool pmguard_comm_matches(const char *comm, const char *name)
 }
 
 /* Is the process one of @names, by its executable's base name or its comm? */
-bool pmguard_name_in_list(char * const *names, int count, const char *comm,
+bool pmguard_name_in_list(const char (*names)[PMGUARD_NAME_LEN],
+			  unsigned int count, const char *comm,
 			  const char *exe_name)
 {
-	int i;
+	unsigned int i;
 
 	for (i = 0; i < count; i++)
 		if (names[i][0] && (!strcmp(exe_name, names[i]) ||

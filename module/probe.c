@@ -274,13 +274,12 @@ static int pmguard_open_return(struct kretprobe_instance *ri,
 						     &init_pid_ns));
 		rcu_read_unlock();
 	}
-	if (pmguard_name_in_list(pmguard_sensitive, pmguard_sensitive_count,
-				 ev->acc.target.comm,
-				 ev->acc.target.exe_name))
-		ev->acc.flags |= PMGUARD_F_TARGET_SENSITIVE;
 
 	rcu_read_lock();
 	policy = rcu_dereference(pmguard_policy);
+	if (pmguard_name_in_list(policy->sensitive, policy->nr_sensitive,
+				 ev->acc.target.comm, ev->acc.target.exe_name))
+		ev->acc.flags |= PMGUARD_F_TARGET_SENSITIVE;
 	ev->acc.flags |= pmguard_comm_flags(policy, &ev->acc.caller);
 	pmguard_decide(policy, &ev->acc, &verdict);
 	strscpy(ev->rule, verdict.rule, sizeof(ev->rule));
