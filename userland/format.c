@@ -243,6 +243,20 @@ char *pmg_utf8_sanitize(const char *s, size_t len, size_t *out_len)
 	return out;
 }
 
+size_t pmg_utf8_invalid_at(const char *s, size_t len)
+{
+	const unsigned char *in = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq_len(in + i, len - i);
+
+		if (n == 0)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
 void pmg_escape_text(FILE *f, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -895,5 +909,278 @@ char *pmg_format_stats(enum pmg_format fmt, const struct pmguard_stats *st,
 	if (!text_start(&t))
 		return NULL;
 	text_stats(t.f, st);
+	return text_finish(&t);
+}
+
+/* ---- policy and configuration ----------------------------------------- */
+
+/* Names of the bits of mask; unknown ones as one "unknown(0x..)". */
+static struct json_object *json_kinds(uint32_t mask)
+{
+	struct json_object *arr = json_object_new_array();
+	char buf[NAME_BUF_LEN];
+
+	for (uint32_t k = 1; k < __PMGUARD_KIND_MAX; k++) {
+		if (mask & (1u << k)) {
+			json_object_array_add(arr, json_object_new_string(kind_names[k]));
+			mask &= ~(1u << k);
+		}
+	}
+	if (mask) {
+		snprintf(buf, sizeof(buf), "unknown(0x%" PRIx32 ")", mask);
+		json_object_array_add(arr, json_object_new_string(buf));
+	}
+	return arr;
+}
+
+static struct json_object *json_access(uint32_t mask)
+{
+	struct json_object *arr = json_object_new_array();
+	char buf[NAME_BUF_LEN];
+
+	if (mask & PMGUARD_ACCESS_READ)
+		json_object_array_add(arr, json_object_new_string("read"));
+	if (mask & PMGUARD_ACCESS_WRITE)
+		json_object_array_add(arr, json_object_new_string("write"));
+	mask &= ~(uint32_t)(PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE);
+	if (mask) {
+		snprintf(buf, sizeof(buf), "unknown(0x%" PRIx32 ")", mask);
+		json_object_array_add(arr, json_object_new_string(buf));
+	}
+	return arr;
+}
+
+static bool json_add_cstr_untrusted(struct json_object *obj, const char *key,
+				    const char *s)
+{
+	return json_add_untrusted(obj, key, (struct pmg_str){ s, strlen(s) });
+}
+
+static struct json_object *json_rule(const struct pmg_rule *r)
+{
+	struct json_object *obj = json_object_new_object();
+	bool ok = true;
+
+	if (!obj)
+		return NULL;
+	if (pmg_rule_has(r, PMGUARD_R_INDEX))
+		json_add_u64(obj, "index", r->index);
+	if (pmg_rule_has(r, PMGUARD_R_NAME))
+		ok &= json_add_cstr_untrusted(obj, "name", r->name);
+	if (pmg_rule_has(r, PMGUARD_R_ACTION))
+		json_add_name(obj, "action", pmg_action_name(r->action), r->action);
+	if (pmg_rule_has(r, PMGUARD_R_SEVERITY))
+		json_add_name(obj, "severity", pmg_severity_name(r->severity), r->severity);
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_EXE))
+		ok &= json_add_cstr_untrusted(obj, "caller_exe", r->caller_exe);
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_EXE_DEV))
+		json_add_u64(obj, "caller_exe_dev", r->caller_exe_dev);
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_EXE_INO))
+		json_add_u64(obj, "caller_exe_ino", r->caller_exe_ino);
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_COMM))
+		ok &= json_add_cstr_untrusted(obj, "caller_comm", r->caller_comm);
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_UID))
+		json_add_u64(obj, "caller_uid", r->caller_uid);
+	if (pmg_rule_has(r, PMGUARD_R_TARGET_EXE))
+		ok &= json_add_cstr_untrusted(obj, "target_exe", r->target_exe);
+	if (pmg_rule_has(r, PMGUARD_R_TARGET_EXE_DEV))
+		json_add_u64(obj, "target_exe_dev", r->target_exe_dev);
+	if (pmg_rule_has(r, PMGUARD_R_TARGET_EXE_INO))
+		json_add_u64(obj, "target_exe_ino", r->target_exe_ino);
+	if (pmg_rule_has(r, PMGUARD_R_TARGET_COMM))
+		ok &= json_add_cstr_untrusted(obj, "target_comm", r->target_comm);
+	if (pmg_rule_has(r, PMGUARD_R_KINDS) && r->kinds)
+		json_add(obj, "kinds", json_kinds(r->kinds));
+	if (pmg_rule_has(r, PMGUARD_R_ACCESS) && r->access)
+		json_add(obj, "access", json_access(r->access));
+	if (pmg_rule_has(r, PMGUARD_R_FLAGS_SET) && r->flags_set)
+		json_add(obj, "if", json_flags(r->flags_set));
+	if (pmg_rule_has(r, PMGUARD_R_FLAGS_CLEAR) && r->flags_clear)
+		json_add(obj, "unless", json_flags(r->flags_clear));
+	json_add(obj, "stale", json_object_new_boolean(r->stale != 0));
+	if (!ok) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* " key=a,b,unknown(0x..)" from a list of names of set bits. */
+static void text_mask(FILE *f, const char *key, struct json_object *names)
+{
+	fprintf(f, " %s=", key);
+	for (size_t i = 0; i < json_object_array_length(names); i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(names, i));
+
+		fprintf(f, "%s%s", i ? "," : "", s);
+	}
+	json_object_put(names);
+}
+
+static void text_rule_str(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, " %s=", key);
+	pmg_escape_text(f, s, strlen(s));
+}
+
+static void text_rule(FILE *f, const struct pmg_rule *r)
+{
+	char b1[NAME_BUF_LEN], b2[NAME_BUF_LEN];
+
+	if (pmg_rule_has(r, PMGUARD_R_INDEX))
+		fprintf(f, "%4" PRIu32 " ", r->index);
+	else
+		fputs("   - ", f);
+	if (pmg_rule_has(r, PMGUARD_R_NAME)) {
+		size_t len = strlen(r->name);
+
+		pmg_escape_text(f, r->name, len);
+		/* Names are 1..63 plain bytes; pad them into a column. */
+		fprintf(f, "%*s", len < 24 ? (int)(24 - len) : 1, "");
+	} else {
+		fprintf(f, "%-24s", "-");
+	}
+	fprintf(f, " %-6s %-8s",
+		!pmg_rule_has(r, PMGUARD_R_ACTION) ? "-" :
+		name_or_unknown(pmg_action_name(r->action), r->action, b1),
+		!pmg_rule_has(r, PMGUARD_R_SEVERITY) ? "-" :
+		name_or_unknown(pmg_severity_name(r->severity), r->severity, b2));
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_EXE))
+		text_rule_str(f, "caller_exe", r->caller_exe);
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_COMM))
+		text_rule_str(f, "caller_comm", r->caller_comm);
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_UID))
+		fprintf(f, " caller_uid=%" PRIu32, r->caller_uid);
+	if (pmg_rule_has(r, PMGUARD_R_TARGET_EXE))
+		text_rule_str(f, "target_exe", r->target_exe);
+	if (pmg_rule_has(r, PMGUARD_R_TARGET_COMM))
+		text_rule_str(f, "target_comm", r->target_comm);
+	if (pmg_rule_has(r, PMGUARD_R_KINDS) && r->kinds)
+		text_mask(f, "kinds", json_kinds(r->kinds));
+	if (pmg_rule_has(r, PMGUARD_R_ACCESS) && r->access)
+		text_mask(f, "access", json_access(r->access));
+	if (pmg_rule_has(r, PMGUARD_R_FLAGS_SET) && r->flags_set)
+		text_mask(f, "if", json_flags(r->flags_set));
+	if (pmg_rule_has(r, PMGUARD_R_FLAGS_CLEAR) && r->flags_clear)
+		text_mask(f, "unless", json_flags(r->flags_clear));
+	if (r->stale)
+		fputs(" STALE", f);
+}
+
+char *pmg_format_rules(enum pmg_format fmt, const struct pmg_rule *rules, size_t n)
+{
+	struct json_object *arr, *obj;
+	bool any_stale = false;
+	struct text t;
+
+	if (fmt == PMG_FMT_JSON) {
+		arr = json_object_new_array();
+		if (!arr)
+			return NULL;
+		for (size_t i = 0; i < n; i++) {
+			obj = json_rule(&rules[i]);
+			if (!obj) {
+				json_object_put(arr);
+				return NULL;
+			}
+			json_object_array_add(arr, obj);
+		}
+		return json_finish(arr);
+	}
+	if (!text_start(&t))
+		return NULL;
+	fprintf(t.f, "%4s %-24s %-6s %-8s %s", "IDX", "NAME", "ACTION", "SEVERITY", "MATCH");
+	for (size_t i = 0; i < n; i++) {
+		fputc('\n', t.f);
+		text_rule(t.f, &rules[i]);
+		any_stale |= rules[i].stale != 0;
+	}
+	if (!n)
+		fputs("\n(no rules: every access gets the default action)", t.f);
+	if (any_stale)
+		fputs("\nSTALE: an executable path of the rule names another file now "
+		      "(upgraded?); load the policy again", t.f);
+	return text_finish(&t);
+}
+
+static struct json_object *json_config(const struct pmg_config *cfg,
+				       uint64_t now_ns, const char *host)
+{
+	struct json_object *obj = json_record("config", now_ns, host);
+	struct json_object *names;
+
+	if (!obj)
+		return NULL;
+	if (pmg_config_has(cfg, PMGUARD_A_MODE))
+		json_add_name(obj, "mode", pmg_mode_name(cfg->mode), cfg->mode);
+	if (pmg_config_has(cfg, PMGUARD_A_LOCKED))
+		json_add(obj, "locked", json_object_new_boolean(cfg->locked != 0));
+	if (pmg_config_has(cfg, PMGUARD_A_FOLD_MS))
+		json_add_u64(obj, "fold_ms", cfg->fold_ms);
+	if (pmg_config_has(cfg, PMGUARD_A_DEFAULT_ACTION))
+		json_add_name(obj, "default_action", pmg_action_name(cfg->default_action),
+			      cfg->default_action);
+	if (pmg_config_has(cfg, PMGUARD_A_DEFAULT_SEVERITY))
+		json_add_name(obj, "default_severity",
+			      pmg_severity_name(cfg->default_severity),
+			      cfg->default_severity);
+	if (pmg_config_has(cfg, PMGUARD_A_NR_RULES))
+		json_add_u64(obj, "rules", cfg->nr_rules);
+	if (pmg_config_has(cfg, PMGUARD_A_POLICY)) {
+		names = json_object_new_array();
+		json_add(obj, "sensitive", names);
+		for (size_t i = 0; i < cfg->n_sensitive; i++) {
+			const char *s = cfg->sensitive[i];
+			size_t len;
+			char *clean = pmg_utf8_sanitize(s, strlen(s), &len);
+
+			if (!clean) {
+				json_object_put(obj);
+				return NULL;
+			}
+			json_object_array_add(names, json_object_new_string_len(clean, (int)len));
+			free(clean);
+		}
+	}
+	return obj;
+}
+
+char *pmg_format_config(enum pmg_format fmt, const struct pmg_config *cfg,
+			uint64_t now_ns, const char *host)
+{
+	char buf[NAME_BUF_LEN];
+	struct text t;
+
+	if (fmt == PMG_FMT_JSON)
+		return json_finish(json_config(cfg, now_ns, host));
+	if (!text_start(&t))
+		return NULL;
+	fprintf(t.f, "mode:             %s\n", !pmg_config_has(cfg, PMGUARD_A_MODE) ? "-" :
+		name_or_unknown(pmg_mode_name(cfg->mode), cfg->mode, buf));
+	fprintf(t.f, "locked:           %s\n", !pmg_config_has(cfg, PMGUARD_A_LOCKED) ? "-" :
+		cfg->locked ? "yes (policy and mode frozen until reboot)" : "no");
+	if (pmg_config_has(cfg, PMGUARD_A_FOLD_MS))
+		fprintf(t.f, "fold_ms:          %" PRIu32 "%s\n", cfg->fold_ms,
+			cfg->fold_ms ? "" : " (folding off)");
+	else
+		fputs("fold_ms:          -\n", t.f);
+	fprintf(t.f, "default action:   %s\n",
+		!pmg_config_has(cfg, PMGUARD_A_DEFAULT_ACTION) ? "-" :
+		name_or_unknown(pmg_action_name(cfg->default_action), cfg->default_action, buf));
+	fprintf(t.f, "default severity: %s\n",
+		!pmg_config_has(cfg, PMGUARD_A_DEFAULT_SEVERITY) ? "-" :
+		name_or_unknown(pmg_severity_name(cfg->default_severity),
+				cfg->default_severity, buf));
+	if (pmg_config_has(cfg, PMGUARD_A_NR_RULES))
+		fprintf(t.f, "rules:            %" PRIu32 "\n", cfg->nr_rules);
+	else
+		fputs("rules:            -\n", t.f);
+	fputs("sensitive:       ", t.f);
+	if (!pmg_config_has(cfg, PMGUARD_A_POLICY))
+		fputs(" -", t.f);
+	for (size_t i = 0; i < cfg->n_sensitive; i++) {
+		fputc(' ', t.f);
+		pmg_escape_text(t.f, cfg->sensitive[i], strlen(cfg->sensitive[i]));
+	}
 	return text_finish(&t);
 }

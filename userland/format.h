@@ -54,6 +54,7 @@
 
 #include "account.h"
 #include "event.h"
+#include "policy.h"
 
 enum pmg_format {
 	PMG_FMT_TEXT,
@@ -88,6 +89,9 @@ const char *pmg_mode_name(uint32_t mode);
  * *out_len (if not NULL) receives its length.  NULL on ENOMEM.
  */
 char *pmg_utf8_sanitize(const char *s, size_t len, size_t *out_len);
+
+/* Offset of the first byte of s that is not valid UTF-8; len if none. */
+size_t pmg_utf8_invalid_at(const char *s, size_t len);
 
 /*
  * Write s to f so that it is one unambiguous token of printable ASCII:
@@ -127,5 +131,28 @@ char *pmg_format_counters(enum pmg_format fmt, const struct pmg_counters *c,
 /* The kernel's counters (pmguard stats): multi-line text, or one JSON line. */
 char *pmg_format_stats(enum pmg_format fmt, const struct pmguard_stats *st,
 		       uint64_t now_ns, const char *host);
+
+/*
+ * The running rules (pmguard policy list): a text table, or one JSON
+ * array of objects
+ *   {"index":N,"name":S,"action":A,"severity":S,"caller_exe":S,
+ *    "caller_exe_dev":N,"caller_exe_ino":N,"caller_comm":S,"caller_uid":N,
+ *    "target_exe":S,"target_exe_dev":N,"target_exe_ino":N,"target_comm":S,
+ *    "kinds":[K,...],"access":["read","write"],"if":[F,...],
+ *    "unless":[F,...],"stale":bool}
+ * with absent fields (and empty masks, which match anything) omitted;
+ * "stale" is always there.
+ */
+char *pmg_format_rules(enum pmg_format fmt, const struct pmg_rule *rules, size_t n);
+
+/*
+ * The module's configuration (pmguard config): text lines, or
+ *   {"type":"config","time":T,"host":H,"mode":"audit|enforce",
+ *    "locked":bool,"fold_ms":N,"default_action":A,"default_severity":S,
+ *    "rules":N,"sensitive":[S,...]}
+ * (keys of attributes the module did not send are omitted).
+ */
+char *pmg_format_config(enum pmg_format fmt, const struct pmg_config *cfg,
+			uint64_t now_ns, const char *host);
 
 #endif /* PMG_FORMAT_H */

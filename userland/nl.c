@@ -25,6 +25,13 @@
  */
 #define PMG_NL_MSG_BUF (64 * 1024)
 
+/*
+ * Requests: a POLICY_REPLACE of 256 rules with two 255-byte paths each is
+ * about 180 KiB.  Messages are allocated at this size (libnl's default is
+ * one page) and the send buffer is raised to match.
+ */
+#define PMG_NL_REQ_BUF (512 * 1024)
+
 static int no_module(void)
 {
 	fprintf(stderr, "pmguard: kernel module not loaded (generic netlink family '"
@@ -50,6 +57,17 @@ int pmg_nl_open(struct pmg_nl *nl)
 	}
 	nl_socket_enable_msg_peek(nl->sk);
 	nl_socket_set_msg_buf_size(nl->sk, PMG_NL_MSG_BUF);
+	/*
+	 * Best effort: extended ACKs carry the module's reason for a refusal
+	 * (kernels >= 4.12); the send buffer (capped by net.core.wmem_max,
+	 * unless we have CAP_NET_ADMIN) must hold a whole policy.
+	 */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &(int){ 1 }, sizeof(int));
+	if (setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_SNDBUFFORCE,
+		       &(int){ PMG_NL_REQ_BUF }, sizeof(int)) < 0)
+		setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_SNDBUF,
+			   &(int){ PMG_NL_REQ_BUF }, sizeof(int));
 
 	err = genl_ctrl_resolve(nl->sk, PMGUARD_GENL_NAME);
 	if (err == -NLE_OBJ_NOTFOUND) {
@@ -153,14 +171,80 @@ void pmg_nl_grow_rcvbuf(struct pmg_nl *nl, int bytes)
 			"bursts may be lost (and will be reported)\n", got / 2, bytes);
 }
 
-/* State of one request/ACK exchange. */
+int pmg_nl_extack(const struct nlmsghdr *nlh, struct pmg_nl_extack *ext)
+{
+	const char *base = (const char *)nlh;
+	size_t len = nlh->nlmsg_len, off;
+	const struct nlattr *nla;
+	int rem;
+
+	memset(ext, 0, sizeof(*ext));
+	if (len < NLMSG_HDRLEN || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return 0;
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = (const void *)(base + NLMSG_HDRLEN);
+		size_t payload = sizeof(*e);
+
+		if (len < NLMSG_HDRLEN + sizeof(*e))
+			return -1;
+		/* Uncapped: the whole request is echoed before the TLVs. */
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+			if (e->msg.nlmsg_len < NLMSG_HDRLEN)
+				return -1;
+			payload += e->msg.nlmsg_len - NLMSG_HDRLEN;
+		}
+		off = NLMSG_HDRLEN + NLMSG_ALIGN(payload);
+	} else if (nlh->nlmsg_type == NLMSG_DONE) {
+		off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(int));
+	} else {
+		return 0;
+	}
+	if (off > len)
+		return -1;
+	nla = (const struct nlattr *)(base + off);
+	rem = (int)(len - off);
+	for (; nla_ok(nla, rem); nla = nla_next(nla, &rem)) {
+		if (nla_type(nla) == NLMSGERR_ATTR_MSG && nla_len(nla) > 0) {
+			ext->msg = nla_data(nla);
+			ext->msg_len = strnlen(ext->msg, (size_t)nla_len(nla));
+		} else if (nla_type(nla) == NLMSGERR_ATTR_OFFS &&
+			   nla_len(nla) >= (int)sizeof(uint32_t)) {
+			ext->has_offset = true;
+			ext->offset = nla_get_u32((struct nlattr *)nla);
+		}
+	}
+	return 0;
+}
+
+/* State of one request/ACK (or dump) exchange. */
 struct request {
 	pmg_nl_reply_fn reply;
 	void *arg;
 	bool done;
 	int kernel_errno;	/* from NLMSG_ERROR, positive */
 	int reply_err;		/* first error from reply() */
+	char extack[256];	/* the kernel's reason, if it gave one */
 };
+
+/* Keep the kernel's message as printable ASCII (it names rules, paths). */
+static void keep_extack(struct request *req, const struct nlmsghdr *nlh)
+{
+	struct pmg_nl_extack ext;
+	size_t o = 0;
+
+	if (pmg_nl_extack(nlh, &ext) < 0 || !ext.msg)
+		return;
+	for (size_t i = 0; i < ext.msg_len && o + 5 < sizeof(req->extack); i++) {
+		unsigned char c = (unsigned char)ext.msg[i];
+
+		if (c >= 0x20 && c < 0x7f)
+			req->extack[o++] = (char)c;
+		else
+			o += (size_t)snprintf(req->extack + o, sizeof(req->extack) - o,
+					      "\\x%02x", c);
+	}
+	req->extack[o] = '\0';
+}
 
 static int on_valid(struct nl_msg *msg, void *arg)
 {
@@ -179,17 +263,44 @@ static int on_ack(struct nl_msg *msg, void *arg)
 {
 	struct request *req = arg;
 
-	(void)msg;
+	/* Success may still carry a note (a warning) from the module. */
+	keep_extack(req, nlmsg_hdr(msg));
+	if (req->extack[0])
+		fprintf(stderr, "pmguard: note from the kernel: %s\n", req->extack);
 	req->done = true;
 	return NL_STOP;
 }
 
+/* NLMSG_DONE ends a dump; a failed dump puts -errno in it. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct request *req = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int err;
+
+	if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0) {
+			req->kernel_errno = -err;
+			keep_extack(req, nlh);
+		}
+	}
+	req->done = true;
+	return NL_STOP;
+}
+
+/*
+ * libnl (3.7) hands the error callback the nlmsgerr inside the received
+ * message, right after its header: that is where the extack TLVs are.
+ */
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct request *req = arg;
+	const struct nlmsghdr *nlh = (const void *)((char *)e - NLMSG_HDRLEN);
 
 	(void)nla;
 	req->kernel_errno = -e->error;
+	keep_extack(req, nlh);
 	req->done = true;
 	return NL_STOP;
 }
@@ -199,6 +310,11 @@ static int request_failed(const struct request *req, const char *what,
 {
 	int e = req->kernel_errno;
 
+	if ((e == EPERM || e == EACCES) && req->extack[0]) {
+		fprintf(stderr, "pmguard: cannot %s: permission denied: %s\n",
+			what, req->extack);
+		return PMG_EXIT_PERMISSION;
+	}
 	if (e == EPERM || e == EACCES) {
 		fprintf(stderr, "pmguard: permission denied: %s requires %s "
 			"in the initial user namespace (run as root)\n",
@@ -210,21 +326,25 @@ static int request_failed(const struct request *req, const char *what,
 			"support this command (module too old?)\n", what);
 		return PMG_EXIT_ERROR;
 	}
-	fprintf(stderr, "pmguard: cannot %s: %s\n", what, strerror(e));
+	if (req->extack[0])
+		fprintf(stderr, "pmguard: cannot %s: %s (%s)\n", what, req->extack,
+			strerror(e));
+	else
+		fprintf(stderr, "pmguard: cannot %s: %s\n", what, strerror(e));
 	return PMG_EXIT_ERROR;
 }
 
-int pmg_nl_request(struct pmg_nl *nl, uint8_t cmd, const char *what,
-		   const char *capability, pmg_nl_build_fn build,
-		   pmg_nl_reply_fn reply, void *arg)
+static int exchange(struct pmg_nl *nl, uint8_t cmd, int flags, const char *what,
+		    const char *capability, pmg_nl_build_fn build,
+		    pmg_nl_reply_fn reply, void *arg)
 {
 	struct request req = { .reply = reply, .arg = arg };
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = nlmsg_alloc_size(PMG_NL_REQ_BUF);
 	struct nl_cb *cb = NULL;
 	int err = -NLE_NOMEM;
 
 	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-				 NLM_F_ACK, cmd, PMGUARD_GENL_VERSION))
+				 flags, cmd, PMGUARD_GENL_VERSION))
 		goto out;
 	if (build) {
 		err = build(msg, arg);
@@ -238,6 +358,7 @@ int pmg_nl_request(struct pmg_nl *nl, uint8_t cmd, const char *what,
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &req);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &req);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &req);
 
 	err = nl_send_auto(nl->sk, msg);
@@ -253,6 +374,11 @@ out:
 		req.kernel_errno = EPERM;
 		return request_failed(&req, what, capability);
 	}
+	if (err == -NLE_MSGSIZE) {
+		fprintf(stderr, "pmguard: cannot %s: the request is too large "
+			"(raise net.core.wmem_max?)\n", what);
+		return PMG_EXIT_ERROR;
+	}
 	if (err < 0) {
 		fprintf(stderr, "pmguard: cannot %s: %s\n", what, nl_geterror(err));
 		return PMG_EXIT_ERROR;
@@ -263,4 +389,18 @@ out:
 		return PMG_EXIT_ERROR;
 	}
 	return PMG_EXIT_OK;
+}
+
+int pmg_nl_request(struct pmg_nl *nl, uint8_t cmd, const char *what,
+		   const char *capability, pmg_nl_build_fn build,
+		   pmg_nl_reply_fn reply, void *arg)
+{
+	return exchange(nl, cmd, NLM_F_ACK, what, capability, build, reply, arg);
+}
+
+int pmg_nl_dump(struct pmg_nl *nl, uint8_t cmd, const char *what,
+		const char *capability, pmg_nl_reply_fn reply, void *arg)
+{
+	/* No NLM_F_ACK: a dump ends with NLMSG_DONE, errors come before. */
+	return exchange(nl, cmd, NLM_F_DUMP, what, capability, NULL, reply, arg);
 }

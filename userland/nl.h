@@ -11,6 +11,7 @@
 #ifndef PMG_NL_H
 #define PMG_NL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,10 +57,34 @@ typedef int (*pmg_nl_reply_fn)(struct nlmsghdr *nlh, void *arg);
  * Send command cmd (NLM_F_REQUEST | NLM_F_ACK), hand every reply message
  * to reply() and wait for the ACK.  what names the operation in error
  * messages ("read statistics"); capability names the capability the
- * kernel checks, for the EPERM message.
+ * kernel checks, for the EPERM message.  When the kernel gives a reason
+ * (extended ACK, e.g. "policy is locked"), the error message quotes it.
  */
 int pmg_nl_request(struct pmg_nl *nl, uint8_t cmd, const char *what,
 		   const char *capability, pmg_nl_build_fn build,
 		   pmg_nl_reply_fn reply, void *arg);
+
+/*
+ * Send a dump request (NLM_F_DUMP) and hand every message to reply()
+ * until NLMSG_DONE.
+ */
+int pmg_nl_dump(struct pmg_nl *nl, uint8_t cmd, const char *what,
+		const char *capability, pmg_nl_reply_fn reply, void *arg);
+
+/*
+ * The extended ACK of an NLMSG_ERROR (or NLMSG_DONE) message: the
+ * kernel's NLMSGERR_ATTR_MSG text (a view into the message, not
+ * NUL-terminated, untrusted) and the offset of the offending attribute.
+ * libnl 3.7 does not decode these TLVs, so we do.  Returns 0 (msg NULL
+ * when there is none) or -1 if the message is malformed.
+ */
+struct pmg_nl_extack {
+	const char *msg;
+	size_t msg_len;
+	bool has_offset;
+	uint32_t offset;
+};
+
+int pmg_nl_extack(const struct nlmsghdr *nlh, struct pmg_nl_extack *ext);
 
 #endif /* PMG_NL_H */

@@ -4,12 +4,14 @@
  *
  *   pmguard monitor [--json] [--output FILE]   stream events, one per line
  *   pmguard stats [--json]                     the module's counters
+ *   pmguard policy list|add|del|flush|load|save|check   (policy_cmd.c)
+ *   pmguard mode [audit|enforce], config, fold MS, lock --yes
  *   pmguard help [COMMAND] | --help | --version
  *
  * Exit codes: see exit_codes.h (and the --help text).
  *
- * Commands live in one table (commands[] below); adding "policy" or
- * "mode" means writing a run function and adding a row.
+ * Commands live in one table (commands[] below); adding one means
+ * writing a run function and adding a row.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +39,7 @@
 #include "format.h"
 #include "monitor.h"
 #include "nl.h"
+#include "cli.h"
 
 #ifndef PMG_VERSION
 #define PMG_VERSION "0.0.0-dev"
@@ -60,9 +63,14 @@ struct command {
 static const struct command *find_command(const char *name);
 static void print_usage(FILE *f);
 
+void pmg_print_help(const char *name)
+{
+	fputs(find_command(name)->help, stdout);
+}
+
 /* ---- shared helpers --------------------------------------------------- */
 
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
+int pmg_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
 	fprintf(stderr, "pmguard%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	fprintf(stderr, fmt, arg);
@@ -76,7 +84,7 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
  * is the subcommand here).  Returns the option, or -1 at the end; on a
  * bad option *status is set to PMG_EXIT_USAGE after the message.
  */
-static int next_option(const char *cmd, int argc, char **argv, const char *shortopts,
+int pmg_next_option(const char *cmd, int argc, char **argv, const char *shortopts,
 		       const struct option *longopts, int *status)
 {
 	int opt;
@@ -84,20 +92,20 @@ static int next_option(const char *cmd, int argc, char **argv, const char *short
 	opterr = 0;
 	opt = getopt_long(argc, argv, shortopts, longopts, NULL);
 	if (opt == '?') {
-		*status = usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+		*status = pmg_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 		return -1;
 	}
 	if (opt == ':') {
-		*status = usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
+		*status = pmg_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
 		return -1;
 	}
 	return opt;
 }
 
-static int no_extra_args(const char *cmd, int argc, char **argv)
+int pmg_no_extra_args(const char *cmd, int argc, char **argv)
 {
 	if (optind < argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+		return pmg_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	return PMG_EXIT_OK;
 }
 
@@ -280,7 +288,7 @@ static int cmd_monitor(int argc, char **argv)
 	int status = PMG_EXIT_OK;
 	int opt, sigfd;
 
-	while ((opt = next_option("monitor", argc, argv, ":jo:h", longopts, &status)) != -1) {
+	while ((opt = pmg_next_option("monitor", argc, argv, ":jo:h", longopts, &status)) != -1) {
 		switch (opt) {
 		case 'j':
 			fmt = PMG_FMT_JSON;
@@ -293,7 +301,7 @@ static int cmd_monitor(int argc, char **argv)
 			return PMG_EXIT_OK;
 		}
 	}
-	if (status != PMG_EXIT_OK || (status = no_extra_args("monitor", argc, argv)))
+	if (status != PMG_EXIT_OK || (status = pmg_no_extra_args("monitor", argc, argv)))
 		return status;
 
 	/* Open the output first: a typo in the path must not need root to show. */
@@ -363,7 +371,7 @@ static int cmd_stats(int argc, char **argv)
 	char *out;
 	int opt;
 
-	while ((opt = next_option("stats", argc, argv, ":jh", longopts, &status)) != -1) {
+	while ((opt = pmg_next_option("stats", argc, argv, ":jh", longopts, &status)) != -1) {
 		switch (opt) {
 		case 'j':
 			fmt = PMG_FMT_JSON;
@@ -373,7 +381,7 @@ static int cmd_stats(int argc, char **argv)
 			return PMG_EXIT_OK;
 		}
 	}
-	if (status != PMG_EXIT_OK || (status = no_extra_args("stats", argc, argv)))
+	if (status != PMG_EXIT_OK || (status = pmg_no_extra_args("stats", argc, argv)))
 		return status;
 
 	sr = calloc(1, sizeof(*sr));
@@ -449,6 +457,106 @@ static const struct command commands[] = {
 		.run = cmd_stats,
 	},
 	{
+		.name = "policy",
+		.synopsis = "policy list|add|del|flush|load|...",
+		.summary = "show, change, load, save or check the rules",
+		.help =
+"Usage: pmguard policy list [--json]\n"
+"       pmguard policy add [--index N] rule NAME action=A [FIELD=VALUE ...]\n"
+"       pmguard policy del NAME\n"
+"       pmguard policy flush\n"
+"       pmguard policy load [--skip-missing] FILE\n"
+"       pmguard policy save [FILE]\n"
+"       pmguard policy check [--skip-missing] FILE\n"
+"\n"
+"  list    print the rules in the order they are tried (first match wins);\n"
+"          STALE marks a rule whose executable path names another file now\n"
+"  add     insert one rule, written as a 'rule' line of the policy file, at\n"
+"          position N (from 0; default: at the end)\n"
+"  del     remove the rule called NAME\n"
+"  flush   remove every rule (the default action then applies to all)\n"
+"  load    validate FILE completely, then replace the whole policy (rules,\n"
+"          default, sensitive names) in one atomic step; on any error print\n"
+"          FILE:LINE: reason and change nothing (exit 2)\n"
+"  save    write the running policy in the file format (to stdout, or to\n"
+"          FILE atomically); 'policy load' takes it back\n"
+"  check   validate FILE only\n"
+"\n"
+"  --skip-missing   drop (with a warning each) rules whose caller_exe or\n"
+"                   target_exe does not exist on this host; the module\n"
+"                   refuses a policy naming a missing executable\n"
+"  -j, --json       list: a JSON array of rule objects\n"
+"\n"
+"File format (default file: /etc/pmguard/policy.conf):\n"
+"  # comment ('#' outside double quotes starts one)\n"
+"  default action=allow|alert|deny [severity=info|low|medium|high|critical]\n"
+"  sensitive NAME...        (repeatable; at most 64 names of < 64 bytes)\n"
+"  rule NAME action=A [severity=S] [caller_exe=/PATH] [caller_comm=COMM]\n"
+"       [caller_uid=UID|USER] [target_exe=/PATH] [target_comm=COMM]\n"
+"       [kinds=mem,environ,maps,smaps,smaps_rollup,numa_maps,pagemap,auxv|all]\n"
+"       [access=read,write] [if=FLAG,...] [unless=FLAG,...]\n"
+"  FLAG: caller_cap_ptrace caller_is_tracer caller_is_ancestor same_uid\n"
+"        target_sensitive comm_mismatch comm_spoofs_allowed task_alias\n"
+"        target_exe_unknown\n"
+"  Values may be double-quoted (\\\" and \\\\ escapes) to hold blanks or '#'.\n"
+"\n"
+"Reading needs CAP_NET_ADMIN, changing also CAP_SYS_ADMIN (initial user\n"
+"namespace).  After 'pmguard lock' the module refuses every change.\n",
+		.run = pmg_cmd_policy,
+	},
+	{
+		.name = "mode",
+		.synopsis = "mode [audit|enforce]",
+		.summary = "print or set the mode (enforce: deny rules refuse the open)",
+		.help =
+"Usage: pmguard mode [audit|enforce]\n"
+"\n"
+"Without an argument, print the module's mode.  audit: every access is\n"
+"only reported; enforce: accesses a deny rule matches fail with EPERM.\n"
+"Setting it needs CAP_SYS_ADMIN; refused once the module is locked.\n",
+		.run = pmg_cmd_mode,
+	},
+	{
+		.name = "config",
+		.synopsis = "config [--json]",
+		.summary = "print mode, lock state, fold window, defaults, sensitive names",
+		.help =
+"Usage: pmguard config [--json]\n"
+"\n"
+"Ask the module for its configuration (PMGUARD_CMD_GET_CONFIG): mode,\n"
+"whether it is locked, the burst folding window, the default action and\n"
+"severity, the number of rules and the sensitive process names.\n"
+"\n"
+"  -j, --json   one JSON object instead of text\n"
+"  -h, --help   this help\n",
+		.run = pmg_cmd_config,
+	},
+	{
+		.name = "fold",
+		.synopsis = "fold MS",
+		.summary = "set the burst folding window (0: off)",
+		.help =
+"Usage: pmguard fold MS\n"
+"\n"
+"Repeated identical accesses within MS milliseconds are reported as one\n"
+"event with a count (flag \"folded\"); 0 turns folding off.\n"
+"Needs CAP_SYS_ADMIN; refused once the module is locked.\n",
+		.run = pmg_cmd_fold,
+	},
+	{
+		.name = "lock",
+		.synopsis = "lock --yes",
+		.summary = "freeze policy and mode until reboot (irreversible)",
+		.help =
+"Usage: pmguard lock --yes\n"
+"\n"
+"Freeze the policy and the mode and pin the module (it can no longer be\n"
+"unloaded) until the next reboot.  There is no unlock.  No question is\n"
+"asked, but --yes is required so that it cannot happen by accident.\n"
+"Needs CAP_SYS_ADMIN.\n",
+		.run = pmg_cmd_lock,
+	},
+	{
 		.name = "help",
 		.synopsis = "help [COMMAND]",
 		.summary = "show help for pmguard or one command",
@@ -490,14 +598,14 @@ static int cmd_help(int argc, char **argv)
 	const struct command *cmd;
 
 	if (argc > 2)
-		return usage_error("help", "unexpected argument '%s'", argv[2]);
+		return pmg_usage_error("help", "unexpected argument '%s'", argv[2]);
 	if (argc < 2) {
 		print_usage(stdout);
 		return PMG_EXIT_OK;
 	}
 	cmd = find_command(argv[1]);
 	if (!cmd)
-		return usage_error(NULL, "unknown command '%s'", argv[1]);
+		return pmg_usage_error(NULL, "unknown command '%s'", argv[1]);
 	fputs(cmd->help, stdout);
 	return PMG_EXIT_OK;
 }
@@ -507,7 +615,7 @@ int main(int argc, char **argv)
 	const struct command *cmd;
 
 	if (argc < 2)
-		return usage_error(NULL, "%s", "missing command");
+		return pmg_usage_error(NULL, "%s", "missing command");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		print_usage(stdout);
 		return PMG_EXIT_OK;
@@ -520,8 +628,8 @@ int main(int argc, char **argv)
 	cmd = find_command(argv[1]);
 	if (!cmd) {
 		if (argv[1][0] == '-')
-			return usage_error(NULL, "unknown option '%s'", argv[1]);
-		return usage_error(NULL, "unknown command '%s'", argv[1]);
+			return pmg_usage_error(NULL, "unknown option '%s'", argv[1]);
+		return pmg_usage_error(NULL, "unknown command '%s'", argv[1]);
 	}
 	return cmd->run(argc - 1, argv + 1);
 }

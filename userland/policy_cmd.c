@@ -1,0 +1,855 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Commands that read or change the module's policy and configuration:
+ *
+ *   pmguard policy list [--json]
+ *   pmguard policy add RULE-LINE [--index N]
+ *   pmguard policy del NAME
+ *   pmguard policy flush
+ *   pmguard policy load FILE [--skip-missing]
+ *   pmguard policy save [FILE]
+ *   pmguard policy check FILE [--skip-missing]
+ *   pmguard mode [audit|enforce]
+ *   pmguard lock --yes
+ *   pmguard config [--json]
+ *   pmguard fold MS
+ *
+ * Files are parsed and validated completely before anything is sent
+ * (policy.c); the policy is then replaced in one atomic request.  When
+ * the module refuses (locked, unknown path), its own reason (extended
+ * ACK) is printed by nl.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <netlink/attr.h>
+#include <netlink/errno.h>
+#include <netlink/msg.h>
+
+#include <linux/pmguard.h>
+
+#include "cli.h"
+#include "exit_codes.h"
+#include "format.h"
+#include "nl.h"
+#include "policy.h"
+
+#ifndef PMG_VERSION
+#define PMG_VERSION "0.0.0-dev"
+#endif
+
+/* What the module checks for reading, and for changing the policy. */
+#define CAP_READ	"CAP_NET_ADMIN"
+#define CAP_CHANGE	"CAP_SYS_ADMIN"
+
+/* Mode of a file written by "policy save" (the policy is not secret). */
+#define SAVE_FILE_MODE 0644
+
+static int out_of_memory(void)
+{
+	fprintf(stderr, "pmguard: out of memory\n");
+	return PMG_EXIT_ERROR;
+}
+
+/* Print s and a newline on stdout; frees s. */
+static int print_result(char *s)
+{
+	int status = PMG_EXIT_OK;
+
+	if (!s)
+		return out_of_memory();
+	if (printf("%s\n", s) < 0 || fflush(stdout) == EOF) {
+		fprintf(stderr, "pmguard: cannot write to standard output: %s\n",
+			strerror(errno));
+		status = PMG_EXIT_OUTPUT;
+	}
+	free(s);
+	return status;
+}
+
+/* Open, send one request, close. */
+static int simple_request(uint8_t cmd, const char *what, const char *cap,
+			  pmg_nl_build_fn build, pmg_nl_reply_fn reply, void *arg)
+{
+	struct pmg_nl nl = { 0 };
+	int status = pmg_nl_open(&nl);
+
+	if (status == PMG_EXIT_OK)
+		status = pmg_nl_request(&nl, cmd, what, cap, build, reply, arg);
+	pmg_nl_close(&nl);
+	return status;
+}
+
+static bool parse_u32_arg(const char *s, uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* "FILE:LINE: reason" for each error; true if there were any. */
+static bool print_parse_errors(const char *path, int ret,
+			       const struct pmg_policy_errors *errs)
+{
+	if (ret == -2) {
+		fprintf(stderr, "pmguard: cannot read %s: %s\n", path,
+			errno == EFBIG ? "file too large" : strerror(errno));
+		return true;
+	}
+	if (ret == 0)
+		return false;
+	for (size_t i = 0; i < errs->n; i++)
+		fprintf(stderr, "%s:%u: %s\n", path, errs->e[i].line, errs->e[i].reason);
+	if (errs->n_more)
+		fprintf(stderr, "%s: ... and %zu more errors\n", path, errs->n_more);
+	fprintf(stderr, "pmguard: %s rejected: nothing was changed\n", path);
+	return true;
+}
+
+/* ---- reading the running policy --------------------------------------- */
+
+struct config_reply {
+	struct pmg_config cfg;
+	bool received;
+};
+
+static int on_config(struct nlmsghdr *nlh, void *arg)
+{
+	struct config_reply *cr = arg;
+	int err = pmg_config_parse(nlh, &cr->cfg);
+
+	if (err == 0)
+		cr->received = true;
+	return err;
+}
+
+static int get_config(struct pmg_nl *nl, struct config_reply *cr)
+{
+	int status = pmg_nl_request(nl, PMGUARD_CMD_GET_CONFIG, "read the configuration",
+				    CAP_READ, NULL, on_config, cr);
+
+	if (status == PMG_EXIT_OK && !cr->received) {
+		fprintf(stderr, "pmguard: the module acknowledged the configuration "
+			"request but sent no configuration\n");
+		status = PMG_EXIT_ERROR;
+	}
+	return status;
+}
+
+struct rule_list {
+	struct pmg_rule *rules;
+	size_t n;
+	size_t cap;
+};
+
+static int on_rule(struct nlmsghdr *nlh, void *arg)
+{
+	struct rule_list *rl = arg;
+
+	if (rl->n == rl->cap) {
+		size_t cap = rl->cap ? rl->cap * 2 : 64;
+		struct pmg_rule *bigger = realloc(rl->rules, cap * sizeof(*bigger));
+
+		if (!bigger)
+			return -NLE_NOMEM;
+		rl->rules = bigger;
+		rl->cap = cap;
+	}
+	if (pmg_rule_list_parse(nlh, &rl->rules[rl->n]) < 0)
+		return -NLE_PARSE_ERR;
+	rl->n++;
+	return 0;
+}
+
+static int list_rules(struct pmg_nl *nl, struct rule_list *rl)
+{
+	return pmg_nl_dump(nl, PMGUARD_CMD_RULE_LIST, "list the rules", CAP_READ,
+			   on_rule, rl);
+}
+
+/* ---- policy list ------------------------------------------------------ */
+
+static int policy_list(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	enum pmg_format fmt = PMG_FMT_TEXT;
+	struct rule_list rl = { 0 };
+	struct pmg_nl nl = { 0 };
+	int status = PMG_EXIT_OK;
+	int opt;
+
+	while ((opt = pmg_next_option("policy list", argc, argv, ":jh", longopts,
+				      &status)) != -1) {
+		if (opt == 'j')
+			fmt = PMG_FMT_JSON;
+		if (opt == 'h') {
+			pmg_print_help("policy");
+			return PMG_EXIT_OK;
+		}
+	}
+	if (status != PMG_EXIT_OK || (status = pmg_no_extra_args("policy list", argc, argv)))
+		return status;
+
+	status = pmg_nl_open(&nl);
+	if (status == PMG_EXIT_OK)
+		status = list_rules(&nl, &rl);
+	pmg_nl_close(&nl);
+	if (status == PMG_EXIT_OK)
+		status = print_result(pmg_format_rules(fmt, rl.rules, rl.n));
+	free(rl.rules);
+	return status;
+}
+
+/* ---- policy add / del / flush ----------------------------------------- */
+
+struct add_request {
+	struct pmg_rule rule;
+	bool has_index;
+	uint32_t index;
+};
+
+static int build_add(struct nl_msg *msg, void *arg)
+{
+	struct add_request *ar = arg;
+	int err = pmg_rule_put(msg, PMGUARD_A_RULE_SPEC, &ar->rule);
+
+	if (!err && ar->has_index)
+		err = nla_put_u32(msg, PMGUARD_A_RULE_INDEX, ar->index);
+	return err;
+}
+
+static int policy_add(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "index", required_argument, NULL, 'i' },
+		{ "help",  no_argument,       NULL, 'h' },
+		{ 0 }
+	};
+	struct add_request ar = { 0 };
+	char reason[PMG_REASON_LEN];
+	int status = PMG_EXIT_OK;
+	char *line, what[128];
+	int opt;
+
+	while ((opt = pmg_next_option("policy add", argc, argv, ":i:h", longopts,
+				      &status)) != -1) {
+		if (opt == 'i') {
+			if (!parse_u32_arg(optarg, PMGUARD_MAX_RULES - 1, &ar.index))
+				return pmg_usage_error("policy add", "--index: '%s' is not a "
+						       "position from 0 to 255", optarg);
+			ar.has_index = true;
+		}
+		if (opt == 'h') {
+			pmg_print_help("policy");
+			return PMG_EXIT_OK;
+		}
+	}
+	if (status != PMG_EXIT_OK)
+		return status;
+	if (optind >= argc)
+		return pmg_usage_error("policy add", "%s", "missing rule: rule NAME "
+				       "action=allow|alert|deny [FIELD=VALUE ...]");
+	line = pmg_policy_join_words(argc - optind, argv + optind);
+	if (!line)
+		return out_of_memory();
+	if (pmg_rule_parse_line(line, strlen(line), &ar.rule, reason) < 0) {
+		fprintf(stderr, "pmguard policy add: %s\n", reason);
+		free(line);
+		return PMG_EXIT_USAGE;
+	}
+	free(line);
+	snprintf(what, sizeof(what), "add rule '%s'", ar.rule.name);
+	return simple_request(PMGUARD_CMD_RULE_ADD, what, CAP_CHANGE, build_add, NULL, &ar);
+}
+
+static int build_del(struct nl_msg *msg, void *arg)
+{
+	return nla_put_string(msg, PMGUARD_A_RULE_NAME, arg);
+}
+
+static int policy_del(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int status = PMG_EXIT_OK;
+	char what[128];
+	const char *name;
+	int opt;
+
+	while ((opt = pmg_next_option("policy del", argc, argv, ":h", longopts,
+				      &status)) != -1) {
+		if (opt == 'h') {
+			pmg_print_help("policy");
+			return PMG_EXIT_OK;
+		}
+	}
+	if (status != PMG_EXIT_OK)
+		return status;
+	if (optind >= argc)
+		return pmg_usage_error("policy del", "%s", "missing rule NAME");
+	name = argv[optind++];
+	if ((status = pmg_no_extra_args("policy del", argc, argv)))
+		return status;
+	if (!*name || strlen(name) >= PMGUARD_RULE_NAME_MAX)
+		return pmg_usage_error("policy del", "rule names are 1 to 63 bytes, "
+				       "not '%s'", name);
+	snprintf(what, sizeof(what), "delete rule '%.64s'", name);
+	return simple_request(PMGUARD_CMD_RULE_DEL, what, CAP_CHANGE, build_del, NULL,
+			      (void *)name);
+}
+
+/*
+ * Options of commands that have none but --help: returns PMG_EXIT_OK with
+ * optind at the first argument, -1 after printing the help, or the
+ * usage error's exit code.
+ */
+static int help_only(const char *cmd, const char *help, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int status = PMG_EXIT_OK;
+	int opt;
+
+	while ((opt = pmg_next_option(cmd, argc, argv, ":h", longopts, &status)) != -1) {
+		if (opt == 'h') {
+			pmg_print_help(help);
+			return -1;
+		}
+	}
+	return status;
+}
+
+static int policy_flush(int argc, char **argv)
+{
+	int status = help_only("policy flush", "policy", argc, argv);
+
+	if (status)
+		return status < 0 ? PMG_EXIT_OK : status;
+	if ((status = pmg_no_extra_args("policy flush", argc, argv)))
+		return status;
+	return simple_request(PMGUARD_CMD_POLICY_FLUSH, "flush the policy", CAP_CHANGE,
+			      NULL, NULL, NULL);
+}
+
+/* ---- policy load / check ---------------------------------------------- */
+
+/* A path of a rule that does not name anything on this host. */
+static bool path_missing(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
+static const char *missing_exe(const struct pmg_rule *r)
+{
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_EXE) && path_missing(r->caller_exe))
+		return r->caller_exe;
+	if (pmg_rule_has(r, PMGUARD_R_TARGET_EXE) && path_missing(r->target_exe))
+		return r->target_exe;
+	return NULL;
+}
+
+/*
+ * Rules naming executables that do not exist here: the module would
+ * refuse the whole policy (ENOENT).  With skip, drop them with a warning
+ * each; without, warn (check) or leave it to the module (load).
+ * Returns the number of such rules.
+ */
+static size_t handle_missing(const char *path, struct pmg_policy *pol, bool skip,
+			     bool warn)
+{
+	size_t kept = 0, missing = 0;
+
+	for (size_t i = 0; i < pol->n_rules; i++) {
+		const struct pmg_rule *r = &pol->rules[i];
+		const char *exe = missing_exe(r);
+
+		if (!exe) {
+			if (kept != i)
+				pol->rules[kept] = *r;
+			kept++;
+			continue;
+		}
+		missing++;
+		if (skip)
+			fprintf(stderr, "pmguard: warning: %s:%u: rule '%s' skipped: %s "
+				"does not exist\n", path, r->line, r->name, exe);
+		else if (warn)
+			fprintf(stderr, "pmguard: warning: %s:%u: rule '%s': %s does "
+				"not exist; the module will refuse the policy unless it "
+				"is loaded with --skip-missing\n", path, r->line, r->name, exe);
+		if (!skip) {
+			if (kept != i)
+				pol->rules[kept] = *r;
+			kept++;
+		}
+	}
+	pol->n_rules = kept;
+	return missing;
+}
+
+static int build_replace(struct nl_msg *msg, void *arg)
+{
+	return pmg_policy_put(msg, arg);
+}
+
+static int load_or_check(const char *cmd, bool load, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "skip-missing", no_argument, NULL, 's' },
+		{ "help",	  no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct pmg_policy_errors errs;
+	struct pmg_policy *pol;
+	bool skip = false;
+	int status = PMG_EXIT_OK;
+	const char *path;
+	size_t missing;
+	int opt, ret;
+
+	while ((opt = pmg_next_option(cmd, argc, argv, ":sh", longopts, &status)) != -1) {
+		if (opt == 's')
+			skip = true;
+		if (opt == 'h') {
+			pmg_print_help("policy");
+			return PMG_EXIT_OK;
+		}
+	}
+	if (status != PMG_EXIT_OK)
+		return status;
+	if (optind >= argc)
+		return pmg_usage_error(cmd, "%s", "missing policy FILE");
+	path = argv[optind++];
+	if ((status = pmg_no_extra_args(cmd, argc, argv)))
+		return status;
+
+	pol = malloc(sizeof(*pol));
+	if (!pol)
+		return out_of_memory();
+	ret = pmg_policy_read_file(path, pol, &errs);
+	if (print_parse_errors(path, ret, &errs)) {
+		free(pol);
+		return PMG_EXIT_USAGE;
+	}
+	missing = handle_missing(path, pol, skip, !load);
+	if (!load) {
+		char *msg = NULL;
+
+		if (asprintf(&msg, "%s: OK: %zu rules%s, %zu sensitive names, "
+			     "default action=%s severity=%s", path, pol->n_rules,
+			     skip && missing ? " (missing skipped)" : "",
+			     pol->n_sensitive, pmg_action_name(pol->default_action),
+			     pmg_severity_name(pol->default_severity)) < 0)
+			msg = NULL;
+		free(pol);
+		return print_result(msg);
+	}
+	status = simple_request(PMGUARD_CMD_POLICY_REPLACE, "load the policy", CAP_CHANGE,
+				build_replace, NULL, pol);
+	if (status == PMG_EXIT_OK)
+		printf("pmguard: policy %s loaded: %zu rules%s, %zu sensitive names\n",
+		       path, pol->n_rules, skip && missing ? " (missing skipped)" : "",
+		       pol->n_sensitive);
+	free(pol);
+	return status;
+}
+
+/* ---- policy save ------------------------------------------------------ */
+
+static int fetch_policy(struct pmg_policy *pol)
+{
+	struct config_reply *cr = calloc(1, sizeof(*cr));
+	struct rule_list rl = { 0 };
+	struct pmg_nl nl = { 0 };
+	int status;
+
+	memset(pol, 0, sizeof(*pol));
+	if (!cr)
+		return out_of_memory();
+	status = pmg_nl_open(&nl);
+	if (status == PMG_EXIT_OK)
+		status = get_config(&nl, cr);
+	if (status == PMG_EXIT_OK)
+		status = list_rules(&nl, &rl);
+	pmg_nl_close(&nl);
+	if (status != PMG_EXIT_OK)
+		goto out;
+	if (rl.n > PMGUARD_MAX_RULES) {
+		fprintf(stderr, "pmguard: the module has %zu rules, more than a policy "
+			"file holds (%d)\n", rl.n, PMGUARD_MAX_RULES);
+		status = PMG_EXIT_ERROR;
+		goto out;
+	}
+	if (pmg_config_has(&cr->cfg, PMGUARD_A_NR_RULES) && cr->cfg.nr_rules != rl.n)
+		fprintf(stderr, "pmguard: warning: the policy changed while it was read "
+			"(%" PRIu32 " rules, then %zu listed); save it again\n",
+			cr->cfg.nr_rules, rl.n);
+	memcpy(pol->rules, rl.rules, rl.n * sizeof(*rl.rules));
+	pol->n_rules = rl.n;
+	pol->has_default_action = pmg_config_has(&cr->cfg, PMGUARD_A_DEFAULT_ACTION);
+	pol->default_action = cr->cfg.default_action;
+	pol->has_default_severity = pmg_config_has(&cr->cfg, PMGUARD_A_DEFAULT_SEVERITY);
+	pol->default_severity = cr->cfg.default_severity;
+	pol->n_sensitive = cr->cfg.n_sensitive;
+	memcpy(pol->sensitive, cr->cfg.sensitive, sizeof(pol->sensitive));
+out:
+	free(rl.rules);
+	free(cr);
+	return status;
+}
+
+/* Write text to path atomically: path.tmp, fsync, rename. */
+static int write_file_atomic(const char *path, const char *text)
+{
+	size_t len = strlen(text), off = 0;
+	char *tmp = NULL;
+	int fd;
+
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return out_of_memory();
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, SAVE_FILE_MODE);
+	if (fd < 0)
+		goto fail;
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail_fd;
+		off += (size_t)n;
+	}
+	if (fsync(fd) < 0)
+		goto fail_fd;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail_fd;
+	}
+	if (rename(tmp, path) < 0)
+		goto fail_unlink;
+	free(tmp);
+	return PMG_EXIT_OK;
+fail_fd:
+	if (fd >= 0)
+		close(fd);
+fail_unlink:
+	fprintf(stderr, "pmguard: cannot write %s: %s\n", tmp, strerror(errno));
+	unlink(tmp);
+	free(tmp);
+	return PMG_EXIT_OUTPUT;
+fail:
+	fprintf(stderr, "pmguard: cannot write %s: %s\n", tmp, strerror(errno));
+	free(tmp);
+	return PMG_EXIT_OUTPUT;
+}
+
+static int policy_save(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct pmg_policy_errors *errs = NULL;
+	struct pmg_policy *pol = NULL, *check = NULL;
+	char reason[PMG_REASON_LEN], host[HOST_NAME_MAX + 1], tbuf[PMG_TIME_LEN];
+	char *header = NULL, *text = NULL;
+	const char *path = NULL;
+	int status = PMG_EXIT_OK;
+	int opt;
+
+	while ((opt = pmg_next_option("policy save", argc, argv, ":h", longopts,
+				      &status)) != -1) {
+		if (opt == 'h') {
+			pmg_print_help("policy");
+			return PMG_EXIT_OK;
+		}
+	}
+	if (status != PMG_EXIT_OK)
+		return status;
+	if (optind < argc)
+		path = argv[optind++];
+	if ((status = pmg_no_extra_args("policy save", argc, argv)))
+		return status;
+	if (path && strcmp(path, "-") == 0)
+		path = NULL;
+
+	pol = malloc(sizeof(*pol));
+	check = malloc(sizeof(*check));
+	errs = malloc(sizeof(*errs));
+	if (!pol || !check || !errs) {
+		status = out_of_memory();
+		goto out;
+	}
+	status = fetch_policy(pol);
+	if (status != PMG_EXIT_OK)
+		goto out;
+	pmg_hostname(host, sizeof(host));
+	if (asprintf(&header, "# pmguard policy saved by pmguard %s from %s at %s\n"
+		     "# load it with: pmguard policy load FILE\n\n", PMG_VERSION, host,
+		     pmg_format_time(pmg_now_ns(), tbuf, sizeof(tbuf))) < 0) {
+		header = NULL;
+		status = out_of_memory();
+		goto out;
+	}
+	text = pmg_policy_format(pol, header, reason);
+	if (!text) {
+		fprintf(stderr, "pmguard: cannot save the policy: %s\n", reason);
+		status = PMG_EXIT_ERROR;
+		goto out;
+	}
+	/* What we write must load again: check it as "policy load" would. */
+	if (pmg_policy_parse(text, strlen(text), check, errs) < 0) {
+		fprintf(stderr, "pmguard: cannot save the policy: the running policy "
+			"does not make a valid file (line %u: %s)\n", errs->e[0].line,
+			errs->e[0].reason);
+		status = PMG_EXIT_ERROR;
+		goto out;
+	}
+	if (path) {
+		status = write_file_atomic(path, text);
+	} else if (fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
+		fprintf(stderr, "pmguard: cannot write to standard output: %s\n",
+			strerror(errno));
+		status = PMG_EXIT_OUTPUT;
+	}
+out:
+	free(text);
+	free(header);
+	free(errs);
+	free(check);
+	free(pol);
+	return status;
+}
+
+/* ---- policy ----------------------------------------------------------- */
+
+int pmg_cmd_policy(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(int argc, char **argv);
+	} subs[] = {
+		{ "list",  policy_list },
+		{ "add",   policy_add },
+		{ "del",   policy_del },
+		{ "flush", policy_flush },
+		{ "save",  policy_save },
+	};
+	const char *sub;
+
+	if (argc < 2)
+		return pmg_usage_error("policy", "%s", "missing subcommand "
+				       "(list, add, del, flush, load, save, check)");
+	sub = argv[1];
+	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 ||
+	    strcmp(sub, "help") == 0) {
+		pmg_print_help("policy");
+		return PMG_EXIT_OK;
+	}
+	if (strcmp(sub, "load") == 0)
+		return load_or_check("policy load", true, argc - 1, argv + 1);
+	if (strcmp(sub, "check") == 0)
+		return load_or_check("policy check", false, argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (strcmp(sub, subs[i].name) == 0)
+			return subs[i].run(argc - 1, argv + 1);
+	return pmg_usage_error("policy", "unknown subcommand '%s'", sub);
+}
+
+/* ---- mode, fold, lock, config ----------------------------------------- */
+
+struct set_config {
+	bool has_mode;
+	uint32_t mode;
+	bool has_fold;
+	uint32_t fold_ms;
+};
+
+static int build_set_config(struct nl_msg *msg, void *arg)
+{
+	struct set_config *sc = arg;
+	int err = 0;
+
+	if (sc->has_mode)
+		err = nla_put_u32(msg, PMGUARD_A_MODE, sc->mode);
+	if (!err && sc->has_fold)
+		err = nla_put_u32(msg, PMGUARD_A_FOLD_MS, sc->fold_ms);
+	return err;
+}
+
+int pmg_cmd_mode(int argc, char **argv)
+{
+	struct set_config sc = { 0 };
+	struct config_reply *cr;
+	struct pmg_nl nl = { 0 };
+	char buf[32];
+	const char *arg;
+	int status = help_only("mode", "mode", argc, argv);
+
+	if (status)
+		return status < 0 ? PMG_EXIT_OK : status;
+	if (argc - optind > 1)
+		return pmg_usage_error("mode", "unexpected argument '%s'", argv[optind + 1]);
+	if (argc - optind == 1) {
+		arg = argv[optind];
+		if (strcmp(arg, "audit") == 0)
+			sc.mode = PMGUARD_MODE_AUDIT;
+		else if (strcmp(arg, "enforce") == 0)
+			sc.mode = PMGUARD_MODE_ENFORCE;
+		else
+			return pmg_usage_error("mode", "unknown mode '%s' (expected audit "
+					       "or enforce)", arg);
+		sc.has_mode = true;
+		status = simple_request(PMGUARD_CMD_SET_CONFIG, "set the mode", CAP_CHANGE,
+					build_set_config, NULL, &sc);
+		if (status == PMG_EXIT_OK)
+			printf("pmguard: mode set to %s\n", arg);
+		return status;
+	}
+
+	cr = calloc(1, sizeof(*cr));
+	if (!cr)
+		return out_of_memory();
+	status = pmg_nl_open(&nl);
+	if (status == PMG_EXIT_OK)
+		status = get_config(&nl, cr);
+	pmg_nl_close(&nl);
+	if (status == PMG_EXIT_OK && !pmg_config_has(&cr->cfg, PMGUARD_A_MODE)) {
+		fprintf(stderr, "pmguard: the module did not report its mode\n");
+		status = PMG_EXIT_ERROR;
+	}
+	if (status == PMG_EXIT_OK) {
+		const char *name = pmg_mode_name(cr->cfg.mode);
+
+		if (!name) {
+			snprintf(buf, sizeof(buf), "unknown(%" PRIu32 ")", cr->cfg.mode);
+			name = buf;
+		}
+		status = print_result(strdup(name));
+	}
+	free(cr);
+	return status;
+}
+
+int pmg_cmd_fold(int argc, char **argv)
+{
+	struct set_config sc = { .has_fold = true };
+	int status = help_only("fold", "fold", argc, argv);
+
+	if (status)
+		return status < 0 ? PMG_EXIT_OK : status;
+	if (argc - optind < 1)
+		return pmg_usage_error("fold", "%s", "missing MS (milliseconds; 0 turns "
+				       "folding off)");
+	if (argc - optind > 1)
+		return pmg_usage_error("fold", "unexpected argument '%s'", argv[optind + 1]);
+	if (!parse_u32_arg(argv[optind], UINT32_MAX, &sc.fold_ms))
+		return pmg_usage_error("fold", "'%s' is not a number of milliseconds",
+				       argv[optind]);
+	status = simple_request(PMGUARD_CMD_SET_CONFIG, "set the fold window", CAP_CHANGE,
+				build_set_config, NULL, &sc);
+	if (status == PMG_EXIT_OK)
+		printf("pmguard: fold window set to %" PRIu32 " ms%s\n", sc.fold_ms,
+		       sc.fold_ms ? "" : " (folding off)");
+	return status;
+}
+
+int pmg_cmd_lock(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "yes",  no_argument, NULL, 'y' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int status = PMG_EXIT_OK;
+	bool yes = false;
+	int opt;
+
+	while ((opt = pmg_next_option("lock", argc, argv, ":yh", longopts, &status)) != -1) {
+		if (opt == 'y')
+			yes = true;
+		if (opt == 'h') {
+			pmg_print_help("lock");
+			return PMG_EXIT_OK;
+		}
+	}
+	if (status != PMG_EXIT_OK || (status = pmg_no_extra_args("lock", argc, argv)))
+		return status;
+	if (!yes) {
+		fprintf(stderr, "pmguard lock: refusing without --yes: locking freezes the "
+			"policy and the mode and pins the module until the next reboot; "
+			"it cannot be undone\n");
+		return PMG_EXIT_USAGE;
+	}
+	status = simple_request(PMGUARD_CMD_LOCK, "lock the policy", CAP_CHANGE,
+				NULL, NULL, NULL);
+	if (status == PMG_EXIT_OK)
+		printf("pmguard: policy and mode locked until reboot\n");
+	return status;
+}
+
+int pmg_cmd_config(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	enum pmg_format fmt = PMG_FMT_TEXT;
+	char host[HOST_NAME_MAX + 1];
+	struct config_reply *cr;
+	struct pmg_nl nl = { 0 };
+	int status = PMG_EXIT_OK;
+	int opt;
+
+	while ((opt = pmg_next_option("config", argc, argv, ":jh", longopts, &status)) != -1) {
+		if (opt == 'j')
+			fmt = PMG_FMT_JSON;
+		if (opt == 'h') {
+			pmg_print_help("config");
+			return PMG_EXIT_OK;
+		}
+	}
+	if (status != PMG_EXIT_OK || (status = pmg_no_extra_args("config", argc, argv)))
+		return status;
+	cr = calloc(1, sizeof(*cr));
+	if (!cr)
+		return out_of_memory();
+	status = pmg_nl_open(&nl);
+	if (status == PMG_EXIT_OK)
+		status = get_config(&nl, cr);
+	pmg_nl_close(&nl);
+	if (status == PMG_EXIT_OK) {
+		pmg_hostname(host, sizeof(host));
+		status = print_result(pmg_format_config(fmt, &cr->cfg, pmg_now_ns(), host));
+	}
+	free(cr);
+	return status;
+}
