@@ -87,6 +87,16 @@ struct pmguard_verdict {
 				 BIT(PMGUARD_KIND_SMAPS_ROLLUP) | \
 				 BIT(PMGUARD_KIND_NUMA_MAPS))
 
+/* Burst folding: accesses that are "the same" within a window. */
+struct pmguard_fold_key {
+	u32 caller_pid;
+	u32 target_pid;
+	u32 kind;
+	u32 access;
+	int result;
+	u8 action;
+};
+
 /* policy.c: pure functions */
 enum pmguard_kind pmguard_kind_from_name(const char *name);
 const char *pmguard_kind_name(enum pmguard_kind kind);
@@ -102,14 +112,36 @@ void pmguard_decide(const struct pmguard_policy *policy,
 		    struct pmguard_verdict *verdict);
 u32 pmguard_comm_flags(const struct pmguard_policy *policy,
 		       const struct pmguard_proc_info *caller);
+void pmguard_fold_key_of(const struct pmguard_access *acc, u8 action,
+			 struct pmguard_fold_key *key);
+bool pmguard_fold_same_burst(const struct pmguard_fold_key *burst,
+			     u64 burst_start_ns, const struct pmguard_fold_key *key,
+			     u64 now_ns, u64 window_ns);
 
 /* Kernel side: the event as queued from probe context to the worker. */
 struct file;
 struct pid;
 
+enum pmguard_event_type {
+	PMGUARD_EV_ACCESS,		/* an open, decided */
+	PMGUARD_EV_SUMMARY,		/* reads through a reported mem file */
+};
+
+/* Read accounting of one /proc/<pid>/mem file. */
+struct pmguard_mem_stats {
+	u64 reads, bytes_read;
+	u64 writes, bytes_written;
+	u64 first_offset, last_offset;
+	u64 errors;
+	u64 duration_ns;
+};
+
 struct pmguard_event {
-	u64 seq;
+	u8 type;			/* enum pmguard_event_type */
+	u64 seq;			/* for a summary: its access event's */
+	u64 first_seq;			/* folded: the burst's first event */
 	u64 time_ns;
+	struct pmguard_mem_stats mem;	/* PMGUARD_EV_SUMMARY */
 	struct pmguard_access acc;
 	u8 action;
 	u8 severity;
@@ -118,6 +150,7 @@ struct pmguard_event {
 	struct file *caller_exe;	/* counted references, dropped by the worker */
 	struct file *target_exe;
 	struct pid *target_pid;		/* set when target_exe is unknown */
+	struct file *mem_file;		/* the mem file being opened, not counted */
 };
 
 extern struct pmguard_policy __rcu *pmguard_policy;
@@ -134,7 +167,22 @@ int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id);
 
 /* main.c */
 void pmguard_count_seen(enum pmguard_kind kind);
+void pmguard_count_action(u8 action);
 void pmguard_submit(struct pmguard_event *ev);
+void pmguard_event_release(struct pmguard_event *ev);
+void pmguard_event_hold(struct pmguard_event *ev);
+
+/* account.c: read accounting of reported /proc/<pid>/mem files */
+void pmguard_track_mem(struct file *file, const struct pmguard_event *ev);
+int pmguard_account_register(void);
+void pmguard_account_unregister(void);
+
+/* fold.c */
+bool pmguard_fold(struct pmguard_event *ev);
+void pmguard_fold_started(const struct pmguard_event *ev);
+void pmguard_fold_stop(void);
+void pmguard_track_set_seq(struct file *file, u64 seq);
+void pmguard_trace_access(const struct pmguard_event *ev);
 
 /* probe.c */
 int pmguard_probes_register(unsigned int maxactive);

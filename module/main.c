@@ -165,8 +165,18 @@ static DECLARE_WORK(pmguard_report_work, pmguard_report_fn);
 static struct pmguard_event *pmguard_work_event;
 static char *pmguard_work_buf;
 
+/* Take references for a second copy of an event.  Probe context. */
+void pmguard_event_hold(struct pmguard_event *ev)
+{
+	if (ev->caller_exe)
+		get_file(ev->caller_exe);
+	if (ev->target_exe)
+		get_file(ev->target_exe);
+	get_pid(ev->target_pid);
+}
+
 /* Drop the references an event holds.  Safe in probe context. */
-static void pmguard_event_release(struct pmguard_event *ev)
+void pmguard_event_release(struct pmguard_event *ev)
 {
 	if (ev->caller_exe)
 		fput(ev->caller_exe);
@@ -175,7 +185,7 @@ static void pmguard_event_release(struct pmguard_event *ev)
 	put_pid(ev->target_pid);
 }
 
-static void pmguard_count_action(u8 action)
+void pmguard_count_action(u8 action)
 {
 	static const int counter[] = {
 		[PMGUARD_ACTION_ALLOW] = PMGUARD_S_ALLOWED,
@@ -188,20 +198,22 @@ static void pmguard_count_action(u8 action)
 }
 
 /*
- * Hand an event from probe context to the worker.  The sequence number is
- * taken under the queue lock so that queue order is sequence order, and an
- * event that does not fit still uses one: readers see the gap.
+ * Hand an event from probe context to the worker; the queue owns its
+ * references from here on.  An access's sequence number is taken under
+ * the queue lock so that queue order is sequence order, and an access
+ * that does not fit still uses one: readers see the gap.  A summary keeps
+ * the number of the access it summarizes.
  */
 void pmguard_submit(struct pmguard_event *ev)
 {
 	unsigned long flags;
 	bool queued = false;
 
-	pmguard_count_action(ev->action);
 	ev->time_ns = ktime_get_real_ns();
 
 	raw_spin_lock_irqsave(&pmguard_queue.lock, flags);
-	ev->seq = ++pmguard_queue.seq;
+	if (ev->type == PMGUARD_EV_ACCESS)
+		ev->seq = ++pmguard_queue.seq;
 	if (pmguard_queue.count < pmguard_queue.size) {
 		unsigned int tail = (pmguard_queue.head + pmguard_queue.count) %
 				    pmguard_queue.size;
@@ -215,7 +227,11 @@ void pmguard_submit(struct pmguard_event *ev)
 	if (queued) {
 		queue_work(pmguard_wq, &pmguard_report_work);
 	} else {
-		atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_QUEUE_FULL]);
+		if (ev->type == PMGUARD_EV_ACCESS)
+			atomic64_add(ev->count,
+				     &pmguard_stats[PMGUARD_S_DROP_QUEUE_FULL]);
+		else
+			atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_TRACKING]);
 		pmguard_event_release(ev);
 	}
 }
@@ -398,9 +414,10 @@ static int __init pmguard_init(void)
 	if (err)
 		goto err_wq;
 
+	pmguard_account_register();	/* optional */
 	err = pmguard_probes_register(maxactive);
 	if (err)
-		goto err_nl;
+		goto err_account;
 
 	pr_info("loaded: mode %s, %u rules, %u probes\n", mode,
 		policy->nr_rules, pmguard_probes_active());
@@ -411,7 +428,8 @@ static int __init pmguard_init(void)
 	}
 	return 0;
 
-err_nl:
+err_account:
+	pmguard_account_unregister();
 	pmguard_nl_unregister();
 err_wq:
 	destroy_workqueue(pmguard_wq);
@@ -427,6 +445,8 @@ static void __exit pmguard_exit(void)
 {
 	/* No new events once the probes are gone (this waits for handlers). */
 	pmguard_probes_unregister();
+	pmguard_account_unregister();
+	pmguard_fold_stop();
 	/* Deliver what is queued, dropping the references it holds. */
 	destroy_workqueue(pmguard_wq);
 	pmguard_report_fn(NULL);

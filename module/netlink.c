@@ -118,11 +118,15 @@ static int pmguard_nl_put_stats(struct sk_buff *msg)
 	stats = nla_nest_start(msg, PMGUARD_A_STATS);
 	if (!stats)
 		return -EMSGSIZE;
-	for (attr = PMGUARD_S_SEEN; attr <= PMGUARD_S_DROP_SEND; attr++)
+	for (attr = PMGUARD_S_SEEN; attr <= PMGUARD_S_MAX; attr++) {
+		if (attr == PMGUARD_S_DROP_MISSED || attr == PMGUARD_S_KIND ||
+		    attr == PMGUARD_S_PROBES)
+			continue;
 		if (nla_put_u64_64bit(msg, attr,
 				      atomic64_read(&pmguard_stats[attr]),
 				      PMGUARD_S_PAD))
 			return -EMSGSIZE;
+	}
 	if (nla_put_u64_64bit(msg, PMGUARD_S_DROP_MISSED,
 			      pmguard_probes_missed(), PMGUARD_S_PAD) ||
 	    nla_put_u64_64bit(msg, PMGUARD_S_PROBES, pmguard_probes_active(),
@@ -248,6 +252,9 @@ static int pmguard_nl_fill_event(struct sk_buff *msg,
 	    nla_put_string(msg, PMGUARD_A_RULE, ev->rule) ||
 	    nla_put_u32(msg, PMGUARD_A_FLAGS, ev->acc.flags) ||
 	    nla_put_u32(msg, PMGUARD_A_COUNT, ev->count) ||
+	    (ev->first_seq &&
+	     nla_put_u64_64bit(msg, PMGUARD_A_FIRST_SEQ, ev->first_seq,
+			       PMGUARD_A_PAD)) ||
 	    pmguard_nl_put_proc(msg, PMGUARD_A_CALLER, &ev->acc.caller,
 				caller_exe) ||
 	    pmguard_nl_put_proc(msg, PMGUARD_A_TARGET, &ev->acc.target,
@@ -257,6 +264,67 @@ static int pmguard_nl_fill_event(struct sk_buff *msg,
 	}
 	genlmsg_end(msg, hdr);
 	return 0;
+}
+
+static int pmguard_nl_fill_summary(struct sk_buff *msg,
+				   const struct pmguard_event *ev,
+				   const char *caller_exe, const char *target_exe)
+{
+	const struct pmguard_mem_stats *mem = &ev->mem;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(msg, 0, 0, &pmguard_nl_family, 0,
+			  PMGUARD_CMD_MEM_SUMMARY);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, PMGUARD_A_SEQ, ev->seq, PMGUARD_A_PAD) ||
+	    nla_put_u64_64bit(msg, PMGUARD_A_TIME_NS, ev->time_ns, PMGUARD_A_PAD) ||
+	    nla_put_u32(msg, PMGUARD_A_KIND, ev->acc.kind) ||
+	    pmguard_nl_put_proc(msg, PMGUARD_A_CALLER, &ev->acc.caller,
+				caller_exe) ||
+	    pmguard_nl_put_proc(msg, PMGUARD_A_TARGET, &ev->acc.target,
+				target_exe))
+		goto cancel;
+	nest = nla_nest_start(msg, PMGUARD_A_SUMMARY);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, PMGUARD_SUM_READS, mem->reads, PMGUARD_SUM_PAD) ||
+	    nla_put_u64_64bit(msg, PMGUARD_SUM_BYTES_READ, mem->bytes_read,
+			      PMGUARD_SUM_PAD) ||
+	    nla_put_u64_64bit(msg, PMGUARD_SUM_WRITES, mem->writes, PMGUARD_SUM_PAD) ||
+	    nla_put_u64_64bit(msg, PMGUARD_SUM_BYTES_WRITTEN, mem->bytes_written,
+			      PMGUARD_SUM_PAD) ||
+	    nla_put_u64_64bit(msg, PMGUARD_SUM_FIRST_OFFSET, mem->first_offset,
+			      PMGUARD_SUM_PAD) ||
+	    nla_put_u64_64bit(msg, PMGUARD_SUM_LAST_OFFSET, mem->last_offset,
+			      PMGUARD_SUM_PAD) ||
+	    nla_put_u64_64bit(msg, PMGUARD_SUM_DURATION_NS, mem->duration_ns,
+			      PMGUARD_SUM_PAD) ||
+	    nla_put_u64_64bit(msg, PMGUARD_SUM_ERRORS, mem->errors, PMGUARD_SUM_PAD))
+		goto cancel;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(msg, hdr);
+	return -EMSGSIZE;
+}
+
+/*
+ * Count an event's fate.  Accesses count as many as they stand for, so
+ * allowed + alerted + denied = reported + dropped; summaries apart.
+ */
+static void pmguard_nl_count(const struct pmguard_event *ev, int counter)
+{
+	if (ev->type == PMGUARD_EV_SUMMARY) {
+		atomic64_inc(&pmguard_stats[counter == PMGUARD_S_REPORTED ?
+					    PMGUARD_S_SUMMARIES :
+					    PMGUARD_S_DROP_TRACKING]);
+		return;
+	}
+	atomic64_add(ev->count, &pmguard_stats[counter]);
+	if (counter == PMGUARD_S_REPORTED)
+		atomic64_add(ev->count, &pmguard_kind_reported[ev->acc.kind]);
 }
 
 /* Worker context: build one event message and multicast it. */
@@ -270,7 +338,7 @@ void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 
 	if (!genl_has_listeners(&pmguard_nl_family, &init_net,
 				PMGUARD_NL_GROUP_EVENTS)) {
-		atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_NO_LISTENER]);
+		pmguard_nl_count(ev, PMGUARD_S_DROP_NO_LISTENER);
 		return;
 	}
 
@@ -279,31 +347,33 @@ void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 		looked_up = pmguard_nl_pid_exe(ev->target_pid);
 	target_exe = pmguard_nl_path(ev->target_exe ?: looked_up, buf + PATH_MAX);
 
-	size = 512 + (caller_exe ? strlen(caller_exe) : 0) +
+	size = 768 + (caller_exe ? strlen(caller_exe) : 0) +
 	       (target_exe ? strlen(target_exe) : 0);
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg) {
-		atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_NOMEM]);
+		pmguard_nl_count(ev, PMGUARD_S_DROP_NOMEM);
 		goto out;
 	}
-	if (pmguard_nl_fill_event(msg, ev, caller_exe, target_exe)) {
+	if (ev->type == PMGUARD_EV_SUMMARY)
+		err = pmguard_nl_fill_summary(msg, ev, caller_exe, target_exe);
+	else
+		err = pmguard_nl_fill_event(msg, ev, caller_exe, target_exe);
+	if (err) {
 		/* The size above is computed to fit: this is a bug. */
 		WARN_ON_ONCE(1);
 		nlmsg_free(msg);
-		atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_NOMEM]);
+		pmguard_nl_count(ev, PMGUARD_S_DROP_NOMEM);
 		goto out;
 	}
 	err = genlmsg_multicast(&pmguard_nl_family, msg, 0,
 				PMGUARD_NL_GROUP_EVENTS, GFP_KERNEL);
-	if (!err) {
-		atomic64_inc(&pmguard_stats[PMGUARD_S_REPORTED]);
-		atomic64_inc(&pmguard_kind_reported[ev->acc.kind]);
-	} else if (err == -ESRCH) {
-		atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_NO_LISTENER]);
-	} else {
+	if (!err)
+		pmguard_nl_count(ev, PMGUARD_S_REPORTED);
+	else if (err == -ESRCH)
+		pmguard_nl_count(ev, PMGUARD_S_DROP_NO_LISTENER);
+	else
 		/* A listener's socket overran; it learns from the seq gap. */
-		atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_SEND]);
-	}
+		pmguard_nl_count(ev, PMGUARD_S_DROP_SEND);
 out:
 	if (looked_up)
 		fput(looked_up);

@@ -179,3 +179,29 @@ u32 pmguard_comm_flags(const struct pmguard_policy *policy,
 	}
 	return flags;
 }
+
+void pmguard_fold_key_of(const struct pmguard_access *acc, u8 action,
+			 struct pmguard_fold_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->caller_pid = acc->caller.pid;
+	key->target_pid = acc->target.pid;
+	key->kind = acc->kind;
+	key->access = acc->access;
+	key->result = acc->result;
+	key->action = action;
+}
+
+/*
+ * Does an access (@key at @now_ns) belong to the burst that started at
+ * @burst_start_ns?  Same caller, target, kind, access, result and verdict,
+ * within the window; a window of 0 folds nothing.
+ */
+bool pmguard_fold_same_burst(const struct pmguard_fold_key *burst,
+			     u64 burst_start_ns, const struct pmguard_fold_key *key,
+			     u64 now_ns, u64 window_ns)
+{
+	return window_ns && now_ns >= burst_start_ns &&
+	       now_ns - burst_start_ns < window_ns &&
+	       !memcmp(burst, key, sizeof(*key));
+}

@@ -40,6 +40,7 @@
 struct pmguard_mem_open_note {
 	struct task_struct *task;
 	struct inode *inode;
+	struct file *file;
 	fmode_t mode;
 };
 
@@ -52,6 +53,7 @@ static int pmguard_mem_open_pre(struct kprobe *p, struct pt_regs *regs)
 
 	note->task = current;
 	note->inode = (struct inode *)regs_get_kernel_argument(regs, 0);
+	note->file = file;
 	note->mode = file->f_mode;
 	return 0;
 }
@@ -63,7 +65,8 @@ static struct kprobe pmguard_mem_open_probe = {
 	.pre_handler	= pmguard_mem_open_pre,
 };
 
-static u32 pmguard_mem_access(struct inode *inode)
+/* The open mode of the mem file being opened, and the file. */
+static u32 pmguard_mem_access(struct inode *inode, struct file **file)
 {
 	struct pmguard_mem_open_note *note = this_cpu_ptr(&pmguard_mem_open_note);
 	u32 access = 0;
@@ -73,6 +76,7 @@ static u32 pmguard_mem_access(struct inode *inode)
 			access |= PMGUARD_ACCESS_READ;
 		if (note->mode & FMODE_WRITE)
 			access |= PMGUARD_ACCESS_WRITE;
+		*file = note->file;
 		note->task = NULL;
 	}
 	/* Unknown (preempted and migrated in between): assume the worst. */
@@ -226,8 +230,9 @@ static int pmguard_open_entry(struct kretprobe_instance *ri,
 
 	memset(ev, 0, sizeof(*ev));
 	ev->acc.kind = kind;
-	ev->acc.access = kind == PMGUARD_KIND_MEM ? pmguard_mem_access(inode) :
-						   PMGUARD_ACCESS_READ;
+	ev->acc.access = kind == PMGUARD_KIND_MEM ?
+			 pmguard_mem_access(inode, &ev->mem_file) :
+			 PMGUARD_ACCESS_READ;
 	pmguard_fill_target(&ev->acc, task);
 	rcu_read_unlock();
 
@@ -256,6 +261,7 @@ static int pmguard_open_return(struct kretprobe_instance *ri,
 	struct mm_struct *mm = IS_ERR_OR_NULL(ret) ? NULL : ret;
 	struct pmguard_verdict verdict;
 	const struct pmguard_policy *policy;
+	bool track;
 
 	ev->acc.result = IS_ERR(ret) ? PTR_ERR(ret) : 0;
 
@@ -305,7 +311,24 @@ static int pmguard_open_return(struct kretprobe_instance *ri,
 	ev->action = verdict.action;
 	ev->severity = verdict.severity;
 	ev->count = 1;
+	pmguard_count_action(ev->action);
+	pmguard_trace_access(ev);
+
+	/* Account reads through a mem file the caller now holds. */
+	track = ev->mem_file && !ev->acc.result;
+	if (track)
+		pmguard_track_mem(ev->mem_file, ev);
+	if (pmguard_fold(ev)) {
+		/* Counted in a burst; summaries name the burst's event. */
+		if (track)
+			pmguard_track_set_seq(ev->mem_file, ev->first_seq);
+		pmguard_event_release(ev);
+		return 0;
+	}
 	pmguard_submit(ev);
+	pmguard_fold_started(ev);
+	if (track)
+		pmguard_track_set_seq(ev->mem_file, ev->seq);
 	return 0;
 }
 

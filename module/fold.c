@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Burst folding.  MimiPenguin-style tools open /proc/<pid>/mem once per
+ * memory region, hundreds of times a second.  The first access of a burst
+ * is reported at once; the same caller, target, kind and verdict again
+ * within fold_ms are only counted, and when the window closes one event
+ * reports them all with their count (flag "folded").  Every access is
+ * still decided on its own, and counted: nothing is lost from the counts.
+ */
+#include <linux/spinlock.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+#include <linux/atomic.h>
+
+#include "internal.h"
+#include "netlink.h"
+
+#define PMGUARD_FOLD_SLOTS	64
+
+struct pmguard_burst {
+	bool used;
+	struct pmguard_fold_key key;
+	u64 start_ns;			/* monotonic */
+	u32 folded;			/* accesses since the first one */
+	struct pmguard_event ev;	/* the first access, with references */
+};
+
+static struct pmguard_burst pmguard_bursts[PMGUARD_FOLD_SLOTS];
+static DEFINE_RAW_SPINLOCK(pmguard_fold_lock);
+static void pmguard_fold_expire(struct work_struct *work);
+static DECLARE_DELAYED_WORK(pmguard_fold_work, pmguard_fold_expire);
+static bool pmguard_fold_stopped;
+
+static u64 pmguard_fold_window(void)
+{
+	return (u64)READ_ONCE(pmguard_fold_ms) * NSEC_PER_MSEC;
+}
+
+/*
+ * End a burst: report what it folded, or just drop its references.
+ * Caller holds pmguard_fold_lock.
+ */
+static void pmguard_burst_close(struct pmguard_burst *b)
+{
+	if (b->folded) {
+		b->ev.first_seq = b->ev.seq;
+		b->ev.count = b->folded;
+		b->ev.acc.flags |= PMGUARD_F_FOLDED;
+		atomic64_add(b->folded, &pmguard_stats[PMGUARD_S_FOLDED]);
+		pmguard_submit(&b->ev);	/* the queue takes the references */
+	} else {
+		pmguard_event_release(&b->ev);
+	}
+	b->used = false;
+}
+
+/*
+ * Probe context.  Returns true when @ev belongs to a running burst: it is
+ * counted there, and the caller drops its references instead of reporting.
+ * Otherwise @ev starts a burst (the oldest one is closed if all slots are
+ * busy) and is reported as usual.
+ */
+bool pmguard_fold(struct pmguard_event *ev)
+{
+	u64 window = pmguard_fold_window(), now = ktime_get_ns();
+	struct pmguard_burst *b, *slot = NULL;
+	struct pmguard_fold_key key;
+	unsigned long flags;
+	bool absorbed = false;
+
+	if (!window)
+		return false;
+	pmguard_fold_key_of(&ev->acc, ev->action, &key);
+
+	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
+	if (pmguard_fold_stopped)
+		goto out;
+	for (b = pmguard_bursts; b < pmguard_bursts + PMGUARD_FOLD_SLOTS; b++) {
+		if (!b->used) {
+			slot = slot ?: b;
+			continue;
+		}
+		if (!memcmp(&b->key, &key, sizeof(key))) {
+			if (pmguard_fold_same_burst(&b->key, b->start_ns, &key,
+						    now, window)) {
+				b->folded++;
+				ev->first_seq = b->ev.seq;
+				absorbed = true;
+				goto out;
+			}
+			pmguard_burst_close(b);
+			slot = b;
+			break;
+		}
+		if (!slot || (slot->used && b->start_ns < slot->start_ns))
+			slot = b;
+	}
+	if (slot->used)
+		pmguard_burst_close(slot);
+	slot->used = true;
+	slot->key = key;
+	slot->start_ns = now;
+	slot->folded = 0;
+	slot->ev = *ev;
+	slot->ev.seq = 0;
+	pmguard_event_hold(&slot->ev);
+	queue_delayed_work(system_unbound_wq, &pmguard_fold_work,
+			   nsecs_to_jiffies(window) + 1);
+out:
+	raw_spin_unlock_irqrestore(&pmguard_fold_lock, flags);
+	return absorbed;
+}
+
+/* The burst's first event got its sequence number: remember it. */
+void pmguard_fold_started(const struct pmguard_event *ev)
+{
+	struct pmguard_fold_key key;
+	struct pmguard_burst *b;
+	unsigned long flags;
+
+	pmguard_fold_key_of(&ev->acc, ev->action, &key);
+	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
+	for (b = pmguard_bursts; b < pmguard_bursts + PMGUARD_FOLD_SLOTS; b++)
+		if (b->used && !b->ev.seq && !memcmp(&b->key, &key, sizeof(key)))
+			b->ev.seq = ev->seq;
+	raw_spin_unlock_irqrestore(&pmguard_fold_lock, flags);
+}
+
+/* Close the bursts whose window is over (all of them when stopping). */
+static void pmguard_fold_close_expired(bool all)
+{
+	u64 window = pmguard_fold_window(), now = ktime_get_ns();
+	struct pmguard_burst *b;
+	unsigned long flags;
+	bool pending = false;
+
+	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
+	for (b = pmguard_bursts; b < pmguard_bursts + PMGUARD_FOLD_SLOTS; b++) {
+		if (!b->used)
+			continue;
+		if (all || now - b->start_ns >= window)
+			pmguard_burst_close(b);
+		else
+			pending = true;
+	}
+	raw_spin_unlock_irqrestore(&pmguard_fold_lock, flags);
+	if (pending && !all)
+		queue_delayed_work(system_unbound_wq, &pmguard_fold_work,
+				   nsecs_to_jiffies(window) + 1);
+}
+
+static void pmguard_fold_expire(struct work_struct *work)
+{
+	pmguard_fold_close_expired(false);
+}
+
+/* Module exit, probes gone: report every open burst. */
+void pmguard_fold_stop(void)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
+	pmguard_fold_stopped = true;
+	raw_spin_unlock_irqrestore(&pmguard_fold_lock, flags);
+	cancel_delayed_work_sync(&pmguard_fold_work);
+	pmguard_fold_close_expired(true);
+}
