@@ -208,6 +208,7 @@ static int tokenize(const char *s, size_t len, struct tokens *tk, char *reason)
 		t->s = out;
 		t->len = 0;
 		t->has_eq = false;
+		t->eq = 0;
 		while (i < len && !is_blank(s[i]) && s[i] != '#') {
 			if (s[i] != '"') {
 				if (s[i] == '=' && !t->has_eq) {
@@ -517,13 +518,15 @@ static int parse_rule_tokens(const struct token *t, size_t n, struct pmg_rule *r
 
 	for (size_t i = 1; i < n; i++) {
 		char field[PMG_POLICY_LINE_MAX + 1];
-		const char *v = t[i].s + t[i].eq + 1;
-		size_t vlen = t[i].len - t[i].eq - 1;
+		const char *v;
+		size_t vlen;
 		int attr = -1;
 
 		if (!t[i].has_eq)
 			return failf(reason, "expected FIELD=VALUE, got '%s'",
 				     clip(t[i].s, clipbuf));
+		v = t[i].s + t[i].eq + 1;
+		vlen = t[i].len - t[i].eq - 1;
 		memcpy(field, t[i].s, t[i].eq);
 		field[t[i].eq] = '\0';
 		for (size_t f = 0; f < ARRAY_SIZE(rule_fields); f++)
@@ -590,11 +593,12 @@ static int parse_default(struct parser *p, char *reason)
 			     p->default_line);
 	for (size_t i = 1; i < tk->n; i++) {
 		const struct token *t = &tk->t[i];
-		const char *v = t->s + t->eq + 1;
+		const char *v;
 
 		if (!t->has_eq)
 			return failf(reason, "expected FIELD=VALUE, got '%s'",
 				     clip(t->s, clipbuf));
+		v = t->s + t->eq + 1;
 		if (strncmp(t->s, "action", t->eq) == 0 && t->eq == 6) {
 			if (has_action)
 				return failf(reason, "duplicate field 'action'");
