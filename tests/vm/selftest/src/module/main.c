@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Stand-in pmguard.ko for the harness self-test (tests/vm/run --selftest). */
+#include <linux/module.h>
+
+static int __init pmguard_init(void)
+{
+	pr_info("pmguard: loaded\n");
+	return 0;
+}
+
+static void __exit pmguard_exit(void)
+{
+}
+
+module_init(pmguard_init);
+module_exit(pmguard_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("pmguard: guard process memory access through procfs");
