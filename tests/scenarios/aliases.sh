@@ -17,8 +17,13 @@ import threading, time
 threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
 time.sleep(600)' &
 V=$!
-sleep 1
-T=$(ls /proc/$V/task | grep -v "^$V\$" | head -1)
+T=
+for _ in $(seq 1 150); do	# python starts slowly under TCG
+	T=$(ls /proc/$V/task | grep -v "^$V\$" | head -1)
+	[ -n "$T" ] && break
+	sleep 0.2
+done
+[ -n "$T" ] || { fail "victim's second thread never appeared"; finish; }
 pyexe=$(readlink -f "$PY")
 
 for kind in mem environ maps smaps smaps_rollup numa_maps pagemap auxv; do

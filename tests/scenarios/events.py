@@ -5,7 +5,8 @@ Usage: events.py FILE [--min N] [--max N] [--show] FIELD=VALUE ...
 FIELD is dotted (caller.comm); VALUE is compared as a string, or as a
 regular expression with FIELD~REGEX; FIELD!=VALUE negates; FIELD@ITEM
 tests list membership; a VALUE of $OTHER.FIELD names another field.  Only records
-with "type":"access" count.  Every line must be valid JSON: a line that is
+with "type":"access" count (--type TYPE picks another record type).
+--sum-count N: the matching events' "count" fields must add up to N.  Every line must be valid JSON: a line that is
 not fails the check, since the reader promises one JSON object per line.
 Exit 0 when the number of matches is within [min, max].
 """
@@ -57,6 +58,7 @@ def main():
         sys.exit(__doc__)
     path, args = args[0], args[1:]
     lo, hi, show, conds = 0, None, False, []
+    rtype, want_sum = 'access', None
     while args:
         a = args.pop(0)
         if a == '--min':
@@ -65,9 +67,13 @@ def main():
             hi = int(args.pop(0))
         elif a == '--show':
             show = True
+        elif a == '--type':
+            rtype = args.pop(0)
+        elif a == '--sum-count':
+            want_sum = int(args.pop(0))
         else:
             conds.append(a)
-    count = 0
+    count = total = 0
     with open(path, 'rb') as f:
         for n, raw in enumerate(f, 1):
             try:
@@ -75,15 +81,19 @@ def main():
             except (UnicodeDecodeError, json.JSONDecodeError) as e:
                 print(f'{path}:{n}: not a JSON line ({e}): {raw[:200]!r}')
                 return 1
-            if record.get('type') != 'access':
+            if record.get('type') != rtype:
                 continue
             if all(matches(record, c) for c in conds):
                 count += 1
+                total += record.get('count', 1)
                 if show:
                     print(json.dumps(record))
     ok = count >= lo and (hi is None or count <= hi)
+    if want_sum is not None and total != want_sum:
+        ok = False
     if not ok:
-        print(f'{count} event(s) match {conds} (wanted {lo}..{hi})')
+        print(f'{count} event(s) match {conds} (wanted {lo}..{hi}), '
+              f'their counts add up to {total} (wanted {want_sum})')
         with open(path, encoding='utf-8', errors='replace') as f:
             for line in f.readlines()[-20:]:
                 print('  ' + line.rstrip())

@@ -9,7 +9,7 @@ sleep 600 &
 V=$!
 openers=()
 for f in maps environ mem smaps_rollup; do
-	"$PY" -c '
+	nice -n 19 "$PY" -c '
 import sys
 path = sys.argv[1]
 while True:
@@ -25,6 +25,7 @@ pmg_monitor "$PMGUARD_OUT/events.jsonl"
 "$PY" "$PMGUARD_REPO/tests/scenarios/genl_join.py" --stall 600 >/dev/null &
 STALLED=$!
 for i in $(seq 1 10); do
+	log "cycle $i"
 	sleep 0.3
 	rmmod pmguard || fail "rmmod pmguard (cycle $i)"
 	insmod "$PMGUARD_KO" queue_len=16 || fail "insmod (cycle $i)"

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Forensics: read accounting (bytes read through a reported mem file match
+# what dd says it read), the trace events pmguard:access and
+# pmguard:mem_summary recorded through tracefs, and burst folding (many
+# opens in a burst become few events whose counts add up exactly).
+. "$PMGUARD_REPO/tests/scenarios/lib.sh"
+
+tracefs=/sys/kernel/tracing
+[ -d "$tracefs/events" ] || mount -t tracefs tracefs "$tracefs" 2>/dev/null ||
+	tracefs=/sys/kernel/debug/tracing
+
+pmg_load
+ev="$PMGUARD_OUT/events.jsonl"
+pmg_monitor "$ev"
+
+sh -c 'echo "The password is T1003.007" && sleep 600' &
+V=$!
+sleep 0.5
+HEAP=$(grep heap /proc/$V/maps | cut -d' ' -f1)
+START=$((0x${HEAP%-*}))
+
+# Trace events, without the reader.
+if [ -d "$tracefs/events/pmguard" ]; then
+	echo >"$tracefs/trace"
+	echo 1 >"$tracefs/events/pmguard/access/enable"
+	echo 1 >"$tracefs/events/pmguard/mem_summary/enable"
+else
+	fail "no pmguard trace events in $tracefs/events"
+fi
+
+dd if=/proc/$V/mem of=/dev/null bs=4096 skip=$((START / 4096)) count=8 2>"$PMGUARD_OUT/dd.err"
+bytes=$(sed -n 's/^\([0-9]*\) bytes.*/\1/p' "$PMGUARD_OUT/dd.err")
+check "dd read 32768 bytes (dd says $bytes)" test "$bytes" = 32768
+
+if [ -d "$tracefs/events/pmguard" ]; then
+	echo 0 >"$tracefs/events/pmguard/access/enable"
+	echo 0 >"$tracefs/events/pmguard/mem_summary/enable"
+	cat "$tracefs/trace" >"$PMGUARD_OUT/trace.txt"
+	check "tracefs: pmguard:access for dd" \
+		grep -qE "access: seq=[0-9]+ kind=mem .*action=alert .*comm=dd exe=dd target=$V/$V " "$PMGUARD_OUT/trace.txt"
+	check "tracefs: pmguard:mem_summary with dd's bytes" \
+		grep -qE "mem_summary: seq=[0-9]+ caller=[0-9]+ comm=dd target=$V comm=sh reads=8 bytes_read=32768 writes=0 bytes_written=0 range=0x$(printf %x "$START")-0x$(printf %x $((START + 32768)))" "$PMGUARD_OUT/trace.txt"
+fi
+
+# A burst: the same caller opens the same target's mem 200 times.
+"$PY" -c '
+import sys
+for _ in range(200):
+    open("/proc/%s/mem" % sys.argv[1], "rb").close()' "$V"
+sleep 2.5	# let the folding window close
+pmg_monitor_stop
+kill "$V"
+
+expect "$ev" "read accounting matches dd" --type mem_summary caller.comm=dd \
+	target.pid="$V" bytes_read=32768 reads=8 first_offset="$START" \
+	last_offset=$((START + 32768)) bytes_written=0
+pyexe=$(readlink -f "$PY")
+expect "$ev" "burst folded: fewer events, counts add up to 200" kind=mem \
+	caller.exe="$pyexe" target.pid="$V" --max 20 --sum-count 200
+expect "$ev" "a folded event says so" kind=mem caller.exe="$pyexe" \
+	target.pid="$V" flags@folded 'count~^([2-9]|[1-9][0-9]+)$' 'first_seq~^[0-9]+$'
+finish
