@@ -31,23 +31,30 @@ void pmg_seq_forget(struct pmg_seq_tracker *t)
 
 void pmg_counters_add_event(struct pmg_counters *c, const struct pmguard_event *ev)
 {
-	c->events++;
 	/* COUNT 0 would be a kernel bug; still one event, so one access. */
-	if (pmg_event_has(ev, PMGUARD_A_COUNT) && ev->count > 0)
-		c->accesses += ev->count;
-	else
-		c->accesses++;
+	uint64_t n = pmg_event_has(ev, PMGUARD_A_COUNT) && ev->count > 0 ? ev->count : 1;
+	size_t k = __PMGUARD_KIND_MAX, a = __PMGUARD_ACTION_MAX;
+
+	c->events++;
+	c->accesses += n;
+	if (n > 1)
+		c->folded_events++;
 
 	if (pmg_event_has(ev, PMGUARD_A_KIND) && ev->kind != PMGUARD_KIND_UNSPEC &&
-	    ev->kind < __PMGUARD_KIND_MAX)
-		c->by_kind[ev->kind]++;
-	else
-		c->kind_unknown++;
+	    ev->kind < __PMGUARD_KIND_MAX) {
+		k = ev->kind;
+		c->by_kind[k] += n;
+	} else {
+		c->kind_unknown += n;
+	}
 
-	if (pmg_event_has(ev, PMGUARD_A_ACTION) && ev->action < __PMGUARD_ACTION_MAX)
-		c->by_action[ev->action]++;
-	else
-		c->action_unknown++;
+	if (pmg_event_has(ev, PMGUARD_A_ACTION) && ev->action < __PMGUARD_ACTION_MAX) {
+		a = ev->action;
+		c->by_action[a] += n;
+	} else {
+		c->action_unknown += n;
+	}
+	c->by_kind_action[k][a] += n;
 }
 
 void pmg_counters_add_seq(struct pmg_counters *c, const struct pmg_seq_report *r)

@@ -50,19 +50,29 @@ struct pmg_seq_report pmg_seq_observe(struct pmg_seq_tracker *t, uint64_t seq);
 /* Forget the stream: the next seq is a first one (family went away). */
 void pmg_seq_forget(struct pmg_seq_tracker *t);
 
-/* What the reader saw since it started. */
+/*
+ * What the reader saw since it started.  A folded event (PMGUARD_A_COUNT
+ * > 1) stands for COUNT accesses: "events" counts messages, everything
+ * per kind and action counts accesses, so folding loses nothing from the
+ * numbers.  Index __PMGUARD_KIND_MAX / __PMGUARD_ACTION_MAX of the
+ * matrix is "unknown" (absent, UNSPEC or newer than this reader).
+ */
 struct pmg_counters {
-	uint64_t events;			/* access events received */
+	uint64_t events;			/* access event messages received */
 	uint64_t accesses;			/* sum of PMGUARD_A_COUNT (1 if absent) */
-	uint64_t by_kind[__PMGUARD_KIND_MAX];	/* index 0 (UNSPEC) unused */
+	uint64_t folded_events;			/* events with COUNT > 1 */
+	uint64_t by_kind[__PMGUARD_KIND_MAX];	/* accesses; index 0 (UNSPEC) unused */
 	uint64_t kind_unknown;			/* absent, UNSPEC or newer kind */
-	uint64_t by_action[__PMGUARD_ACTION_MAX];
+	uint64_t by_action[__PMGUARD_ACTION_MAX];	/* accesses */
 	uint64_t action_unknown;		/* absent or newer action */
+	uint64_t by_kind_action[__PMGUARD_KIND_MAX + 1][__PMGUARD_ACTION_MAX + 1];
+	uint64_t summaries;			/* mem summaries received */
 	uint64_t lost;				/* events lost, from seq gaps */
 	uint64_t gaps;				/* number of seq gaps */
 	uint64_t overruns;			/* socket receive overruns */
 	uint64_t resets;			/* seq went backwards */
 	uint64_t malformed;			/* messages we could not decode */
+	uint64_t journal_errors;		/* entries the journal refused */
 };
 
 /* Count one decoded event. */

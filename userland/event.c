@@ -33,6 +33,19 @@ static struct nla_policy event_policy[PMGUARD_A_MAX + 1] = {
 	[PMGUARD_A_STATS]	= { .type = NLA_NESTED },
 	[PMGUARD_A_MODE]	= { .type = NLA_U32 },
 	[PMGUARD_A_COUNT]	= { .type = NLA_U32 },
+	[PMGUARD_A_SUMMARY]	= { .type = NLA_NESTED },
+	[PMGUARD_A_FIRST_SEQ]	= { .type = NLA_U64 },
+};
+
+static struct nla_policy summary_policy[PMGUARD_SUM_MAX + 1] = {
+	[PMGUARD_SUM_READS]		= { .type = NLA_U64 },
+	[PMGUARD_SUM_BYTES_READ]	= { .type = NLA_U64 },
+	[PMGUARD_SUM_WRITES]		= { .type = NLA_U64 },
+	[PMGUARD_SUM_BYTES_WRITTEN]	= { .type = NLA_U64 },
+	[PMGUARD_SUM_FIRST_OFFSET]	= { .type = NLA_U64 },
+	[PMGUARD_SUM_LAST_OFFSET]	= { .type = NLA_U64 },
+	[PMGUARD_SUM_DURATION_NS]	= { .type = NLA_U64 },
+	[PMGUARD_SUM_ERRORS]		= { .type = NLA_U64 },
 };
 
 static struct nla_policy proc_policy[PMGUARD_P_MAX + 1] = {
@@ -62,6 +75,9 @@ static struct nla_policy stats_policy[PMGUARD_S_MAX + 1] = {
 	[PMGUARD_S_DROP_MISSED]		= { .type = NLA_U64 },
 	[PMGUARD_S_KIND]		= { .type = NLA_NESTED },
 	[PMGUARD_S_PROBES]		= { .type = NLA_U64 },
+	[PMGUARD_S_FOLDED]		= { .type = NLA_U64 },
+	[PMGUARD_S_SUMMARIES]		= { .type = NLA_U64 },
+	[PMGUARD_S_DROP_TRACKING]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy kind_stats_policy[PMGUARD_KS_MAX + 1] = {
@@ -146,6 +162,10 @@ int pmg_event_parse(struct nlmsghdr *nlh, struct pmguard_event *ev)
 	parse_u32(tb, PMGUARD_A_SEVERITY, &ev->severity, &present);
 	parse_u32(tb, PMGUARD_A_FLAGS, &ev->flags, &present);
 	parse_u32(tb, PMGUARD_A_COUNT, &ev->count, &present);
+	if (tb[PMGUARD_A_FIRST_SEQ]) {
+		ev->first_seq = nla_get_u64(tb[PMGUARD_A_FIRST_SEQ]);
+		ev->present |= 1ull << PMGUARD_A_FIRST_SEQ;
+	}
 	if (tb[PMGUARD_A_RULE]) {
 		ev->rule = attr_str(tb[PMGUARD_A_RULE]);
 		present |= 1u << PMGUARD_A_RULE;
@@ -163,6 +183,56 @@ int pmg_event_parse(struct nlmsghdr *nlh, struct pmguard_event *ev)
 		if (err < 0)
 			return err;
 		ev->present |= 1ull << PMGUARD_A_TARGET;
+	}
+	return 0;
+}
+
+int pmg_summary_parse(struct nlmsghdr *nlh, struct pmguard_mem_summary *s)
+{
+	struct nlattr *tb[PMGUARD_A_MAX + 1];
+	struct nlattr *sb[PMGUARD_SUM_MAX + 1];
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	err = genlmsg_parse(nlh, 0, tb, PMGUARD_A_MAX, event_policy);
+	if (err < 0)
+		return err;
+	if (tb[PMGUARD_A_SEQ]) {
+		s->seq = nla_get_u64(tb[PMGUARD_A_SEQ]);
+		s->present |= 1ull << PMGUARD_A_SEQ;
+	}
+	if (tb[PMGUARD_A_TIME_NS]) {
+		s->time_ns = nla_get_u64(tb[PMGUARD_A_TIME_NS]);
+		s->present |= 1ull << PMGUARD_A_TIME_NS;
+	}
+	if (tb[PMGUARD_A_KIND]) {
+		s->kind = nla_get_u32(tb[PMGUARD_A_KIND]);
+		s->present |= 1ull << PMGUARD_A_KIND;
+	}
+	if (tb[PMGUARD_A_CALLER]) {
+		err = parse_proc(tb[PMGUARD_A_CALLER], &s->caller);
+		if (err < 0)
+			return err;
+		s->present |= 1ull << PMGUARD_A_CALLER;
+	}
+	if (tb[PMGUARD_A_TARGET]) {
+		err = parse_proc(tb[PMGUARD_A_TARGET], &s->target);
+		if (err < 0)
+			return err;
+		s->present |= 1ull << PMGUARD_A_TARGET;
+	}
+	if (tb[PMGUARD_A_SUMMARY]) {
+		err = nla_parse_nested(sb, PMGUARD_SUM_MAX, tb[PMGUARD_A_SUMMARY],
+				       summary_policy);
+		if (err < 0)
+			return err;
+		for (int a = 0; a <= PMGUARD_SUM_MAX; a++) {
+			if (!sb[a] || summary_policy[a].type != NLA_U64)
+				continue;
+			s->sum[a] = nla_get_u64(sb[a]);
+			s->sum_present |= 1u << a;
+		}
+		s->present |= 1ull << PMGUARD_A_SUMMARY;
 	}
 	return 0;
 }

@@ -58,7 +58,8 @@ struct pmguard_event {
 	uint32_t action;		/* enum pmguard_action, may be unknown */
 	uint32_t severity;		/* enum pmguard_severity, may be unknown */
 	uint32_t flags;			/* PMGUARD_F_* */
-	uint32_t count;
+	uint32_t count;			/* accesses this event stands for */
+	uint64_t first_seq;		/* folded: seq of the first access folded */
 	struct pmg_str rule;
 	struct pmguard_proc caller;
 	struct pmguard_proc target;
@@ -72,6 +73,33 @@ static inline bool pmg_event_has(const struct pmguard_event *ev, int attr)
 static inline bool pmg_proc_has(const struct pmguard_proc *p, int attr)
 {
 	return attr < 32 && (p->present & (1u << attr));
+}
+
+/*
+ * One PMGUARD_CMD_MEM_SUMMARY message: what was read or written through
+ * a /proc/<pid>/mem file, sent when it is closed.  seq is the seq of the
+ * access event (the open) it summarizes; summaries have no seq of their
+ * own and are not part of the loss accounting.
+ */
+struct pmguard_mem_summary {
+	uint64_t present;		/* bit (1ull << PMGUARD_A_x) */
+	uint64_t seq;
+	uint64_t time_ns;
+	uint32_t kind;
+	struct pmguard_proc caller;
+	struct pmguard_proc target;
+	uint32_t sum_present;		/* bit (1u << PMGUARD_SUM_x) */
+	uint64_t sum[__PMGUARD_SUM_MAX];	/* indexed by PMGUARD_SUM_x */
+};
+
+static inline bool pmg_summary_has(const struct pmguard_mem_summary *s, int attr)
+{
+	return attr < 64 && (s->present & (1ull << attr));
+}
+
+static inline bool pmg_summary_has_sum(const struct pmguard_mem_summary *s, int attr)
+{
+	return attr < 32 && (s->sum_present & (1u << attr));
 }
 
 /* Per-kind counters of the reply to PMGUARD_CMD_GET_STATS. */
@@ -105,6 +133,9 @@ struct pmguard_stats {
  * The caller checks the command.
  */
 int pmg_event_parse(struct nlmsghdr *nlh, struct pmguard_event *ev);
+
+/* Decode a PMGUARD_CMD_MEM_SUMMARY message; same return convention. */
+int pmg_summary_parse(struct nlmsghdr *nlh, struct pmguard_mem_summary *s);
 
 /* Decode the reply to PMGUARD_CMD_GET_STATS; same return convention. */
 int pmg_stats_parse(struct nlmsghdr *nlh, struct pmguard_stats *st);

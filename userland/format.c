@@ -13,8 +13,7 @@
 
 #define MITRE_TECHNIQUE "T1003.007"
 
-/* Big enough for "unknown(4294967295)" and "unknown(0xffffffff)". */
-#define NAME_BUF_LEN 24
+#define NAME_BUF_LEN PMG_NAME_BUF_LEN
 
 static const char *const kind_names[__PMGUARD_KIND_MAX] = {
 	[PMGUARD_KIND_MEM]		= "mem",
@@ -65,9 +64,8 @@ static const struct {
 	{ PMGUARD_F_COMM_SPOOFS_ALLOWED, "comm_spoofs_allowed" },
 	{ PMGUARD_F_TASK_ALIAS,		"task_alias" },
 	{ PMGUARD_F_TARGET_EXE_UNKNOWN,	"target_exe_unknown" },
-#ifdef PMGUARD_F_WOULD_DENY
 	{ PMGUARD_F_WOULD_DENY,		"would_deny" },
-#endif
+	{ PMGUARD_F_FOLDED,		"folded" },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -106,6 +104,11 @@ static const char *name_or_unknown(const char *name, uint32_t v, char *buf)
 	return buf;
 }
 
+const char *pmg_name_or_unknown(const char *name, uint32_t v, char *buf)
+{
+	return name_or_unknown(name, v, buf);
+}
+
 static const char *access_name(uint32_t access, char *buf)
 {
 	switch (access) {
@@ -120,6 +123,28 @@ static const char *access_name(uint32_t access, char *buf)
 	default:
 		return name_or_unknown(NULL, access, buf);
 	}
+}
+
+const char *pmg_access_name(uint32_t access, char *buf)
+{
+	return access_name(access, buf);
+}
+
+void pmg_flags_join(uint32_t flags, char *buf, size_t size)
+{
+	size_t o = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(flag_names) && o < size; i++) {
+		if (!(flags & flag_names[i].bit))
+			continue;
+		n = snprintf(buf + o, size - o, "%s%s", o ? "," : "", flag_names[i].name);
+		o += n > 0 ? (size_t)n : 0;
+		flags &= ~flag_names[i].bit;
+	}
+	if (flags && o < size)
+		snprintf(buf + o, size - o, "%sunknown(0x%" PRIx32 ")", o ? "," : "", flags);
 }
 
 /* "OK" for 0, the errno's symbolic name for -errno, else unknown(N). */
@@ -399,6 +424,8 @@ static void text_event(FILE *f, const struct pmguard_event *ev)
 	}
 	if (pmg_event_has(ev, PMGUARD_A_COUNT))
 		fprintf(f, " count=%" PRIu32, ev->count);
+	if (pmg_event_has(ev, PMGUARD_A_FIRST_SEQ))
+		fprintf(f, " first_seq=%" PRIu64, ev->first_seq);
 
 	fputs(" caller=", f);
 	text_proc_id(f, c, true);
@@ -618,6 +645,8 @@ static struct json_object *json_event(const struct pmguard_event *ev, const char
 	json_add_cstr(obj, "mitre", MITRE_TECHNIQUE);
 	if (pmg_event_has(ev, PMGUARD_A_COUNT))
 		json_add_u64(obj, "count", ev->count);
+	if (pmg_event_has(ev, PMGUARD_A_FIRST_SEQ))
+		json_add_u64(obj, "first_seq", ev->first_seq);
 	if (pmg_event_has(ev, PMGUARD_A_FLAGS))
 		json_add(obj, "flags", json_flags(ev->flags));
 
@@ -641,7 +670,125 @@ nomem:
 	return NULL;
 }
 
+/* ---- mem summaries ---------------------------------------------------- */
+
+static const struct {
+	int attr;
+	const char *key;
+} summary_keys[] = {
+	{ PMGUARD_SUM_READS,		"reads" },
+	{ PMGUARD_SUM_BYTES_READ,	"bytes_read" },
+	{ PMGUARD_SUM_WRITES,		"writes" },
+	{ PMGUARD_SUM_BYTES_WRITTEN,	"bytes_written" },
+	{ PMGUARD_SUM_FIRST_OFFSET,	"first_offset" },
+	{ PMGUARD_SUM_LAST_OFFSET,	"last_offset" },
+	{ PMGUARD_SUM_DURATION_NS,	"duration_ns" },
+	{ PMGUARD_SUM_ERRORS,		"errors" },
+};
+
+static struct json_object *json_summary(const struct pmguard_mem_summary *s,
+					const char *host)
+{
+	struct json_object *obj = json_object_new_object();
+	struct json_object *p;
+
+	if (!obj)
+		return NULL;
+	json_add_cstr(obj, "type", "mem_summary");
+	if (pmg_summary_has(s, PMGUARD_A_SEQ))
+		json_add_u64(obj, "seq", s->seq);
+	if (pmg_summary_has(s, PMGUARD_A_TIME_NS))
+		json_add_time(obj, "time", s->time_ns);
+	json_add_cstr(obj, "host", host ? host : "");
+	json_add_cstr(obj, "mitre", MITRE_TECHNIQUE);
+	if (pmg_summary_has(s, PMGUARD_A_KIND))
+		json_add_name(obj, "kind", pmg_kind_name(s->kind), s->kind);
+	if (pmg_summary_has(s, PMGUARD_A_CALLER)) {
+		p = json_proc(&s->caller);
+		if (!p)
+			goto nomem;
+		json_add(obj, "caller", p);
+	}
+	if (pmg_summary_has(s, PMGUARD_A_TARGET)) {
+		p = json_proc(&s->target);
+		if (!p)
+			goto nomem;
+		json_add(obj, "target", p);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(summary_keys); i++)
+		if (pmg_summary_has_sum(s, summary_keys[i].attr))
+			json_add_u64(obj, summary_keys[i].key, s->sum[summary_keys[i].attr]);
+	return obj;
+nomem:
+	json_object_put(obj);
+	return NULL;
+}
+
+/* A summary number, or "?" when the kernel did not send it. */
+static void text_sum(FILE *f, const struct pmguard_mem_summary *s, int attr,
+		     bool hex)
+{
+	if (!pmg_summary_has_sum(s, attr))
+		fputc('?', f);
+	else if (hex)
+		fprintf(f, "0x%" PRIx64, s->sum[attr]);
+	else
+		fprintf(f, "%" PRIu64, s->sum[attr]);
+}
+
+static void text_summary(FILE *f, const struct pmguard_mem_summary *s)
+{
+	char buf[NAME_BUF_LEN];
+	const struct pmguard_proc *c = &s->caller, *t = &s->target;
+
+	text_time(f, pmg_summary_has(s, PMGUARD_A_TIME_NS), s->time_ns);
+	fputs(" SUMMARY", f);
+	if (pmg_summary_has(s, PMGUARD_A_SEQ))
+		fprintf(f, " seq=%" PRIu64, s->seq);
+	fputc(' ', f);
+	text_proc_id(f, c, false);
+	fputs(" read ", f);
+	text_sum(f, s, PMGUARD_SUM_BYTES_READ, false);
+	fputs(" bytes in ", f);
+	text_sum(f, s, PMGUARD_SUM_READS, false);
+	fputs(" reads (", f);
+	text_sum(f, s, PMGUARD_SUM_FIRST_OFFSET, true);
+	fputc('-', f);
+	text_sum(f, s, PMGUARD_SUM_LAST_OFFSET, true);
+	fputs(") from ", f);
+	text_proc_id(f, t, false);
+	fputs(" writes=", f);
+	text_sum(f, s, PMGUARD_SUM_WRITES, false);
+	fputs(" bytes_written=", f);
+	text_sum(f, s, PMGUARD_SUM_BYTES_WRITTEN, false);
+	fputs(" errors=", f);
+	text_sum(f, s, PMGUARD_SUM_ERRORS, false);
+	if (pmg_summary_has_sum(s, PMGUARD_SUM_DURATION_NS))
+		fprintf(f, " duration=%" PRIu64 ".%09" PRIu64 "s",
+			s->sum[PMGUARD_SUM_DURATION_NS] / 1000000000u,
+			s->sum[PMGUARD_SUM_DURATION_NS] % 1000000000u);
+	if (pmg_summary_has(s, PMGUARD_A_KIND))
+		fprintf(f, " kind=%s", name_or_unknown(pmg_kind_name(s->kind), s->kind, buf));
+	text_opt_u32(f, c, PMGUARD_P_UID, "caller_uid", c->uid);
+	text_opt_str(f, c, PMGUARD_P_EXE, "caller_exe", c->exe);
+	text_opt_u32(f, t, PMGUARD_P_UID, "target_uid", t->uid);
+	text_opt_str(f, t, PMGUARD_P_EXE, "target_exe", t->exe);
+}
+
 /* ---- public entry points ---------------------------------------------- */
+
+char *pmg_format_summary(enum pmg_format fmt, const struct pmguard_mem_summary *s,
+			 const char *host)
+{
+	struct text t;
+
+	if (fmt == PMG_FMT_JSON)
+		return json_finish(json_summary(s, host));
+	if (!text_start(&t))
+		return NULL;
+	text_summary(t.f, s);
+	return text_finish(&t);
+}
 
 char *pmg_format_event(enum pmg_format fmt, const struct pmguard_event *ev,
 		       const char *host)
@@ -757,11 +904,14 @@ char *pmg_format_counters(enum pmg_format fmt, const struct pmg_counters *c,
 			return NULL;
 		json_add_u64(obj, "events", c->events);
 		json_add_u64(obj, "accesses", c->accesses);
+		json_add_u64(obj, "folded_events", c->folded_events);
+		json_add_u64(obj, "summaries", c->summaries);
 		json_add_u64(obj, "lost", c->lost);
 		json_add_u64(obj, "gaps", c->gaps);
 		json_add_u64(obj, "overruns", c->overruns);
 		json_add_u64(obj, "resets", c->resets);
 		json_add_u64(obj, "malformed", c->malformed);
+		json_add_u64(obj, "journal_errors", c->journal_errors);
 		kinds = json_object_new_object();
 		for (uint32_t k = 1; k < __PMGUARD_KIND_MAX; k++)
 			json_add_u64(kinds, kind_names[k], c->by_kind[k]);
@@ -779,14 +929,16 @@ char *pmg_format_counters(enum pmg_format fmt, const struct pmg_counters *c,
 		return NULL;
 	fprintf(t.f, "pmguard counters: events=%" PRIu64 " accesses=%" PRIu64
 		" lost=%" PRIu64 " gaps=%" PRIu64 " overruns=%" PRIu64
-		" resets=%" PRIu64 " malformed=%" PRIu64 "\n",
+		" resets=%" PRIu64 " malformed=%" PRIu64 " folded_events=%" PRIu64
+		" summaries=%" PRIu64 " journal_errors=%" PRIu64 "\n",
 		c->events, c->accesses, c->lost, c->gaps, c->overruns,
-		c->resets, c->malformed);
-	fputs("pmguard counters by kind:", t.f);
+		c->resets, c->malformed, c->folded_events, c->summaries,
+		c->journal_errors);
+	fputs("pmguard accesses by kind:", t.f);
 	for (uint32_t k = 1; k < __PMGUARD_KIND_MAX; k++)
 		fprintf(t.f, " %s=%" PRIu64, kind_names[k], c->by_kind[k]);
 	fprintf(t.f, " unknown=%" PRIu64 "\n", c->kind_unknown);
-	fputs("pmguard counters by action:", t.f);
+	fputs("pmguard accesses by action:", t.f);
 	for (uint32_t a = 0; a < __PMGUARD_ACTION_MAX; a++)
 		fprintf(t.f, " %s=%" PRIu64, action_names[a], c->by_action[a]);
 	fprintf(t.f, " unknown=%" PRIu64, c->action_unknown);
@@ -805,12 +957,15 @@ static const struct {
 	{ PMGUARD_S_ALERTED,	"alerted" },
 	{ PMGUARD_S_DENIED,	"denied" },
 	{ PMGUARD_S_PROBES,	"probes" },
+	{ PMGUARD_S_FOLDED,	"folded" },
+	{ PMGUARD_S_SUMMARIES,	"summaries" },
 }, drop_keys[] = {
 	{ PMGUARD_S_DROP_QUEUE_FULL,	"queue_full" },
 	{ PMGUARD_S_DROP_NOMEM,		"nomem" },
 	{ PMGUARD_S_DROP_NO_LISTENER,	"no_listener" },
 	{ PMGUARD_S_DROP_SEND,		"send" },
 	{ PMGUARD_S_DROP_MISSED,	"missed" },
+	{ PMGUARD_S_DROP_TRACKING,	"tracking" },
 };
 
 static bool stat_has(const struct pmguard_stats *st, int attr)

@@ -16,7 +16,7 @@
  *  {"type":"access","seq":N,"time":T,"host":H,"kind":K,"access":A,
  *   "result":0|-errno,"result_name":"OK"|"EACCES"|...,"action":"allow|alert|deny",
  *   "severity":"info|low|medium|high|critical","rule":S,"mitre":"T1003.007",
- *   "count":N,"flags":["caller_cap_ptrace",...],
+ *   "count":N,"first_seq":N,"flags":["caller_cap_ptrace",...],
  *   "caller":{"pid","tid","ppid","uid","euid","fsuid","gid","loginuid",
  *             "sessionid","comm","exe","cap_sys_ptrace","is_tracer",
  *             "is_ancestor","comm_mismatch"},
@@ -27,6 +27,9 @@
  *     there.  The four caller booleans come from "flags" and are present
  *     when it is.  loginuid/sessionid (u32)-1 are -1.  Values unknown to
  *     this reader are "unknown(N)" (flags: "unknown(0xBITS)").
+ *     "count" is the number of accesses the event stands for; a folded
+ *     event (flag "folded", count > 1) also has "first_seq", the seq of
+ *     the first access folded into it ("seq" is its own).
  *     K: mem|environ|maps|smaps|smaps_rollup|numa_maps|pagemap|auxv;
  *     A: read|write|read-write|none.  Strings are made valid UTF-8 (each
  *     invalid byte becomes U+FFFD), then escaped by json-c.
@@ -34,12 +37,16 @@
  *  {"type":"lost","time":T,"host":H,"reason":"overrun"}        (no count)
  *  {"type":"reset","time":T,"host":H,"previous_seq":N,"seq":N,"reason":"seq_backwards"}
  *  {"type":"note","time":T,"host":H,"note":"module_unloaded|module_loaded","message":S}
- *  {"type":"counters","time":T,"host":H,"events":N,"accesses":N,"lost":N,
- *   "gaps":N,"overruns":N,"resets":N,"malformed":N,
+ *  {"type":"counters","time":T,"host":H,"events":N,"accesses":N,
+ *   "folded_events":N,"summaries":N,"lost":N,
+ *   "gaps":N,"overruns":N,"resets":N,"malformed":N,"journal_errors":N,
  *   "kind":{"mem":N,...,"unknown":N},"action":{"allow":N,"alert":N,"deny":N,"unknown":N}}
+ *     ("kind" and "action" count accesses: a folded event counts COUNT.)
  *  {"type":"stats","time":T,"host":H,"mode":"audit|enforce","seen":N,
  *   "reported":N,"allowed":N,"alerted":N,"denied":N,"probes":N,
- *   "dropped":{"queue_full":N,"nomem":N,"no_listener":N,"send":N,"missed":N},
+ *   "folded":N,"summaries":N,
+ *   "dropped":{"queue_full":N,"nomem":N,"no_listener":N,"send":N,"missed":N,
+ *              "tracking":N},
  *   "kinds":{"mem":{"seen":N,"reported":N,"probed":bool},...}}
  *
  * In "lost", "reset" and "note" records "time" is the reader's clock when
@@ -82,6 +89,22 @@ const char *pmg_action_name(uint32_t action);
 const char *pmg_severity_name(uint32_t severity);
 const char *pmg_mode_name(uint32_t mode);
 
+/* Room for "unknown(4294967295)" and "unknown(0xffffffff)". */
+#define PMG_NAME_BUF_LEN 24
+
+/* name, or "unknown(v)" written to buf[PMG_NAME_BUF_LEN]. */
+const char *pmg_name_or_unknown(const char *name, uint32_t v, char *buf);
+
+/* read|write|read-write|none|unknown(N), as in the JSON "access" key. */
+const char *pmg_access_name(uint32_t access, char *buf);
+
+/*
+ * Flag names joined by commas ("" for none, "unknown(0x..)" for bits
+ * this reader does not know), as in the JSON "flags" array.  buf of 512
+ * bytes always suffices.
+ */
+void pmg_flags_join(uint32_t flags, char *buf, size_t size);
+
 /*
  * Copy of s with every byte that does not begin a valid UTF-8 sequence
  * (stray continuation, overlong form, surrogate, > U+10FFFF, truncated
@@ -105,6 +128,21 @@ void pmg_escape_text(FILE *f, const char *s, size_t len);
 /* One access event. host goes into JSON only. */
 char *pmg_format_event(enum pmg_format fmt, const struct pmguard_event *ev,
 		       const char *host);
+
+/*
+ * A mem read summary (PMGUARD_CMD_MEM_SUMMARY):
+ *  {"type":"mem_summary","seq":N,"time":T,"host":H,"mitre":"T1003.007",
+ *   "kind":K,"caller":{...},"target":{...},"reads":N,"bytes_read":N,
+ *   "writes":N,"bytes_written":N,"first_offset":N,"last_offset":N,
+ *   "duration_ns":N,"errors":N}
+ * seq is the seq of the access event it summarizes; absent attributes
+ * are omitted.  Text:
+ *  T SUMMARY seq=N comm[pid] read B bytes in N reads (0xFIRST-0xLAST)
+ *    from comm[pid] writes=N bytes_written=N errors=N duration=S.NNNNNNNNNs
+ *    kind=K caller_uid=N caller_exe=P target_uid=N target_exe=P
+ */
+char *pmg_format_summary(enum pmg_format fmt, const struct pmguard_mem_summary *s,
+			 const char *host);
 
 /* Events lost, detected by a seq gap (r->verdict == PMG_SEQ_GAP). */
 char *pmg_format_gap(enum pmg_format fmt, const struct pmg_seq_report *r,

@@ -14,12 +14,14 @@
 
 #include "event.h"
 #include "exit_codes.h"
+#include "journal.h"
 
 void pmg_monitor_init(struct pmg_monitor *m, enum pmg_format fmt, FILE *out,
 		      const char *out_name, int family)
 {
 	memset(m, 0, sizeof(*m));
 	m->fmt = fmt;
+	m->stream = true;
 	m->out = out;
 	m->out_name = out_name;
 	m->family = family;
@@ -61,21 +63,74 @@ static void emit(struct pmg_monitor *m, char *line)
 	free(line);
 }
 
+/*
+ * Send one entry built by a pmg_journal_* function (built: its return).
+ * A failure is warned about once until sending works again, and counted:
+ * the stream (if any) still has the record.
+ */
+static void journal(struct pmg_monitor *m, int built, struct pmg_journal_fields *f)
+{
+	int err;
+
+	if (built < 0) {
+		fprintf(stderr, "pmguard: out of memory building a journal entry\n");
+		pmg_monitor_fail(m, PMG_EXIT_ERROR);
+		return;
+	}
+	err = m->journal_send ? m->journal_send(f->iov, (int)f->n, m->journal_ctx) : -ENOSYS;
+	pmg_journal_free(f);
+	if (err < 0) {
+		m->counters.journal_errors++;
+		if (!m->journal_failing)
+			fprintf(stderr, "pmguard: warning: cannot send to the journal: %s "
+				"(counted as journal_errors)\n", strerror(-err));
+		m->journal_failing = true;
+	} else {
+		m->journal_failing = false;
+	}
+}
+
+/*
+ * Format the text line (MESSAGE=) with text_expr, then build the entry
+ * with build_expr, which may use f_ (the fields) and text; a NULL text
+ * is handled by journal() as ENOMEM.
+ */
+#define JOURNAL(m, text_expr, build_expr)				\
+	do {								\
+		struct pmg_journal_fields f_;				\
+		char *text = (text_expr);				\
+									\
+		journal((m), text ? (build_expr) : -1, &f_);		\
+		free(text);						\
+	} while (0)
+
 static void note(struct pmg_monitor *m, const char *what, const char *message)
 {
-	emit(m, pmg_format_note(m->fmt, what, message, pmg_now_ns(), m->host));
+	uint64_t now = pmg_now_ns();
+
+	if (m->stream)
+		emit(m, pmg_format_note(m->fmt, what, message, now, m->host));
+	if (m->journal)
+		JOURNAL(m, pmg_format_note(PMG_FMT_TEXT, what, message, now, m->host),
+			pmg_journal_note(&f_, what, text));
 }
 
 void pmg_monitor_overrun(struct pmg_monitor *m)
 {
+	uint64_t now = pmg_now_ns();
+
 	m->counters.overruns++;
-	emit(m, pmg_format_overrun(m->fmt, pmg_now_ns(), m->host));
+	if (m->stream)
+		emit(m, pmg_format_overrun(m->fmt, now, m->host));
+	if (m->journal)
+		JOURNAL(m, pmg_format_overrun(PMG_FMT_TEXT, now, m->host),
+			pmg_journal_lost(&f_, NULL, text));
 }
 
 void pmg_monitor_print_counters(struct pmg_monitor *m, FILE *text_out)
 {
-	/* With the stream broken, the counters still get out, on stderr. */
-	enum pmg_format fmt = m->out_failed ? PMG_FMT_TEXT : m->fmt;
+	/* With the stream broken (or none), the counters still get out, on stderr. */
+	enum pmg_format fmt = m->out_failed || !m->stream ? PMG_FMT_TEXT : m->fmt;
 	char *s = pmg_format_counters(fmt, &m->counters, pmg_now_ns(), m->host);
 
 	if (fmt == PMG_FMT_JSON) {
@@ -87,6 +142,28 @@ void pmg_monitor_print_counters(struct pmg_monitor *m, FILE *text_out)
 	else
 		fprintf(stderr, "pmguard: out of memory formatting the counters\n");
 	free(s);
+}
+
+static void out_gap(struct pmg_monitor *m, const struct pmg_seq_report *r)
+{
+	uint64_t now = pmg_now_ns();
+
+	if (m->stream)
+		emit(m, pmg_format_gap(m->fmt, r, now, m->host));
+	if (m->journal)
+		JOURNAL(m, pmg_format_gap(PMG_FMT_TEXT, r, now, m->host),
+			pmg_journal_lost(&f_, r, text));
+}
+
+static void out_reset(struct pmg_monitor *m, const struct pmg_seq_report *r, uint64_t seq)
+{
+	uint64_t now = pmg_now_ns();
+
+	if (m->stream)
+		emit(m, pmg_format_reset(m->fmt, r, seq, now, m->host));
+	if (m->journal)
+		JOURNAL(m, pmg_format_reset(PMG_FMT_TEXT, r, seq, now, m->host),
+			pmg_journal_reset(&f_, r, seq, text));
 }
 
 static void handle_event(struct pmg_monitor *m, struct nlmsghdr *nlh)
@@ -105,12 +182,36 @@ static void handle_event(struct pmg_monitor *m, struct nlmsghdr *nlh)
 		r = pmg_seq_observe(&m->seq, ev.seq);
 		pmg_counters_add_seq(&m->counters, &r);
 		if (r.verdict == PMG_SEQ_GAP)
-			emit(m, pmg_format_gap(m->fmt, &r, pmg_now_ns(), m->host));
+			out_gap(m, &r);
 		else if (r.verdict == PMG_SEQ_RESET)
-			emit(m, pmg_format_reset(m->fmt, &r, ev.seq, pmg_now_ns(), m->host));
+			out_reset(m, &r, ev.seq);
 	}
 	pmg_counters_add_event(&m->counters, &ev);
-	emit(m, pmg_format_event(m->fmt, &ev, m->host));
+	if (m->stream)
+		emit(m, pmg_format_event(m->fmt, &ev, m->host));
+	if (m->journal)
+		JOURNAL(m, pmg_format_event(PMG_FMT_TEXT, &ev, m->host),
+			pmg_journal_event(&f_, &ev, text));
+}
+
+/* Its PMGUARD_A_SEQ names the access it belongs to: no seq accounting. */
+static void handle_summary(struct pmg_monitor *m, struct nlmsghdr *nlh)
+{
+	struct pmguard_mem_summary sum;
+	int err = pmg_summary_parse(nlh, &sum);
+
+	if (err < 0) {
+		m->counters.malformed++;
+		fprintf(stderr, "pmguard: warning: malformed mem summary message skipped "
+			"(counted as malformed): %s\n", nl_geterror(err));
+		return;
+	}
+	m->counters.summaries++;
+	if (m->stream)
+		emit(m, pmg_format_summary(m->fmt, &sum, m->host));
+	if (m->journal)
+		JOURNAL(m, pmg_format_summary(PMG_FMT_TEXT, &sum, m->host),
+			pmg_journal_summary(&f_, &sum, text));
 }
 
 /*
@@ -169,6 +270,8 @@ void pmg_monitor_handle(struct pmg_monitor *m, struct nlmsghdr *nlh)
 	cmd = genlmsg_hdr(nlh)->cmd;
 	if (cmd == PMGUARD_CMD_EVENT) {
 		handle_event(m, nlh);
+	} else if (cmd == PMGUARD_CMD_MEM_SUMMARY) {
+		handle_summary(m, nlh);
 	} else if (!m->warned_unknown_cmd) {
 		/* A newer module announcing something this reader does not know. */
 		fprintf(stderr, "pmguard: warning: ignoring messages with unknown "

@@ -18,9 +18,12 @@
 #include "format.h"
 
 struct nlmsghdr;
+struct iovec;
 
 struct pmg_monitor {
 	enum pmg_format fmt;
+	bool stream;			/* write records to out (default) */
+	bool journal;			/* send records to the journal too */
 	FILE *out;			/* the event stream */
 	const char *out_name;		/* for error messages */
 	bool out_failed;		/* a write failed: stop writing */
@@ -37,6 +40,13 @@ struct pmg_monitor {
 	 */
 	int (*join_group)(void *ctx, int group);
 	void *join_ctx;
+	/*
+	 * Sends one journal entry (sd_journal_sendv in pmguard.c, a recorder
+	 * in the tests); returns 0 or -errno.
+	 */
+	int (*journal_send)(const struct iovec *iov, int n, void *ctx);
+	void *journal_ctx;
+	bool journal_failing;		/* warned about the current failure */
 };
 
 void pmg_monitor_init(struct pmg_monitor *m, enum pmg_format fmt, FILE *out,
@@ -45,7 +55,11 @@ void pmg_monitor_init(struct pmg_monitor *m, enum pmg_format fmt, FILE *out,
 /* Re-read the host name (start-up and SIGHUP). */
 void pmg_monitor_read_hostname(struct pmg_monitor *m);
 
-/* Handle one received message: an event, or an nlctrl notification. */
+/*
+ * Handle one received message: an access event, a mem summary (which
+ * has no seq of its own: not part of the loss accounting), or an nlctrl
+ * notification.
+ */
 void pmg_monitor_handle(struct pmg_monitor *m, struct nlmsghdr *nlh);
 
 /* The socket overran (ENOBUFS): report it; the next seq gap counts it. */
@@ -53,8 +67,9 @@ void pmg_monitor_overrun(struct pmg_monitor *m);
 
 /*
  * Print the counters: in JSON mode as a {"type":"counters"} record in
- * the event stream, in text mode as a block on text_out (stderr), which
- * keeps the event stream one line per event.
+ * the event stream, in text mode (or without a stream: --journal alone)
+ * as a block on text_out (stderr), which keeps the event stream one line
+ * per event.
  */
 void pmg_monitor_print_counters(struct pmg_monitor *m, FILE *text_out);
 

@@ -3,6 +3,7 @@
 #include "nl.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,9 +33,28 @@
  */
 #define PMG_NL_REQ_BUF (512 * 1024)
 
-static int no_module(void)
+/*
+ * Print a message on stderr, or, on a quiet socket (the monitor's
+ * periodic statistics), keep it in nl->last_error for the caller.
+ */
+static void report(struct pmg_nl *nl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void report(struct pmg_nl *nl, const char *fmt, ...)
 {
-	fprintf(stderr, "pmguard: kernel module not loaded (generic netlink family '"
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (nl->quiet)
+		vsnprintf(nl->last_error, sizeof(nl->last_error), fmt, ap);
+	else
+		vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+static int no_module(struct pmg_nl *nl)
+{
+	report(nl, "pmguard: kernel module not loaded (generic netlink family '"
 		PMGUARD_GENL_NAME "' not found); load it with 'modprobe pmguard'\n");
 	return PMG_EXIT_NO_MODULE;
 }
@@ -46,12 +66,12 @@ int pmg_nl_open(struct pmg_nl *nl)
 	nl->family = -1;
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk) {
-		fprintf(stderr, "pmguard: cannot allocate a netlink socket: out of memory\n");
+		report(nl, "pmguard: cannot allocate a netlink socket: out of memory\n");
 		return PMG_EXIT_ERROR;
 	}
 	err = genl_connect(nl->sk);
 	if (err < 0) {
-		fprintf(stderr, "pmguard: cannot open a generic netlink socket: %s\n",
+		report(nl, "pmguard: cannot open a generic netlink socket: %s\n",
 			nl_geterror(err));
 		goto fail;
 	}
@@ -72,10 +92,10 @@ int pmg_nl_open(struct pmg_nl *nl)
 	err = genl_ctrl_resolve(nl->sk, PMGUARD_GENL_NAME);
 	if (err == -NLE_OBJ_NOTFOUND) {
 		pmg_nl_close(nl);
-		return no_module();
+		return no_module(nl);
 	}
 	if (err < 0) {
-		fprintf(stderr, "pmguard: cannot resolve generic netlink family '"
+		report(nl, "pmguard: cannot resolve generic netlink family '"
 			PMGUARD_GENL_NAME "': %s\n", nl_geterror(err));
 		goto fail;
 	}
@@ -218,6 +238,7 @@ int pmg_nl_extack(const struct nlmsghdr *nlh, struct pmg_nl_extack *ext)
 
 /* State of one request/ACK (or dump) exchange. */
 struct request {
+	struct pmg_nl *nl;
 	pmg_nl_reply_fn reply;
 	void *arg;
 	bool done;
@@ -266,7 +287,7 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	/* Success may still carry a note (a warning) from the module. */
 	keep_extack(req, nlmsg_hdr(msg));
 	if (req->extack[0])
-		fprintf(stderr, "pmguard: note from the kernel: %s\n", req->extack);
+		report(req->nl, "pmguard: note from the kernel: %s\n", req->extack);
 	req->done = true;
 	return NL_STOP;
 }
@@ -308,29 +329,30 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 static int request_failed(const struct request *req, const char *what,
 			  const char *capability)
 {
+	struct pmg_nl *nl = req->nl;
 	int e = req->kernel_errno;
 
 	if ((e == EPERM || e == EACCES) && req->extack[0]) {
-		fprintf(stderr, "pmguard: cannot %s: permission denied: %s\n",
+		report(nl, "pmguard: cannot %s: permission denied: %s\n",
 			what, req->extack);
 		return PMG_EXIT_PERMISSION;
 	}
 	if (e == EPERM || e == EACCES) {
-		fprintf(stderr, "pmguard: permission denied: %s requires %s "
+		report(nl, "pmguard: permission denied: %s requires %s "
 			"in the initial user namespace (run as root)\n",
 			what, capability);
 		return PMG_EXIT_PERMISSION;
 	}
 	if (e == EOPNOTSUPP) {
-		fprintf(stderr, "pmguard: cannot %s: the loaded module does not "
+		report(nl, "pmguard: cannot %s: the loaded module does not "
 			"support this command (module too old?)\n", what);
 		return PMG_EXIT_ERROR;
 	}
 	if (req->extack[0])
-		fprintf(stderr, "pmguard: cannot %s: %s (%s)\n", what, req->extack,
+		report(nl, "pmguard: cannot %s: %s (%s)\n", what, req->extack,
 			strerror(e));
 	else
-		fprintf(stderr, "pmguard: cannot %s: %s\n", what, strerror(e));
+		report(nl, "pmguard: cannot %s: %s\n", what, strerror(e));
 	return PMG_EXIT_ERROR;
 }
 
@@ -338,7 +360,7 @@ static int exchange(struct pmg_nl *nl, uint8_t cmd, int flags, const char *what,
 		    const char *capability, pmg_nl_build_fn build,
 		    pmg_nl_reply_fn reply, void *arg)
 {
-	struct request req = { .reply = reply, .arg = arg };
+	struct request req = { .nl = nl, .reply = reply, .arg = arg };
 	struct nl_msg *msg = nlmsg_alloc_size(PMG_NL_REQ_BUF);
 	struct nl_cb *cb = NULL;
 	int err = -NLE_NOMEM;
@@ -375,16 +397,16 @@ out:
 		return request_failed(&req, what, capability);
 	}
 	if (err == -NLE_MSGSIZE) {
-		fprintf(stderr, "pmguard: cannot %s: the request is too large "
+		report(nl, "pmguard: cannot %s: the request is too large "
 			"(raise net.core.wmem_max?)\n", what);
 		return PMG_EXIT_ERROR;
 	}
 	if (err < 0) {
-		fprintf(stderr, "pmguard: cannot %s: %s\n", what, nl_geterror(err));
+		report(nl, "pmguard: cannot %s: %s\n", what, nl_geterror(err));
 		return PMG_EXIT_ERROR;
 	}
 	if (req.reply_err) {
-		fprintf(stderr, "pmguard: cannot %s: malformed reply from the kernel: %s\n",
+		report(nl, "pmguard: cannot %s: malformed reply from the kernel: %s\n",
 			what, nl_geterror(req.reply_err));
 		return PMG_EXIT_ERROR;
 	}

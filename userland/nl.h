@@ -22,6 +22,13 @@ struct nlmsghdr;
 struct pmg_nl {
 	struct nl_sock *sk;
 	int family;		/* generic netlink family id of "pmguard" */
+	/*
+	 * Quiet: opening and requests print nothing; the last message is
+	 * kept in last_error instead (for periodic requests that warn
+	 * only when their state changes).
+	 */
+	bool quiet;
+	char last_error[256];
 };
 
 /* Open a generic netlink socket and resolve the "pmguard" family. */

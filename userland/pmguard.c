@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <netlink/genl/genl.h>
@@ -31,6 +33,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 #include <systemd/sd-daemon.h>
+#include <systemd/sd-journal.h>
 
 #include <linux/pmguard.h>
 
@@ -40,6 +43,7 @@
 #include "monitor.h"
 #include "nl.h"
 #include "cli.h"
+#include "prom.h"
 
 #ifndef PMG_VERSION
 #define PMG_VERSION "0.0.0-dev"
@@ -116,7 +120,109 @@ struct monitor {
 	struct pmg_monitor core;
 	const char *path;		/* --output FILE, or NULL for stdout */
 	struct pmg_nl nl;
+	const char *prom_path;		/* --prometheus FILE, or NULL */
+	unsigned int prom_interval;	/* seconds */
+	int timerfd;			/* ticks every prom_interval, or -1 */
+	struct pmg_nl stats_nl;		/* quiet socket for GET_STATS */
+	bool stats_failing;		/* warned that the kernel part is missing */
+	bool prom_failing;		/* warned that FILE cannot be written */
 };
+
+/* sd_journal_sendv() as the monitor's journal sink. */
+static int journal_send(const struct iovec *iov, int n, void *ctx)
+{
+	(void)ctx;
+	return sd_journal_sendv(iov, n);
+}
+
+static int on_prom_stats(struct nlmsghdr *nlh, void *arg)
+{
+	return pmg_stats_parse(nlh, arg);
+}
+
+/*
+ * The kernel's counters for the metrics, on a socket of their own (the
+ * events socket is non-blocking and busy).  The socket is reopened after
+ * a failure: a reloaded module has a new family id.  Failures are warned
+ * about when they start and when they end, not every interval.
+ */
+static bool prom_stats(struct monitor *m, struct pmguard_stats *st)
+{
+	int status = PMG_EXIT_OK;
+
+	m->stats_nl.quiet = true;
+	if (!m->stats_nl.sk)
+		status = pmg_nl_open(&m->stats_nl);
+	if (status == PMG_EXIT_OK)
+		status = pmg_nl_request(&m->stats_nl, PMGUARD_CMD_GET_STATS,
+					"read statistics", "CAP_NET_ADMIN", NULL,
+					on_prom_stats, st);
+	if (status != PMG_EXIT_OK) {
+		pmg_nl_close(&m->stats_nl);
+		if (!m->stats_failing)
+			fprintf(stderr, "pmguard: warning: metrics for %s without the "
+				"module's counters (pmguard_kernel_up 0): %s", m->prom_path,
+				m->stats_nl.last_error[0] ? m->stats_nl.last_error : "failed\n");
+		m->stats_failing = true;
+		return false;
+	}
+	if (m->stats_failing)
+		fprintf(stderr, "pmguard: the module's counters are back in %s\n",
+			m->prom_path);
+	m->stats_failing = false;
+	return true;
+}
+
+static void write_prom(struct monitor *m)
+{
+	struct pmguard_stats *st = calloc(1, sizeof(*st));
+	char *text;
+	int err;
+
+	if (!st) {
+		fprintf(stderr, "pmguard: out of memory writing %s\n", m->prom_path);
+		return;
+	}
+	text = pmg_prom_render(&m->core.counters, prom_stats(m, st) ? st : NULL);
+	free(st);
+	err = text ? pmg_prom_write(m->prom_path, text) : -ENOMEM;
+	free(text);
+	if (err < 0) {
+		if (!m->prom_failing)
+			fprintf(stderr, "pmguard: warning: cannot write metrics to %s: %s\n",
+				m->prom_path, strerror(-err));
+		m->prom_failing = true;
+	} else {
+		if (m->prom_failing)
+			fprintf(stderr, "pmguard: metrics written to %s again\n", m->prom_path);
+		m->prom_failing = false;
+	}
+}
+
+static int start_prom_timer(struct monitor *m)
+{
+	struct itimerspec its = {
+		.it_interval = { .tv_sec = m->prom_interval },
+		.it_value = { .tv_sec = m->prom_interval },
+	};
+
+	m->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (m->timerfd < 0 || timerfd_settime(m->timerfd, 0, &its, NULL) < 0) {
+		fprintf(stderr, "pmguard: cannot set up the metrics timer: %s\n",
+			strerror(errno));
+		return PMG_EXIT_ERROR;
+	}
+	return PMG_EXIT_OK;
+}
+
+static void prom_tick(struct monitor *m)
+{
+	uint64_t expirations;
+
+	/* Several missed ticks (suspend) still make one write. */
+	if (read(m->timerfd, &expirations, sizeof(expirations)) > 0)
+		write_prom(m);
+}
 
 static FILE *open_output(const char *path)
 {
@@ -228,13 +334,15 @@ static int block_signals(void)
 
 static int monitor_loop(struct monitor *m, int sigfd)
 {
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{ .fd = nl_socket_get_fd(m->nl.sk), .events = POLLIN },
 		{ .fd = sigfd, .events = POLLIN },
+		{ .fd = m->timerfd, .events = POLLIN },
 	};
+	nfds_t nfds = m->timerfd >= 0 ? 3 : 2;
 
 	while (!m->core.stop) {
-		if (poll(fds, 2, -1) < 0) {
+		if (poll(fds, nfds, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "pmguard: poll: %s\n", strerror(errno));
@@ -245,6 +353,8 @@ static int monitor_loop(struct monitor *m, int sigfd)
 			handle_signals(m, sigfd);
 		if (fds[0].revents && !m->core.stop)
 			receive(m);
+		if (nfds == 3 && fds[2].revents && !m->core.stop)
+			prom_tick(m);
 	}
 	return m->core.status;
 }
@@ -274,27 +384,56 @@ static int monitor_setup(struct monitor *m)
 	return PMG_EXIT_OK;
 }
 
+/* Longest --prometheus-interval: one day. */
+#define PROM_INTERVAL_MAX 86400
+#define PROM_INTERVAL_DEFAULT 15
+
 static int cmd_monitor(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json",   no_argument,       NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help",   no_argument,       NULL, 'h' },
+		{ "json",		 no_argument,	    NULL, 'j' },
+		{ "output",		 required_argument, NULL, 'o' },
+		{ "journal",		 no_argument,	    NULL, 'J' },
+		{ "prometheus",		 required_argument, NULL, 'p' },
+		{ "prometheus-interval", required_argument, NULL, 'i' },
+		{ "help",		 no_argument,	    NULL, 'h' },
 		{ 0 }
 	};
 	enum pmg_format fmt = PMG_FMT_TEXT;
-	struct monitor m = { 0 };
+	struct monitor m = { .timerfd = -1, .prom_interval = PROM_INTERVAL_DEFAULT };
+	bool journal = false, json = false, interval_set = false;
 	FILE *out = stdout;
 	int status = PMG_EXIT_OK;
 	int opt, sigfd;
+	char *end;
+	unsigned long v;
 
-	while ((opt = pmg_next_option("monitor", argc, argv, ":jo:h", longopts, &status)) != -1) {
+	while ((opt = pmg_next_option("monitor", argc, argv, ":jo:Jp:i:h", longopts,
+				      &status)) != -1) {
 		switch (opt) {
 		case 'j':
 			fmt = PMG_FMT_JSON;
+			json = true;
 			break;
 		case 'o':
 			m.path = optarg;
+			break;
+		case 'J':
+			journal = true;
+			break;
+		case 'p':
+			m.prom_path = optarg;
+			break;
+		case 'i':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || optarg[0] < '0' || optarg[0] > '9' ||
+			    v < 1 || v > PROM_INTERVAL_MAX)
+				return pmg_usage_error("monitor", "--prometheus-interval: '%s' "
+						       "is not a number of seconds from 1 "
+						       "to 86400", optarg);
+			m.prom_interval = (unsigned int)v;
+			interval_set = true;
 			break;
 		case 'h':
 			fputs(find_command("monitor")->help, stdout);
@@ -303,6 +442,9 @@ static int cmd_monitor(int argc, char **argv)
 	}
 	if (status != PMG_EXIT_OK || (status = pmg_no_extra_args("monitor", argc, argv)))
 		return status;
+	if (interval_set && !m.prom_path)
+		return pmg_usage_error("monitor", "%s", "--prometheus-interval needs "
+				       "--prometheus FILE");
 
 	/* Open the output first: a typo in the path must not need root to show. */
 	if (m.path && !(out = open_output(m.path))) {
@@ -311,6 +453,10 @@ static int cmd_monitor(int argc, char **argv)
 		return PMG_EXIT_OUTPUT;
 	}
 	pmg_monitor_init(&m.core, fmt, out, m.path ? m.path : "standard output", -1);
+	/* --journal alone: the journal only; with --json or --output: both. */
+	m.core.journal = journal;
+	m.core.stream = !journal || json || m.path;
+	m.core.journal_send = journal_send;
 
 	sigfd = block_signals();
 	if (sigfd < 0) {
@@ -319,18 +465,27 @@ static int cmd_monitor(int argc, char **argv)
 		goto out;
 	}
 	status = monitor_setup(&m);
+	if (status == PMG_EXIT_OK && m.prom_path)
+		status = start_prom_timer(&m);
 	if (status == PMG_EXIT_OK) {
+		if (m.prom_path)
+			write_prom(&m);
 		/* Under systemd (Type=notify): ready once we are subscribed. */
 		sd_notify(0, "READY=1");
 		status = monitor_loop(&m, sigfd);
 		sd_notify(0, "STOPPING=1");
 		pmg_monitor_print_counters(&m.core, stderr);
+		if (m.prom_path)
+			write_prom(&m);
 		/* Failing to write the final counters still fails the run. */
 		if (status == PMG_EXIT_OK)
 			status = m.core.status;
 	}
 	close(sigfd);
 out:
+	if (m.timerfd >= 0)
+		close(m.timerfd);
+	pmg_nl_close(&m.stats_nl);
 	pmg_nl_close(&m.nl);
 	if (m.path && fclose(m.core.out) != 0 && status == PMG_EXIT_OK) {
 		fprintf(stderr, "pmguard: cannot write to %s: %s\n", m.path, strerror(errno));
@@ -425,16 +580,26 @@ static int cmd_help(int argc, char **argv);
 static const struct command commands[] = {
 	{
 		.name = "monitor",
-		.synopsis = "monitor [--json] [--output FILE]",
+		.synopsis = "monitor [--json] [--output FILE] ...",
 		.summary = "print each access event reported by the module, one per line",
 		.help =
-"Usage: pmguard monitor [--json] [--output FILE]\n"
+"Usage: pmguard monitor [--json] [--output FILE] [--journal]\n"
+"                       [--prometheus FILE [--prometheus-interval SECONDS]]\n"
 "\n"
-"Subscribe to the module's events and print one line per event.\n"
+"Subscribe to the module's events and print one line per event: access\n"
+"events (a folded one stands for count=N accesses) and SUMMARY lines /\n"
+"{\"type\":\"mem_summary\"} records of what was read through a mem file.\n"
 "Needs CAP_NET_ADMIN in the initial user namespace (run as root).\n"
 "\n"
 "  -j, --json          JSON lines instead of text\n"
 "  -o, --output FILE   append to FILE (reopened on SIGHUP) instead of stdout\n"
+"      --journal       send each record to the systemd journal (MESSAGE_ID,\n"
+"                      PRIORITY from the severity, PMGUARD_* fields); alone it\n"
+"                      writes nothing else, with --json or --output both\n"
+"      --prometheus FILE\n"
+"                      write metrics for node_exporter's textfile collector\n"
+"                      to FILE (atomically) every interval and at exit\n"
+"      --prometheus-interval SECONDS   default 15\n"
 "  -h, --help          this help\n"
 "\n"
 "Lost events (gaps in the kernel's sequence numbers, receive-buffer\n"

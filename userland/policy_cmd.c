@@ -37,6 +37,7 @@
 
 #include <linux/pmguard.h>
 
+#include "atomic.h"
 #include "cli.h"
 #include "exit_codes.h"
 #include "format.h"
@@ -525,51 +526,6 @@ out:
 	return status;
 }
 
-/* Write text to path atomically: path.tmp, fsync, rename. */
-static int write_file_atomic(const char *path, const char *text)
-{
-	size_t len = strlen(text), off = 0;
-	char *tmp = NULL;
-	int fd;
-
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		return out_of_memory();
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, SAVE_FILE_MODE);
-	if (fd < 0)
-		goto fail;
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail_fd;
-		off += (size_t)n;
-	}
-	if (fsync(fd) < 0)
-		goto fail_fd;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail_fd;
-	}
-	if (rename(tmp, path) < 0)
-		goto fail_unlink;
-	free(tmp);
-	return PMG_EXIT_OK;
-fail_fd:
-	if (fd >= 0)
-		close(fd);
-fail_unlink:
-	fprintf(stderr, "pmguard: cannot write %s: %s\n", tmp, strerror(errno));
-	unlink(tmp);
-	free(tmp);
-	return PMG_EXIT_OUTPUT;
-fail:
-	fprintf(stderr, "pmguard: cannot write %s: %s\n", tmp, strerror(errno));
-	free(tmp);
-	return PMG_EXIT_OUTPUT;
-}
-
 static int policy_save(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -633,7 +589,12 @@ static int policy_save(int argc, char **argv)
 		goto out;
 	}
 	if (path) {
-		status = write_file_atomic(path, text);
+		int err = pmg_write_atomic(path, text, SAVE_FILE_MODE);
+
+		if (err < 0) {
+			fprintf(stderr, "pmguard: cannot write %s: %s\n", path, strerror(-err));
+			status = PMG_EXIT_OUTPUT;
+		}
 	} else if (fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
 		fprintf(stderr, "pmguard: cannot write to standard output: %s\n",
 			strerror(errno));

@@ -191,6 +191,30 @@ static void test_counters_count_attribute(void **state)
 	pmg_counters_add_event(&c, &ev);
 	assert_int_equal(c.events, 1);
 	assert_int_equal(c.accesses, 10);
+	assert_int_equal(c.folded_events, 1);
+	/* Per kind and action, a folded event counts every access it stands for. */
+	assert_int_equal(c.by_kind[PMGUARD_KIND_MEM], 10);
+	assert_int_equal(c.by_action[PMGUARD_ACTION_ALERT], 10);
+	assert_int_equal(c.by_kind_action[PMGUARD_KIND_MEM][PMGUARD_ACTION_ALERT], 10);
+
+	/* COUNT 1 is not folded; COUNT 0 (a kernel bug) still one access. */
+	ev.count = 1;
+	pmg_counters_add_event(&c, &ev);
+	ev.count = 0;
+	pmg_counters_add_event(&c, &ev);
+	assert_int_equal(c.events, 3);
+	assert_int_equal(c.accesses, 12);
+	assert_int_equal(c.folded_events, 1);
+	assert_int_equal(c.by_kind[PMGUARD_KIND_MEM], 12);
+
+	/* Unknown kind and action land in the matrix's last row and column. */
+	ev = event(99, 42);
+	ev.present |= 1ull << PMGUARD_A_COUNT;
+	ev.count = 5;
+	pmg_counters_add_event(&c, &ev);
+	assert_int_equal(c.kind_unknown, 5);
+	assert_int_equal(c.action_unknown, 5);
+	assert_int_equal(c.by_kind_action[__PMGUARD_KIND_MAX][__PMGUARD_ACTION_MAX], 5);
 }
 
 static void test_counters_from_seq(void **state)

@@ -84,6 +84,61 @@ static inline struct nl_msg *test_full_event(uint64_t seq)
 	return msg;
 }
 
+/* A mem summary for the access event seq, every attribute set. */
+static inline struct nl_msg *test_summary(uint64_t seq)
+{
+	struct nl_msg *msg = test_msg_new(PMGUARD_CMD_MEM_SUMMARY);
+	struct nlattr *nest;
+
+	if (!msg ||
+	    nla_put_u64(msg, PMGUARD_A_SEQ, seq) ||
+	    nla_put_u64(msg, PMGUARD_A_TIME_NS, 1795678813000000000ull) ||
+	    nla_put_u32(msg, PMGUARD_A_KIND, PMGUARD_KIND_MEM) ||
+	    test_put_proc(msg, PMGUARD_A_CALLER, 123, 123, "python3", "/usr/bin/python3.11") < 0 ||
+	    test_put_proc(msg, PMGUARD_A_TARGET, 77, 77, "sshd", "/usr/sbin/sshd") < 0 ||
+	    !(nest = nla_nest_start(msg, PMGUARD_A_SUMMARY)) ||
+	    nla_put(msg, PMGUARD_SUM_PAD, 0, NULL) ||
+	    nla_put_u64(msg, PMGUARD_SUM_READS, 33) ||
+	    nla_put_u64(msg, PMGUARD_SUM_BYTES_READ, 135168) ||
+	    nla_put_u64(msg, PMGUARD_SUM_WRITES, 0) ||
+	    nla_put_u64(msg, PMGUARD_SUM_BYTES_WRITTEN, 0) ||
+	    nla_put_u64(msg, PMGUARD_SUM_FIRST_OFFSET, 0x55d0a1b2c000ull) ||
+	    nla_put_u64(msg, PMGUARD_SUM_LAST_OFFSET, 0x55d2f3e4d000ull) ||
+	    nla_put_u64(msg, PMGUARD_SUM_DURATION_NS, 1500000000ull) ||
+	    nla_put_u64(msg, PMGUARD_SUM_ERRORS, 2)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+/* A folded event: COUNT accesses, the first of them first_seq. */
+static inline struct nl_msg *test_folded_event(uint64_t seq, uint32_t count,
+					       uint64_t first_seq)
+{
+	struct nl_msg *msg = test_msg_new(PMGUARD_CMD_EVENT);
+
+	if (!msg ||
+	    nla_put_u64(msg, PMGUARD_A_SEQ, seq) ||
+	    nla_put_u64(msg, PMGUARD_A_TIME_NS, 1795678812123456789ull) ||
+	    nla_put_u32(msg, PMGUARD_A_KIND, PMGUARD_KIND_MAPS) ||
+	    nla_put_u32(msg, PMGUARD_A_ACCESS, PMGUARD_ACCESS_READ) ||
+	    nla_put_s32(msg, PMGUARD_A_RESULT, 0) ||
+	    nla_put_u32(msg, PMGUARD_A_ACTION, PMGUARD_ACTION_ALERT) ||
+	    nla_put_u32(msg, PMGUARD_A_SEVERITY, PMGUARD_SEV_LOW) ||
+	    nla_put_string(msg, PMGUARD_A_RULE, "own-uid") ||
+	    nla_put_u32(msg, PMGUARD_A_FLAGS, PMGUARD_F_SAME_UID | PMGUARD_F_FOLDED) ||
+	    nla_put_u32(msg, PMGUARD_A_COUNT, count) ||
+	    nla_put_u64(msg, PMGUARD_A_FIRST_SEQ, first_seq) ||
+	    test_put_proc(msg, PMGUARD_A_CALLER, 500, 500, "top", "/usr/bin/top") < 0 ||
+	    test_put_proc(msg, PMGUARD_A_TARGET, 600, 600, "bash", "/usr/bin/bash") < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 /* Strict UTF-8 check by glibc's iconv (rejects overlongs, surrogates, ...). */
 static inline bool test_valid_utf8(const char *s, size_t len)
 {

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Replace a file atomically: write path.tmp, fsync it, rename it over
+ * path.  A reader (node_exporter, "policy load") sees the old file or the
+ * new one, never a partial one.
+ */
+#ifndef PMG_ATOMIC_H
+#define PMG_ATOMIC_H
+
+#include <sys/types.h>
+
+/* 0, or -errno (path.tmp is removed on failure). */
+int pmg_write_atomic(const char *path, const char *text, mode_t mode);
+
+#endif /* PMG_ATOMIC_H */

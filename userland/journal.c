@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Journal fields of the monitor's records; see journal.h. */
+#include "journal.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+
+#define MITRE_TECHNIQUE "T1003.007"
+
+/* syslog(3) priorities, spelled out so this file needs no <syslog.h> */
+#define PRIO_CRIT	2
+#define PRIO_ERR	3
+#define PRIO_WARNING	4
+#define PRIO_NOTICE	5
+#define PRIO_INFO	6
+
+int pmg_journal_priority(bool has_severity, uint32_t severity)
+{
+	if (!has_severity)
+		return PRIO_WARNING;
+	switch (severity) {
+	case PMGUARD_SEV_CRITICAL:	return PRIO_CRIT;
+	case PMGUARD_SEV_HIGH:		return PRIO_ERR;
+	case PMGUARD_SEV_MEDIUM:	return PRIO_WARNING;
+	case PMGUARD_SEV_LOW:		return PRIO_NOTICE;
+	case PMGUARD_SEV_INFO:		return PRIO_INFO;
+	default:			return PRIO_WARNING;	/* newer than us */
+	}
+}
+
+void pmg_journal_free(struct pmg_journal_fields *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->iov[i].iov_base);
+	f->n = 0;
+}
+
+/* "NAME=" followed by len raw bytes. */
+static void add_raw(struct pmg_journal_fields *f, const char *name,
+		    const char *value, size_t len)
+{
+	size_t nlen = strlen(name);
+	char *s;
+
+	if (f->failed)
+		return;
+	if (f->n == PMG_JOURNAL_MAX_FIELDS || !(s = malloc(nlen + 1 + len + 1))) {
+		f->failed = true;
+		return;
+	}
+	memcpy(s, name, nlen);
+	s[nlen] = '=';
+	memcpy(s + nlen + 1, value, len);
+	s[nlen + 1 + len] = '\0';	/* not sent; handy for debugging */
+	f->iov[f->n].iov_base = s;
+	f->iov[f->n].iov_len = nlen + 1 + len;
+	f->n++;
+}
+
+static void add_str(struct pmg_journal_fields *f, const char *name, const char *value)
+{
+	add_raw(f, name, value, strlen(value));
+}
+
+static void add_fmt(struct pmg_journal_fields *f, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add_fmt(struct pmg_journal_fields *f, const char *name, const char *fmt, ...)
+{
+	char buf[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	add_str(f, name, buf);
+}
+
+static void add_u64(struct pmg_journal_fields *f, const char *name, uint64_t v)
+{
+	add_fmt(f, name, "%" PRIu64, v);
+}
+
+static void add_head(struct pmg_journal_fields *f, const char *id, const char *type,
+		     const char *message, int priority)
+{
+	memset(f, 0, sizeof(*f));
+	if (id)
+		add_str(f, "MESSAGE_ID", id);
+	add_str(f, "MESSAGE", message ? message : "");
+	add_fmt(f, "PRIORITY", "%d", priority);
+	add_str(f, "SYSLOG_IDENTIFIER", "pmguard");
+	add_str(f, "PMGUARD_TYPE", type);
+}
+
+static int finish(struct pmg_journal_fields *f)
+{
+	if (!f->failed)
+		return 0;
+	pmg_journal_free(f);
+	return -1;
+}
+
+/* u32 proc attributes; the "id" ones print (u32)-1 as -1. */
+static const struct {
+	int attr;
+	const char *suffix;
+	bool is_id;
+	bool target;		/* also for the target */
+} proc_fields[] = {
+	{ PMGUARD_P_PID,	"PID",		false, true },
+	{ PMGUARD_P_TID,	"TID",		false, true },
+	{ PMGUARD_P_PPID,	"PPID",		false, false },
+	{ PMGUARD_P_UID,	"UID",		false, true },
+	{ PMGUARD_P_EUID,	"EUID",		false, false },
+	{ PMGUARD_P_LOGINUID,	"LOGINUID",	true,  false },
+};
+
+static uint32_t proc_value(const struct pmguard_proc *p, int attr)
+{
+	switch (attr) {
+	case PMGUARD_P_PID:		return p->pid;
+	case PMGUARD_P_TID:		return p->tid;
+	case PMGUARD_P_PPID:		return p->ppid;
+	case PMGUARD_P_UID:		return p->uid;
+	case PMGUARD_P_EUID:		return p->euid;
+	case PMGUARD_P_LOGINUID:	return p->loginuid;
+	default:			return 0;
+	}
+}
+
+static void add_proc(struct pmg_journal_fields *f, const char *prefix,
+		     const struct pmguard_proc *p, bool is_target)
+{
+	char name[64];
+
+	for (size_t i = 0; i < sizeof(proc_fields) / sizeof(proc_fields[0]); i++) {
+		uint32_t v = proc_value(p, proc_fields[i].attr);
+
+		if ((is_target && !proc_fields[i].target) ||
+		    !pmg_proc_has(p, proc_fields[i].attr))
+			continue;
+		snprintf(name, sizeof(name), "%s_%s", prefix, proc_fields[i].suffix);
+		if (proc_fields[i].is_id && v == UINT32_MAX)
+			add_str(f, name, "-1");
+		else
+			add_u64(f, name, v);
+	}
+	if (pmg_proc_has(p, PMGUARD_P_COMM)) {
+		snprintf(name, sizeof(name), "%s_COMM", prefix);
+		add_raw(f, name, p->comm.ptr, p->comm.len);
+	}
+	if (pmg_proc_has(p, PMGUARD_P_EXE)) {
+		snprintf(name, sizeof(name), "%s_EXE", prefix);
+		add_raw(f, name, p->exe.ptr, p->exe.len);
+	}
+}
+
+static void add_name(struct pmg_journal_fields *f, const char *field,
+		     const char *name, uint32_t v)
+{
+	char buf[PMG_NAME_BUF_LEN];
+
+	add_str(f, field, pmg_name_or_unknown(name, v, buf));
+}
+
+int pmg_journal_event(struct pmg_journal_fields *f, const struct pmguard_event *ev,
+		      const char *message)
+{
+	char buf[512];
+
+	add_head(f, PMG_JOURNAL_ID_ACCESS, "access", message,
+		 pmg_journal_priority(pmg_event_has(ev, PMGUARD_A_SEVERITY), ev->severity));
+	if (pmg_event_has(ev, PMGUARD_A_SEQ))
+		add_u64(f, "PMGUARD_SEQ", ev->seq);
+	if (pmg_event_has(ev, PMGUARD_A_KIND))
+		add_name(f, "PMGUARD_KIND", pmg_kind_name(ev->kind), ev->kind);
+	if (pmg_event_has(ev, PMGUARD_A_ACCESS))
+		add_str(f, "PMGUARD_ACCESS", pmg_access_name(ev->access, buf));
+	if (pmg_event_has(ev, PMGUARD_A_RESULT))
+		add_fmt(f, "PMGUARD_RESULT", "%" PRId32, ev->result);
+	if (pmg_event_has(ev, PMGUARD_A_ACTION))
+		add_name(f, "PMGUARD_ACTION", pmg_action_name(ev->action), ev->action);
+	if (pmg_event_has(ev, PMGUARD_A_SEVERITY))
+		add_name(f, "PMGUARD_SEVERITY", pmg_severity_name(ev->severity), ev->severity);
+	if (pmg_event_has(ev, PMGUARD_A_RULE))
+		add_raw(f, "PMGUARD_RULE", ev->rule.ptr, ev->rule.len);
+	add_str(f, "PMGUARD_MITRE", MITRE_TECHNIQUE);
+	if (pmg_event_has(ev, PMGUARD_A_COUNT))
+		add_u64(f, "PMGUARD_COUNT", ev->count);
+	if (pmg_event_has(ev, PMGUARD_A_FIRST_SEQ))
+		add_u64(f, "PMGUARD_FIRST_SEQ", ev->first_seq);
+	if (pmg_event_has(ev, PMGUARD_A_FLAGS)) {
+		pmg_flags_join(ev->flags, buf, sizeof(buf));
+		add_str(f, "PMGUARD_FLAGS", buf);
+	}
+	if (pmg_event_has(ev, PMGUARD_A_CALLER))
+		add_proc(f, "PMGUARD_CALLER", &ev->caller, false);
+	if (pmg_event_has(ev, PMGUARD_A_TARGET))
+		add_proc(f, "PMGUARD_TARGET", &ev->target, true);
+	return finish(f);
+}
+
+int pmg_journal_summary(struct pmg_journal_fields *f,
+			const struct pmguard_mem_summary *s, const char *message)
+{
+	static const struct {
+		int attr;
+		const char *name;
+	} sums[] = {
+		{ PMGUARD_SUM_READS,		"PMGUARD_READS" },
+		{ PMGUARD_SUM_BYTES_READ,	"PMGUARD_BYTES_READ" },
+		{ PMGUARD_SUM_WRITES,		"PMGUARD_WRITES" },
+		{ PMGUARD_SUM_BYTES_WRITTEN,	"PMGUARD_BYTES_WRITTEN" },
+		{ PMGUARD_SUM_FIRST_OFFSET,	"PMGUARD_FIRST_OFFSET" },
+		{ PMGUARD_SUM_LAST_OFFSET,	"PMGUARD_LAST_OFFSET" },
+		{ PMGUARD_SUM_DURATION_NS,	"PMGUARD_DURATION_NS" },
+		{ PMGUARD_SUM_ERRORS,		"PMGUARD_ERRORS" },
+	};
+
+	add_head(f, PMG_JOURNAL_ID_SUMMARY, "mem_summary", message, PRIO_NOTICE);
+	if (pmg_summary_has(s, PMGUARD_A_SEQ))
+		add_u64(f, "PMGUARD_SEQ", s->seq);
+	if (pmg_summary_has(s, PMGUARD_A_KIND))
+		add_name(f, "PMGUARD_KIND", pmg_kind_name(s->kind), s->kind);
+	add_str(f, "PMGUARD_MITRE", MITRE_TECHNIQUE);
+	if (pmg_summary_has(s, PMGUARD_A_CALLER))
+		add_proc(f, "PMGUARD_CALLER", &s->caller, false);
+	if (pmg_summary_has(s, PMGUARD_A_TARGET))
+		add_proc(f, "PMGUARD_TARGET", &s->target, true);
+	for (size_t i = 0; i < sizeof(sums) / sizeof(sums[0]); i++)
+		if (pmg_summary_has_sum(s, sums[i].attr))
+			add_u64(f, sums[i].name, s->sum[sums[i].attr]);
+	return finish(f);
+}
+
+int pmg_journal_lost(struct pmg_journal_fields *f, const struct pmg_seq_report *r,
+		     const char *message)
+{
+	add_head(f, PMG_JOURNAL_ID_LOST, "lost", message, PRIO_WARNING);
+	add_str(f, "PMGUARD_REASON", r ? "seq_gap" : "overrun");
+	if (r) {
+		add_u64(f, "PMGUARD_LOST_COUNT", r->lost);
+		add_u64(f, "PMGUARD_FIRST_SEQ", r->first_lost);
+		add_u64(f, "PMGUARD_LAST_SEQ", r->last_lost);
+	}
+	return finish(f);
+}
+
+int pmg_journal_reset(struct pmg_journal_fields *f, const struct pmg_seq_report *r,
+		      uint64_t seq, const char *message)
+{
+	add_head(f, NULL, "reset", message, PRIO_NOTICE);
+	add_u64(f, "PMGUARD_PREVIOUS_SEQ", r->previous);
+	add_u64(f, "PMGUARD_SEQ", seq);
+	return finish(f);
+}
+
+int pmg_journal_note(struct pmg_journal_fields *f, const char *what,
+		     const char *message)
+{
+	add_head(f, NULL, "note", message, PRIO_NOTICE);
+	add_str(f, "PMGUARD_NOTE", what);
+	return finish(f);
+}
