@@ -1,0 +1,48 @@
+#!/bin/bash
+# Policy replaced over and over while other processes open /proc files in
+# a loop: no crash, no splat (the VM runner checks the log), every open is
+# decided (seen = allowed + alerted + denied) and accounted for.
+. "$PMGUARD_REPO/tests/scenarios/lib.sh"
+
+P="$PMGUARD_BIN"
+pmg_load fold_ms=0
+pmg_monitor "$PMGUARD_OUT/events.jsonl"
+sleep 600 &
+V=$!
+openers=()
+for f in maps environ mem; do
+	nice -n 19 "$PY" -c '
+import sys
+while True:
+    try:
+        open(sys.argv[1], "rb").close()
+    except OSError:
+        pass' /proc/$V/$f &
+	openers+=($!)
+done
+printf 'default action=alert severity=low\nrule a action=deny kinds=environ caller_exe=%s\n' \
+	"$(readlink -f "$PY")" >"$PMGUARD_OUT/a.conf"
+printf 'default action=alert severity=medium\nrule b action=allow kinds=maps\n' >"$PMGUARD_OUT/b.conf"
+fails=0
+for i in $(seq 1 30); do
+	"$P" policy load "$PMGUARD_OUT/a.conf" || fails=$((fails + 1))
+	"$P" policy load "$PMGUARD_OUT/b.conf" || fails=$((fails + 1))
+	[ $((i % 10)) = 0 ] && { "$P" mode enforce; "$P" mode audit; }
+done
+check "60 policy replacements succeeded ($fails failed)" test "$fails" = 0
+kill "${openers[@]}"
+wait "${openers[@]}" 2>/dev/null
+sleep 1
+"$P" stats --json >"$PMGUARD_OUT/stats.json"
+check "every open decided and accounted for" "$PY" - "$PMGUARD_OUT/stats.json" <<'PYEOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+d = s["dropped"]
+decided = s["allowed"] + s["alerted"] + s["denied"]
+accounted = s["reported"] + sum(d[k] for k in ("queue_full", "nomem", "no_listener", "send"))
+print(json.dumps(s))
+sys.exit(0 if s["seen"] == decided == accounted and decided > 100 and d["missed"] == 0 else 1)
+PYEOF
+pmg_monitor_stop
+kill "$V"
+finish
