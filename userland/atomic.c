@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +24,9 @@ int pmg_write_atomic(const char *path, const char *text, mode_t mode)
 		free(tmp);
 		return err;
 	}
+	/* The mode asked for, whatever the umask (node_exporter must read it). */
+	if (fchmod(fd, mode) < 0)
+		goto fail;
 	while (off < len) {
 		ssize_t n = write(fd, text + off, len - off);
 

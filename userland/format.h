@@ -27,9 +27,12 @@
  *     there.  The four caller booleans come from "flags" and are present
  *     when it is.  loginuid/sessionid (u32)-1 are -1.  Values unknown to
  *     this reader are "unknown(N)" (flags: "unknown(0xBITS)").
- *     "count" is the number of accesses the event stands for; a folded
- *     event (flag "folded", count > 1) also has "first_seq", the seq of
- *     the first access folded into it ("seq" is its own).
+ *     "count" is the number of accesses the event stands for.  Folding:
+ *     the first access of a burst is reported at once as usual; the same
+ *     access repeated within the fold window is only counted, and when
+ *     the window closes one event (flag "folded") reports those repeats:
+ *     "count" of them, "first_seq" = the seq of the burst's first event.
+ *     Its "seq" is its own, the next in the stream (no gap).
  *     K: mem|environ|maps|smaps|smaps_rollup|numa_maps|pagemap|auxv;
  *     A: read|write|read-write|none.  Strings are made valid UTF-8 (each
  *     invalid byte becomes U+FFFD), then escaped by json-c.

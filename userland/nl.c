@@ -245,6 +245,9 @@ struct request {
 	int kernel_errno;	/* from NLMSG_ERROR, positive */
 	int reply_err;		/* first error from reply() */
 	char extack[256];	/* the kernel's reason, if it gave one */
+	bool has_offset;	/* ... and the offending attribute's offset */
+	uint32_t offset;
+	char where[160];	/* that attribute, described by nl->describe */
 };
 
 /* Keep the kernel's message as printable ASCII (it names rules, paths). */
@@ -253,7 +256,11 @@ static void keep_extack(struct request *req, const struct nlmsghdr *nlh)
 	struct pmg_nl_extack ext;
 	size_t o = 0;
 
-	if (pmg_nl_extack(nlh, &ext) < 0 || !ext.msg)
+	if (pmg_nl_extack(nlh, &ext) < 0)
+		return;
+	req->has_offset = ext.has_offset;
+	req->offset = ext.offset;
+	if (!ext.msg)
 		return;
 	for (size_t i = 0; i < ext.msg_len && o + 5 < sizeof(req->extack); i++) {
 		unsigned char c = (unsigned char)ext.msg[i];
@@ -337,6 +344,11 @@ static int request_failed(const struct request *req, const char *what,
 			what, req->extack);
 		return PMG_EXIT_PERMISSION;
 	}
+	if (req->where[0] && req->extack[0]) {
+		report(nl, "pmguard: cannot %s: %s: %s (%s)\n", what, req->where,
+		       req->extack, strerror(e));
+		return PMG_EXIT_ERROR;
+	}
 	if (e == EPERM || e == EACCES) {
 		report(nl, "pmguard: permission denied: %s requires %s "
 			"in the initial user namespace (run as root)\n",
@@ -388,6 +400,9 @@ static int exchange(struct pmg_nl *nl, uint8_t cmd, int flags, const char *what,
 		err = nl_recvmsgs(nl->sk, cb);
 out:
 	nl_cb_put(cb);
+	if (req.kernel_errno && req.has_offset && nl->describe)
+		nl->describe(nlmsg_hdr(msg), req.offset, req.where, sizeof(req.where),
+			     nl->describe_ctx);
 	nlmsg_free(msg);
 
 	if (req.kernel_errno)

@@ -29,6 +29,14 @@ struct pmg_nl {
 	 */
 	bool quiet;
 	char last_error[256];
+	/*
+	 * Optional: when the kernel refuses a request and points at one of
+	 * its attributes (extended ACK offset), describe that attribute for
+	 * the error message ("rule 'allow:lldb' (policy.conf:28)").
+	 */
+	void (*describe)(const struct nlmsghdr *req, uint32_t offset, char *buf,
+			 size_t size, void *ctx);
+	void *describe_ctx;
 };
 
 /* Open a generic netlink socket and resolve the "pmguard" family. */

@@ -28,7 +28,7 @@
  *      [kinds=KIND,...] [access=read,write] [if=FLAG,...] [unless=FLAG,...]
  *     NAME: 1..63 of A-Z a-z 0-9 _ . : -, unique in the file.
  *     A: allow | alert | deny.  S: info | low | medium | high | critical
- *     (left out: the module's choice).  PATH: absolute, < 256 bytes,
+ *     (left out: the module uses medium, and lists it as such).  PATH: absolute, < 256 bytes,
  *     matched by identity (device and inode, resolved when loaded).
  *     COMM: 1..15 bytes.  UID: a number, or a user name looked up when
  *     the file is read (written back as a number).

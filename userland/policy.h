@@ -166,6 +166,21 @@ int pmg_rule_list_parse(struct nlmsghdr *nlh, struct pmg_rule *r);
  */
 int pmg_policy_from_nest(struct nlattr *nest, struct pmg_policy *pol);
 
+/*
+ * Which part of a RULE_ADD or POLICY_REPLACE request a byte offset (the
+ * kernel's extended ACK points at the attribute it refused) falls in:
+ * the index-th rule, or the index-th sensitive name.
+ */
+enum pmg_policy_part {
+	PMG_PART_NONE,
+	PMG_PART_RULE,
+	PMG_PART_SENSITIVE,
+	PMG_PART_DEFAULT,
+};
+
+enum pmg_policy_part pmg_policy_locate(const struct nlmsghdr *req, uint32_t offset,
+				       size_t *index);
+
 /* The reply to PMGUARD_CMD_GET_CONFIG. */
 struct pmg_config {
 	uint32_t present;		/* bit (1u << PMGUARD_A_x) */

@@ -77,6 +77,59 @@ static int print_result(char *s)
 	return status;
 }
 
+/* What a rule-changing request carries, to name what the kernel refused. */
+struct request_parts {
+	const char *path;		/* the policy file, or NULL */
+	const struct pmg_policy *pol;	/* POLICY_REPLACE */
+	const struct pmg_rule *rule;	/* RULE_ADD */
+};
+
+static void describe_part(const struct nlmsghdr *req, uint32_t offset, char *buf,
+			  size_t size, void *ctx)
+{
+	const struct request_parts *rp = ctx;
+	const struct pmg_rule *r = NULL;
+	size_t i = 0;
+
+	switch (pmg_policy_locate(req, offset, &i)) {
+	case PMG_PART_RULE:
+		r = rp->rule ? rp->rule : rp->pol && i < rp->pol->n_rules ?
+		    &rp->pol->rules[i] : NULL;
+		if (r && rp->path)
+			snprintf(buf, size, "rule '%s' (%s:%u)", r->name, rp->path, r->line);
+		else if (r)
+			snprintf(buf, size, "rule '%s'", r->name);
+		break;
+	case PMG_PART_SENSITIVE:
+		if (rp->pol && i < rp->pol->n_sensitive)
+			snprintf(buf, size, "sensitive name '%s'", rp->pol->sensitive[i]);
+		break;
+	case PMG_PART_DEFAULT:
+		snprintf(buf, size, "default line");
+		break;
+	case PMG_PART_NONE:
+		break;
+	}
+}
+
+/* Open, send one request, close.  parts (may be NULL) names refused parts. */
+static int parts_request(uint8_t cmd, const char *what, const char *cap,
+			 pmg_nl_build_fn build, void *arg, struct request_parts *parts)
+{
+	struct pmg_nl nl = { 0 };
+	int status;
+
+	if (parts) {
+		nl.describe = describe_part;
+		nl.describe_ctx = parts;
+	}
+	status = pmg_nl_open(&nl);
+	if (status == PMG_EXIT_OK)
+		status = pmg_nl_request(&nl, cmd, what, cap, build, NULL, arg);
+	pmg_nl_close(&nl);
+	return status;
+}
+
 /* Open, send one request, close. */
 static int simple_request(uint8_t cmd, const char *what, const char *cap,
 			  pmg_nl_build_fn build, pmg_nl_reply_fn reply, void *arg)
@@ -281,7 +334,8 @@ static int policy_add(int argc, char **argv)
 	}
 	free(line);
 	snprintf(what, sizeof(what), "add rule '%s'", ar.rule.name);
-	return simple_request(PMGUARD_CMD_RULE_ADD, what, CAP_CHANGE, build_add, NULL, &ar);
+	return parts_request(PMGUARD_CMD_RULE_ADD, what, CAP_CHANGE, build_add, &ar,
+			     &(struct request_parts){ .rule = &ar.rule });
 }
 
 static int build_del(struct nl_msg *msg, void *arg)
@@ -379,11 +433,10 @@ static const char *missing_exe(const struct pmg_rule *r)
 /*
  * Rules naming executables that do not exist here: the module would
  * refuse the whole policy (ENOENT).  With skip, drop them with a warning
- * each; without, warn (check) or leave it to the module (load).
+ * each; without, warn about each (the module will say no).
  * Returns the number of such rules.
  */
-static size_t handle_missing(const char *path, struct pmg_policy *pol, bool skip,
-			     bool warn)
+static size_t handle_missing(const char *path, struct pmg_policy *pol, bool skip)
 {
 	size_t kept = 0, missing = 0;
 
@@ -401,7 +454,7 @@ static size_t handle_missing(const char *path, struct pmg_policy *pol, bool skip
 		if (skip)
 			fprintf(stderr, "pmguard: warning: %s:%u: rule '%s' skipped: %s "
 				"does not exist\n", path, r->line, r->name, exe);
-		else if (warn)
+		else
 			fprintf(stderr, "pmguard: warning: %s:%u: rule '%s': %s does "
 				"not exist; the module will refuse the policy unless it "
 				"is loaded with --skip-missing\n", path, r->line, r->name, exe);
@@ -459,7 +512,7 @@ static int load_or_check(const char *cmd, bool load, int argc, char **argv)
 		free(pol);
 		return PMG_EXIT_USAGE;
 	}
-	missing = handle_missing(path, pol, skip, !load);
+	missing = handle_missing(path, pol, skip);
 	if (!load) {
 		char *msg = NULL;
 
@@ -472,8 +525,9 @@ static int load_or_check(const char *cmd, bool load, int argc, char **argv)
 		free(pol);
 		return print_result(msg);
 	}
-	status = simple_request(PMGUARD_CMD_POLICY_REPLACE, "load the policy", CAP_CHANGE,
-				build_replace, NULL, pol);
+	status = parts_request(PMGUARD_CMD_POLICY_REPLACE, "load the policy", CAP_CHANGE,
+			       build_replace, pol,
+			       &(struct request_parts){ .path = path, .pol = pol });
 	if (status == PMG_EXIT_OK)
 		printf("pmguard: policy %s loaded: %zu rules%s, %zu sensitive names\n",
 		       path, pol->n_rules, skip && missing ? " (missing skipped)" : "",

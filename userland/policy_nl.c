@@ -121,6 +121,63 @@ int pmg_policy_put(struct nl_msg *msg, const struct pmg_policy *pol)
 	return nla_nest_end(msg, nest);
 }
 
+/* Is offset (from the start of the message) inside attribute nla? */
+static bool within(const struct nlmsghdr *req, const struct nlattr *nla, uint32_t offset)
+{
+	size_t start = (size_t)((const char *)nla - (const char *)req);
+
+	return offset >= start && offset < start + (size_t)nla_total_size(nla_len(nla));
+}
+
+enum pmg_policy_part pmg_policy_locate(const struct nlmsghdr *req, uint32_t offset,
+				       size_t *index)
+{
+	struct nlattr *nla, *inner;
+	size_t rules = 0, names = 0;
+	int rem, rem2;
+
+	if (!genlmsg_valid_hdr((struct nlmsghdr *)req, 0))
+		return PMG_PART_NONE;
+	nla_for_each_attr(nla, genlmsg_attrdata(genlmsg_hdr((struct nlmsghdr *)req), 0),
+			  genlmsg_attrlen(genlmsg_hdr((struct nlmsghdr *)req), 0), rem) {
+		if (!within(req, nla, offset))
+			continue;
+		if (nla_type(nla) == PMGUARD_A_RULE_SPEC) {
+			*index = 0;
+			return PMG_PART_RULE;
+		}
+		if (nla_type(nla) != PMGUARD_A_POLICY)
+			return PMG_PART_NONE;
+		nla_for_each_nested(inner, nla, rem2) {
+			bool in = within(req, inner, offset);
+
+			switch (nla_type(inner)) {
+			case PMGUARD_A_RULE_SPEC:
+				if (in) {
+					*index = rules;
+					return PMG_PART_RULE;
+				}
+				rules++;
+				break;
+			case PMGUARD_A_SENSITIVE_NAME:
+				if (in) {
+					*index = names;
+					return PMG_PART_SENSITIVE;
+				}
+				names++;
+				break;
+			case PMGUARD_A_DEFAULT_ACTION:
+			case PMGUARD_A_DEFAULT_SEVERITY:
+				if (in)
+					return PMG_PART_DEFAULT;
+				break;
+			}
+		}
+		return PMG_PART_NONE;
+	}
+	return PMG_PART_NONE;
+}
+
 /* ---- decoding --------------------------------------------------------- */
 
 /* Copy a string attribute; -NLE_RANGE if it does not fit in size. */

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
+
 #include <linux/genetlink.h>
 
 #include "event.h"
@@ -370,6 +372,105 @@ static void test_ctrl_other_family(void **state)
 	nlmsg_free(msg);
 }
 
+static void test_folded_event_parses(void **state)
+{
+	struct nl_msg *msg = test_folded_event(90, 17, 74);
+	struct pmguard_event ev;
+
+	(void)state;
+	assert_int_equal(pmg_event_parse(nlmsg_hdr(msg), &ev), 0);
+	assert_int_equal(ev.seq, 90);
+	assert_int_equal(ev.count, 17);
+	assert_true(pmg_event_has(&ev, PMGUARD_A_FIRST_SEQ));
+	assert_int_equal(ev.first_seq, 74);
+	assert_true(ev.flags & PMGUARD_F_FOLDED);
+	nlmsg_free(msg);
+
+	/* An ordinary event has no first_seq. */
+	msg = test_full_event(5);
+	assert_int_equal(pmg_event_parse(nlmsg_hdr(msg), &ev), 0);
+	assert_false(pmg_event_has(&ev, PMGUARD_A_FIRST_SEQ));
+	nlmsg_free(msg);
+}
+
+static void test_summary_parses(void **state)
+{
+	struct nl_msg *msg = test_summary(42);
+	struct pmguard_mem_summary s;
+
+	(void)state;
+	assert_int_equal(pmg_summary_parse(nlmsg_hdr(msg), &s), 0);
+	assert_int_equal(s.present, (1ull << PMGUARD_A_SEQ) | (1ull << PMGUARD_A_TIME_NS) |
+			 (1ull << PMGUARD_A_KIND) | (1ull << PMGUARD_A_CALLER) |
+			 (1ull << PMGUARD_A_TARGET) | (1ull << PMGUARD_A_SUMMARY));
+	assert_int_equal(s.seq, 42);
+	assert_int_equal(s.time_ns, 1795678813000000000ull);
+	assert_int_equal(s.kind, PMGUARD_KIND_MEM);
+	assert_int_equal(s.caller.pid, 123);
+	assert_str(s.caller.comm, "python3");
+	assert_str(s.target.exe, "/usr/sbin/sshd");
+	for (int a = PMGUARD_SUM_READS; a <= PMGUARD_SUM_ERRORS; a++)
+		assert_true(pmg_summary_has_sum(&s, a));
+	assert_false(pmg_summary_has_sum(&s, PMGUARD_SUM_PAD));
+	assert_int_equal(s.sum[PMGUARD_SUM_READS], 33);
+	assert_int_equal(s.sum[PMGUARD_SUM_BYTES_READ], 135168);
+	assert_int_equal(s.sum[PMGUARD_SUM_WRITES], 0);
+	assert_int_equal(s.sum[PMGUARD_SUM_FIRST_OFFSET], 0x55d0a1b2c000ull);
+	assert_int_equal(s.sum[PMGUARD_SUM_LAST_OFFSET], 0x55d2f3e4d000ull);
+	assert_int_equal(s.sum[PMGUARD_SUM_DURATION_NS], 1500000000ull);
+	assert_int_equal(s.sum[PMGUARD_SUM_ERRORS], 2);
+	nlmsg_free(msg);
+}
+
+static void test_summary_partial_and_truncated(void **state)
+{
+	struct nl_msg *msg = test_msg_new(PMGUARD_CMD_MEM_SUMMARY);
+	struct pmguard_mem_summary s;
+	struct nlattr *nest;
+	uint32_t four = 4;
+
+	(void)state;
+	/* Only some counters, plus one from a newer module. */
+	nest = nla_nest_start(msg, PMGUARD_A_SUMMARY);
+	assert_int_equal(nla_put_u64(msg, PMGUARD_SUM_BYTES_READ, 4096), 0);
+	assert_int_equal(nla_put_u64(msg, PMGUARD_SUM_MAX + 3, 9), 0);
+	nla_nest_end(msg, nest);
+	assert_int_equal(pmg_summary_parse(nlmsg_hdr(msg), &s), 0);
+	assert_int_equal(s.sum_present, 1u << PMGUARD_SUM_BYTES_READ);
+	assert_int_equal(s.present, 1ull << PMGUARD_A_SUMMARY);
+	nlmsg_free(msg);
+
+	/* A u64 counter of 4 bytes fails the message. */
+	msg = test_msg_new(PMGUARD_CMD_MEM_SUMMARY);
+	nest = nla_nest_start(msg, PMGUARD_A_SUMMARY);
+	assert_int_equal(nla_put(msg, PMGUARD_SUM_READS, sizeof(four), &four), 0);
+	nla_nest_end(msg, nest);
+	assert_true(pmg_summary_parse(nlmsg_hdr(msg), &s) < 0);
+	nlmsg_free(msg);
+}
+
+static void test_stats_new_counters(void **state)
+{
+	struct nl_msg *msg = test_msg_new(PMGUARD_CMD_GET_STATS);
+	struct pmguard_stats *st = calloc(1, sizeof(*st));
+	struct nlattr *nest;
+
+	(void)state;
+	nest = nla_nest_start(msg, PMGUARD_A_STATS);
+	assert_int_equal(nla_put_u64(msg, PMGUARD_S_FOLDED, 1000), 0);
+	assert_int_equal(nla_put_u64(msg, PMGUARD_S_SUMMARIES, 12), 0);
+	assert_int_equal(nla_put_u64(msg, PMGUARD_S_DROP_TRACKING, 3), 0);
+	nla_nest_end(msg, nest);
+	assert_int_equal(pmg_stats_parse(nlmsg_hdr(msg), st), 0);
+	assert_int_equal(st->present, (1u << PMGUARD_S_FOLDED) | (1u << PMGUARD_S_SUMMARIES) |
+			 (1u << PMGUARD_S_DROP_TRACKING));
+	assert_int_equal(st->counter[PMGUARD_S_FOLDED], 1000);
+	assert_int_equal(st->counter[PMGUARD_S_SUMMARIES], 12);
+	assert_int_equal(st->counter[PMGUARD_S_DROP_TRACKING], 3);
+	nlmsg_free(msg);
+	free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +489,10 @@ int main(void)
 		cmocka_unit_test(test_stats_without_mode),
 		cmocka_unit_test(test_ctrl_new_group),
 		cmocka_unit_test(test_ctrl_other_family),
+		cmocka_unit_test(test_folded_event_parses),
+		cmocka_unit_test(test_summary_parses),
+		cmocka_unit_test(test_summary_partial_and_truncated),
+		cmocka_unit_test(test_stats_new_counters),
 	};
 
 	return cmocka_run_group_tests_name("event parsing", tests, NULL, NULL);

@@ -633,6 +633,9 @@ static void test_counter_records(void **state)
 	c.kind_unknown = 1;
 	c.by_action[PMGUARD_ACTION_DENY] = 6;
 	c.action_unknown = 1;
+	c.folded_events = 1;
+	c.summaries = 5;
+	c.journal_errors = 2;
 
 	obj = parse_line(pmg_format_counters(PMG_FMT_JSON, &c, 0, "h"));
 	assert_json_str(obj, "type", "counters");
@@ -643,6 +646,9 @@ static void test_counter_records(void **state)
 	assert_json_int(obj, "overruns", 1);
 	assert_json_int(obj, "resets", 0);
 	assert_json_int(obj, "malformed", 0);
+	assert_json_int(obj, "folded_events", 1);
+	assert_json_int(obj, "summaries", 5);
+	assert_json_int(obj, "journal_errors", 2);
 	assert_json_int(get(obj, "kind"), "mem", 5);
 	assert_json_int(get(obj, "kind"), "auxv", 1);
 	assert_json_int(get(obj, "kind"), "environ", 0);
@@ -654,6 +660,7 @@ static void test_counter_records(void **state)
 
 	s = pmg_format_counters(PMG_FMT_TEXT, &c, 0, "h");
 	assert_non_null(strstr(s, "events=7 accesses=9 lost=4 gaps=2 overruns=1"));
+	assert_non_null(strstr(s, " folded_events=1 summaries=5 journal_errors=2\n"));
 	assert_non_null(strstr(s, " mem=5 "));
 	assert_non_null(strstr(s, " deny=6 "));
 	free(s);
@@ -669,7 +676,12 @@ static void test_stats_records(void **state)
 	st.has_mode = true;
 	st.mode = PMGUARD_MODE_ENFORCE;
 	st.present = 1u << PMGUARD_S_SEEN | 1u << PMGUARD_S_DENIED |
-		     1u << PMGUARD_S_DROP_SEND | 1u << PMGUARD_S_PROBES;
+		     1u << PMGUARD_S_DROP_SEND | 1u << PMGUARD_S_PROBES |
+		     1u << PMGUARD_S_FOLDED | 1u << PMGUARD_S_SUMMARIES |
+		     1u << PMGUARD_S_DROP_TRACKING;
+	st.counter[PMGUARD_S_FOLDED] = 70;
+	st.counter[PMGUARD_S_SUMMARIES] = 6;
+	st.counter[PMGUARD_S_DROP_TRACKING] = 4;
 	st.counter[PMGUARD_S_SEEN] = 100;
 	st.counter[PMGUARD_S_DENIED] = 3;
 	st.counter[PMGUARD_S_DROP_SEND] = 2;
@@ -693,6 +705,9 @@ static void test_stats_records(void **state)
 	assert_json_int(obj, "probes", 8);
 	assert_json_absent(obj, "reported");
 	assert_json_int(get(obj, "dropped"), "send", 2);
+	assert_json_int(obj, "folded", 70);
+	assert_json_int(obj, "summaries", 6);
+	assert_json_int(get(obj, "dropped"), "tracking", 4);
 	assert_json_absent(get(obj, "dropped"), "nomem");
 	kinds = get(obj, "kinds");
 	assert_json_int(get(kinds, "environ"), "seen", 10);
@@ -706,8 +721,142 @@ static void test_stats_records(void **state)
 	assert_non_null(strstr(s, "seen:        100\n"));
 	assert_non_null(strstr(s, "reported:    -\n"));
 	assert_non_null(strstr(s, " send=2 "));
+	assert_non_null(strstr(s, "folded:      70\n"));
+	assert_non_null(strstr(s, "summaries:   6\n"));
+	assert_non_null(strstr(s, " missed=- tracking=4\n"));
 	assert_non_null(strstr(s, "\nenviron "));
 	free(s);
+}
+
+/* ---- folded events and mem summaries ---------------------------------- */
+
+static void test_folded_event_format(void **state)
+{
+	struct nl_msg *msg = test_folded_event(90, 17, 74);
+	struct pmguard_event ev;
+	struct json_object *obj, *flags;
+	char *s;
+
+	(void)state;
+	assert_int_equal(pmg_event_parse(nlmsg_hdr(msg), &ev), 0);
+	s = pmg_format_event(PMG_FMT_TEXT, &ev, "h");
+	assert_string_equal(s,
+		"2026-11-26T07:40:12.123456789Z seq=90 ALERT low maps read result=0 "
+		"rule=own-uid count=17 first_seq=74 caller=top[500/500] ppid=499 uid=1000 "
+		"euid=0 loginuid=-1 exe=/usr/bin/top -> target=bash[600] uid=1000 "
+		"exe=/usr/bin/bash flags=same_uid,folded");
+	free(s);
+
+	obj = json_of(&ev);
+	assert_json_int(obj, "seq", 90);
+	assert_json_int(obj, "count", 17);
+	assert_json_int(obj, "first_seq", 74);
+	flags = get(obj, "flags");
+	assert_int_equal(json_object_array_length(flags), 2);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(flags, 1)),
+			    "folded");
+	json_object_put(obj);
+	nlmsg_free(msg);
+}
+
+static void test_summary_text(void **state)
+{
+	struct nl_msg *msg = test_summary(42);
+	struct pmguard_mem_summary sum;
+	char *s;
+
+	(void)state;
+	assert_int_equal(pmg_summary_parse(nlmsg_hdr(msg), &sum), 0);
+	s = pmg_format_summary(PMG_FMT_TEXT, &sum, "h");
+	assert_string_equal(s,
+		"2026-11-26T07:40:13.000000000Z SUMMARY seq=42 python3[123] read 135168 "
+		"bytes in 33 reads (0x55d0a1b2c000-0x55d2f3e4d000) from sshd[77] writes=0 "
+		"bytes_written=0 errors=2 duration=1.500000000s kind=mem caller_uid=1000 "
+		"caller_exe=/usr/bin/python3.11 target_uid=1000 target_exe=/usr/sbin/sshd");
+	assert_true(test_printable_ascii_line(s));
+	free(s);
+
+	/* What the kernel did not send is "?" or left out, never a made-up 0. */
+	memset(&sum, 0, sizeof(sum));
+	s = pmg_format_summary(PMG_FMT_TEXT, &sum, "h");
+	assert_string_equal(s, "- SUMMARY [?] read ? bytes in ? reads (?-?) from [?] "
+			    "writes=? bytes_written=? errors=?");
+	free(s);
+	nlmsg_free(msg);
+}
+
+static void test_summary_json(void **state)
+{
+	static const char *const keys[] = {
+		"type", "seq", "time", "host", "mitre", "kind", "caller", "target",
+		"reads", "bytes_read", "writes", "bytes_written", "first_offset",
+		"last_offset", "duration_ns", "errors",
+	};
+	struct nl_msg *msg = test_summary(42);
+	struct pmguard_mem_summary sum;
+	struct json_object *obj;
+	char *s;
+
+	(void)state;
+	assert_int_equal(pmg_summary_parse(nlmsg_hdr(msg), &sum), 0);
+	s = pmg_format_summary(PMG_FMT_JSON, &sum, "host1");
+	assert_null(strchr(s, '\n'));
+	obj = json_tokener_parse(s);
+	assert_non_null(obj);
+	free(s);
+	assert_int_equal(json_object_object_length(obj), sizeof(keys) / sizeof(keys[0]));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		(void)get(obj, keys[i]);
+	assert_json_str(obj, "type", "mem_summary");
+	assert_json_int(obj, "seq", 42);
+	assert_json_str(obj, "time", "2026-11-26T07:40:13.000000000Z");
+	assert_json_str(obj, "host", "host1");
+	assert_json_str(obj, "mitre", "T1003.007");
+	assert_json_str(obj, "kind", "mem");
+	assert_json_int(get(obj, "caller"), "pid", 123);
+	assert_json_str(get(obj, "caller"), "comm", "python3");
+	assert_json_str(get(obj, "target"), "comm", "sshd");
+	assert_json_int(obj, "reads", 33);
+	assert_json_int(obj, "bytes_read", 135168);
+	assert_json_int(obj, "writes", 0);
+	assert_json_int(obj, "bytes_written", 0);
+	/* Offsets are integers in JSON (hex only in text). */
+	assert_json_int(obj, "first_offset", 0x55d0a1b2c000ll);
+	assert_json_int(obj, "last_offset", 0x55d2f3e4d000ll);
+	assert_json_int(obj, "duration_ns", 1500000000);
+	assert_json_int(obj, "errors", 2);
+	/* No access-event facts in a summary's caller. */
+	assert_json_absent(get(obj, "caller"), "cap_sys_ptrace");
+	json_object_put(obj);
+
+	memset(&sum, 0, sizeof(sum));
+	s = pmg_format_summary(PMG_FMT_JSON, &sum, "h");
+	assert_string_equal(s, "{\"type\":\"mem_summary\",\"host\":\"h\","
+			    "\"mitre\":\"T1003.007\"}");
+	free(s);
+	nlmsg_free(msg);
+}
+
+/* Hostile comm/exe in a summary: still one line of valid JSON / ASCII text. */
+static void test_summary_hostile(void **state)
+{
+	struct nl_msg *msg = test_msg_new(PMGUARD_CMD_MEM_SUMMARY);
+	struct pmguard_mem_summary sum;
+	char *s;
+
+	(void)state;
+	assert_true(test_put_proc(msg, PMGUARD_A_CALLER, 1, 1, "a\n\"b\xff\x1b",
+				  "/tmp/\xe2\x80\xae evil\r") >= 0);
+	assert_int_equal(pmg_summary_parse(nlmsg_hdr(msg), &sum), 0);
+	s = pmg_format_summary(PMG_FMT_JSON, &sum, "h");
+	assert_null(strchr(s, '\n'));
+	assert_true(test_valid_utf8(s, strlen(s)));
+	free(s);
+	s = pmg_format_summary(PMG_FMT_TEXT, &sum, "h");
+	assert_true(test_printable_ascii_line(s));
+	assert_non_null(strstr(s, " a\\x0a\"b\\xff\\x1b[1] "));
+	free(s);
+	nlmsg_free(msg);
 }
 
 int main(void)
@@ -736,6 +885,10 @@ int main(void)
 		cmocka_unit_test(test_reset_records),
 		cmocka_unit_test(test_counter_records),
 		cmocka_unit_test(test_stats_records),
+		cmocka_unit_test(test_folded_event_format),
+		cmocka_unit_test(test_summary_text),
+		cmocka_unit_test(test_summary_json),
+		cmocka_unit_test(test_summary_hostile),
 	};
 
 	return cmocka_run_group_tests_name("formatting", tests, NULL, NULL);

@@ -11,13 +11,24 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/uio.h>
 
 #include <json.h>
 #include <linux/genetlink.h>
 
 #include "exit_codes.h"
+#include "journal.h"
 #include "monitor.h"
 #include "testutil.h"
+
+#define MAX_ENTRIES 16
+
+/* What the monitor sent to the (fake) journal. */
+struct journal_entry {
+	int n;
+	char *field[64];
+	size_t len[64];
+};
 
 struct fixture {
 	struct pmg_monitor m;
@@ -25,7 +36,41 @@ struct fixture {
 	size_t size;
 	FILE *out;
 	int joined_group;
+	int n_entries;
+	struct journal_entry entry[MAX_ENTRIES];
+	int journal_error;		/* returned by fake_journal when not 0 */
 };
+
+static int fake_journal(const struct iovec *iov, int n, void *ctx)
+{
+	struct fixture *fx = ctx;
+	struct journal_entry *e;
+
+	if (fx->journal_error)
+		return fx->journal_error;
+	assert_true(fx->n_entries < MAX_ENTRIES);
+	assert_true(n <= 64);
+	e = &fx->entry[fx->n_entries++];
+	e->n = n;
+	for (int i = 0; i < n; i++) {
+		e->field[i] = malloc(iov[i].iov_len + 1);
+		memcpy(e->field[i], iov[i].iov_base, iov[i].iov_len);
+		e->field[i][iov[i].iov_len] = '\0';
+		e->len[i] = iov[i].iov_len;
+	}
+	return 0;
+}
+
+/* "NAME=value" of an entry, or NULL. */
+static const char *entry_field(const struct journal_entry *e, const char *name)
+{
+	size_t nlen = strlen(name);
+
+	for (int i = 0; i < e->n; i++)
+		if (strncmp(e->field[i], name, nlen) == 0 && e->field[i][nlen] == '=')
+			return e->field[i] + nlen + 1;
+	return NULL;
+}
 
 static int fake_join(void *ctx, int group)
 {
@@ -65,6 +110,10 @@ static int setup_json(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
+
+	for (int i = 0; i < fx->n_entries; i++)
+		for (int j = 0; j < fx->entry[i].n; j++)
+			free(fx->entry[i].field[j]);
 
 	fclose(fx->out);
 	free(fx->buf);
@@ -323,6 +372,143 @@ static void test_output_error(void **state)
 	fclose(full);
 }
 
+/* Summaries carry the seq of their access: no gap, no reset, not an event. */
+static void test_summaries_not_in_seq_accounting(void **state)
+{
+	struct fixture *fx = *state;
+	struct json_object *obj;
+	char *line[8];
+	size_t n;
+
+	feed(fx, 10);
+	feed_msg(fx, test_summary(10));
+	feed_msg(fx, test_summary(3));		/* an old one: not a reset */
+	feed_msg(fx, test_summary(500));	/* not a gap either */
+	feed(fx, 11);
+	n = lines(fx, line, 8);
+	assert_int_equal(n, 5);
+	obj = json_tokener_parse(line[1]);
+	assert_non_null(obj);
+	assert_string_equal(json_object_get_string(json_object_object_get(obj, "type")),
+			    "mem_summary");
+	assert_int_equal(json_object_get_int64(json_object_object_get(obj, "seq")), 10);
+	json_object_put(obj);
+	assert_non_null(strstr(line[4], "\"type\":\"access\",\"seq\":11,"));
+	assert_int_equal(fx->m.counters.events, 2);
+	assert_int_equal(fx->m.counters.summaries, 3);
+	assert_int_equal(fx->m.counters.lost, 0);
+	assert_int_equal(fx->m.counters.gaps, 0);
+	assert_int_equal(fx->m.counters.resets, 0);
+	free_lines(line, n);
+}
+
+static void test_folded_in_stream(void **state)
+{
+	struct fixture *fx = *state;
+	char *line[4];
+	size_t n;
+
+	/*
+	 * The burst's first access is reported at once (73); the accesses
+	 * folded after it take no seq of their own; the folded event gets the
+	 * next seq and names the first one: no gap.
+	 */
+	feed(fx, 73);
+	feed_msg(fx, test_folded_event(74, 17, 73));
+	n = lines(fx, line, 4);
+	assert_int_equal(n, 2);
+	assert_true(has(line[1], " seq=74 ALERT low maps read result=0 rule=own-uid "
+			"count=17 first_seq=73 "));
+	assert_true(has(line[1], " flags=same_uid,folded"));
+	assert_int_equal(fx->m.counters.lost, 0);
+	assert_int_equal(fx->m.counters.accesses, 3 + 17);
+	free_lines(line, n);
+}
+
+static void test_journal_and_stream(void **state)
+{
+	struct fixture *fx = *state;
+	char *line[8];
+	size_t n;
+
+	fx->m.journal = true;
+	fx->m.journal_send = fake_journal;
+	fx->m.journal_ctx = fx;
+	feed(fx, 10);
+	feed(fx, 13);				/* 11..12 lost */
+	feed_msg(fx, test_summary(13));
+	pmg_monitor_overrun(&fx->m);
+
+	n = lines(fx, line, 8);
+	assert_int_equal(n, 5);			/* JSON stream unchanged */
+	assert_int_equal(fx->n_entries, 5);
+	assert_string_equal(entry_field(&fx->entry[0], "MESSAGE_ID"), PMG_JOURNAL_ID_ACCESS);
+	assert_string_equal(entry_field(&fx->entry[0], "PMGUARD_SEQ"), "10");
+	assert_string_equal(entry_field(&fx->entry[0], "PRIORITY"), "3");
+	/* MESSAGE is the text line even when the stream is JSON. */
+	assert_non_null(strstr(entry_field(&fx->entry[0], "MESSAGE"),
+			       " seq=10 ALERT high mem read "));
+	assert_string_equal(entry_field(&fx->entry[1], "MESSAGE_ID"), PMG_JOURNAL_ID_LOST);
+	assert_string_equal(entry_field(&fx->entry[1], "PMGUARD_LOST_COUNT"), "2");
+	assert_non_null(strstr(entry_field(&fx->entry[1], "MESSAGE"), " LOST 2 events (seq 11..12)"));
+	assert_string_equal(entry_field(&fx->entry[2], "PMGUARD_SEQ"), "13");
+	assert_string_equal(entry_field(&fx->entry[3], "MESSAGE_ID"), PMG_JOURNAL_ID_SUMMARY);
+	assert_non_null(strstr(entry_field(&fx->entry[3], "MESSAGE"), " SUMMARY seq=13 "));
+	assert_string_equal(entry_field(&fx->entry[4], "PMGUARD_REASON"), "overrun");
+	assert_int_equal(fx->m.counters.journal_errors, 0);
+	free_lines(line, n);
+}
+
+/* --journal alone: nothing on the stream, counters on stderr (text_out). */
+static void test_journal_only(void **state)
+{
+	struct fixture *fx = *state;
+	char *tbuf = NULL;
+	size_t tsize = 0;
+	FILE *text_out = open_memstream(&tbuf, &tsize);
+
+	fx->m.journal = true;
+	fx->m.stream = false;
+	fx->m.journal_send = fake_journal;
+	fx->m.journal_ctx = fx;
+	feed(fx, 1);
+	feed_msg(fx, test_folded_event(3, 5, 1));	/* seq 2 lost */
+	pmg_monitor_print_counters(&fx->m, text_out);
+	fclose(text_out);
+	fflush(fx->out);
+	assert_int_equal(fx->size, 0);
+	assert_int_equal(fx->n_entries, 3);	/* event, lost 2..2, folded event */
+	assert_string_equal(entry_field(&fx->entry[1], "PMGUARD_LOST_COUNT"), "1");
+	assert_string_equal(entry_field(&fx->entry[2], "PMGUARD_COUNT"), "5");
+	assert_non_null(strstr(tbuf, "pmguard counters: events=2 accesses=8 lost=1 "));
+	free(tbuf);
+	assert_int_equal(fx->m.status, PMG_EXIT_OK);
+}
+
+/* The journal refusing entries is counted (and warned once), not fatal. */
+static void test_journal_errors_counted(void **state)
+{
+	struct fixture *fx = *state;
+	char *line[4];
+	size_t n;
+
+	fx->m.journal = true;
+	fx->m.journal_send = fake_journal;
+	fx->m.journal_ctx = fx;
+	fx->journal_error = -ECONNREFUSED;
+	feed(fx, 1);
+	feed(fx, 2);
+	fx->journal_error = 0;
+	feed(fx, 3);
+	n = lines(fx, line, 4);
+	assert_int_equal(n, 3);
+	assert_int_equal(fx->n_entries, 1);
+	assert_int_equal(fx->m.counters.journal_errors, 2);
+	assert_false(fx->m.stop);
+	assert_false(fx->m.journal_failing);
+	free_lines(line, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +521,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_module_reload, setup_text, teardown),
 		cmocka_unit_test_setup_teardown(test_rejoin_failure_stops, setup_text, teardown),
 		cmocka_unit_test_setup_teardown(test_output_error, setup_json, teardown),
+		cmocka_unit_test_setup_teardown(test_summaries_not_in_seq_accounting,
+						setup_json, teardown),
+		cmocka_unit_test_setup_teardown(test_folded_in_stream, setup_text, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_and_stream, setup_json, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_only, setup_text, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_errors_counted, setup_text,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("monitor stream", tests, NULL, NULL);

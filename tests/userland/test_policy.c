@@ -792,6 +792,68 @@ static void test_extack_malformed(void **state)
 	nlmsg_free(msg);
 }
 
+/* The kernel points at the attribute it refused: find the rule it is in. */
+static void test_locate(void **state)
+{
+	struct nl_msg *msg = test_msg_new(PMGUARD_CMD_POLICY_REPLACE);
+	struct nlattr *tb[PMGUARD_A_MAX + 1], *nla, *inner;
+	struct nlmsghdr *nlh;
+	size_t index = 99, rule = 0;
+	uint32_t off;
+	int rem;
+
+	(void)state;
+	assert_valid("sensitive a b\n"
+		     "rule one action=allow caller_exe=/bin/a\n"
+		     "rule two action=deny caller_exe=/nonexistent/b target_comm=x\n");
+	assert_int_equal(pmg_policy_put(msg, pol), 0);
+	nlh = nlmsg_hdr(msg);
+	assert_int_equal(genlmsg_parse(nlh, 0, tb, PMGUARD_A_MAX, NULL), 0);
+	/* Each rule's CALLER_EXE, as NL_SET_ERR_MSG_ATTR would point at it. */
+	nla_for_each_nested(nla, tb[PMGUARD_A_POLICY], rem) {
+		if (nla_type(nla) != PMGUARD_A_RULE_SPEC)
+			continue;
+		inner = nla_find(nla_data(nla), nla_len(nla), PMGUARD_R_CALLER_EXE);
+		assert_non_null(inner);
+		off = (uint32_t)((char *)inner - (char *)nlh);
+		assert_int_equal(pmg_policy_locate(nlh, off, &index), PMG_PART_RULE);
+		assert_int_equal(index, rule);
+		/* The nest itself too. */
+		off = (uint32_t)((char *)nla - (char *)nlh);
+		assert_int_equal(pmg_policy_locate(nlh, off, &index), PMG_PART_RULE);
+		assert_int_equal(index, rule);
+		rule++;
+	}
+	assert_int_equal(rule, 2);
+	nla_for_each_nested(nla, tb[PMGUARD_A_POLICY], rem) {
+		off = (uint32_t)((char *)nla - (char *)nlh);
+		if (nla_type(nla) == PMGUARD_A_SENSITIVE_NAME &&
+		    strcmp(nla_data(nla), "b") == 0) {
+			assert_int_equal(pmg_policy_locate(nlh, off, &index), PMG_PART_SENSITIVE);
+			assert_int_equal(index, 1);
+		}
+		if (nla_type(nla) == PMGUARD_A_DEFAULT_ACTION)
+			assert_int_equal(pmg_policy_locate(nlh, off, &index), PMG_PART_DEFAULT);
+	}
+	/* The headers, or past the end: nothing. */
+	assert_int_equal(pmg_policy_locate(nlh, 0, &index), PMG_PART_NONE);
+	assert_int_equal(pmg_policy_locate(nlh, nlh->nlmsg_len + 4, &index), PMG_PART_NONE);
+	nlmsg_free(msg);
+
+	/* RULE_ADD: the one rule. */
+	msg = test_msg_new(PMGUARD_CMD_RULE_ADD);
+	assert_int_equal(nla_put_u32(msg, PMGUARD_A_RULE_INDEX, 0), 0);
+	assert_int_equal(pmg_rule_put(msg, PMGUARD_A_RULE_SPEC, &pol->rules[1]), 0);
+	nlh = nlmsg_hdr(msg);
+	assert_int_equal(genlmsg_parse(nlh, 0, tb, PMGUARD_A_MAX, NULL), 0);
+	off = (uint32_t)((char *)tb[PMGUARD_A_RULE_SPEC] - (char *)nlh) + 8;
+	assert_int_equal(pmg_policy_locate(nlh, off, &index), PMG_PART_RULE);
+	assert_int_equal(index, 0);
+	off = (uint32_t)((char *)tb[PMGUARD_A_RULE_INDEX] - (char *)nlh);
+	assert_int_equal(pmg_policy_locate(nlh, off, &index), PMG_PART_NONE);
+	nlmsg_free(msg);
+}
+
 /* ---- the shipped default policy --------------------------------------- */
 
 static void test_default_policy_conf(void **state)
@@ -897,6 +959,7 @@ int main(void)
 		cmocka_unit_test(test_config_too_many_names),
 		cmocka_unit_test(test_extack),
 		cmocka_unit_test(test_extack_malformed),
+		cmocka_unit_test(test_locate),
 		cmocka_unit_test(test_default_policy_conf),
 		cmocka_unit_test(test_read_file_errors),
 	};
