@@ -660,6 +660,8 @@ static const struct command commands[] = {
 "       [caller_uid=UID|USER] [target_exe=/PATH] [target_comm=COMM]\n"
 "       [kinds=mem,environ,maps,smaps,smaps_rollup,numa_maps,pagemap,auxv|all]\n"
 "       [access=read,write] [if=FLAG,...] [unless=FLAG,...]\n"
+"  Rules are tried in order, the first match decides; a rule without\n"
+"  severity= gets medium.\n"
 "  FLAG: caller_cap_ptrace caller_is_tracer caller_is_ancestor same_uid\n"
 "        target_sensitive comm_mismatch comm_spoofs_allowed task_alias\n"
 "        target_exe_unknown\n"

@@ -513,6 +513,18 @@ static int load_or_check(const char *cmd, bool load, int argc, char **argv)
 		return PMG_EXIT_USAGE;
 	}
 	missing = handle_missing(path, pol, skip);
+	if (!pol->n_sensitive) {
+		for (size_t i = 0; i < pol->n_rules; i++) {
+			if ((pol->rules[i].flags_set | pol->rules[i].flags_clear) &
+			    PMGUARD_F_TARGET_SENSITIVE) {
+				fprintf(stderr, "pmguard: warning: %s names no sensitive "
+					"processes, so target_sensitive (rule '%s', line %u) "
+					"never holds\n", path, pol->rules[i].name,
+					pol->rules[i].line);
+				break;
+			}
+		}
+	}
 	if (!load) {
 		char *msg = NULL;
 

@@ -873,6 +873,10 @@ static void test_default_policy_conf(void **state)
 	int ret;
 
 	(void)state;
+#ifdef PMG_POLICY_CONF
+	if (!path)
+		path = PMG_POLICY_CONF;
+#endif
 	if (!path)
 		path = access("policy.conf", R_OK) == 0 ? "policy.conf" :
 		       "../../userland/policy.conf";
