@@ -84,6 +84,9 @@ int pmg_nl_open(struct pmg_nl *nl)
 	 */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &(int){ 1 }, sizeof(int));
+	/* Errors need not echo a 180 KiB policy back; offsets still refer to it. */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &(int){ 1 }, sizeof(int));
 	if (setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_SNDBUFFORCE,
 		       &(int){ PMG_NL_REQ_BUF }, sizeof(int)) < 0)
 		setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_SNDBUF,

@@ -44,10 +44,6 @@
 #include "nl.h"
 #include "policy.h"
 
-#ifndef PMG_VERSION
-#define PMG_VERSION "0.0.0-dev"
-#endif
-
 /* What the module checks for reading, and for changing the policy. */
 #define CAP_READ	"CAP_NET_ADMIN"
 #define CAP_CHANGE	"CAP_SYS_ADMIN"
@@ -600,8 +596,15 @@ static int policy_save(int argc, char **argv)
 	};
 	struct pmg_policy_errors *errs = NULL;
 	struct pmg_policy *pol = NULL, *check = NULL;
-	char reason[PMG_REASON_LEN], host[HOST_NAME_MAX + 1], tbuf[PMG_TIME_LEN];
-	char *header = NULL, *text = NULL;
+	/*
+	 * No date, host or version in the header: saving the same policy twice
+	 * gives the same bytes (cmp, diff, configuration management).
+	 */
+	static const char header[] =
+		"# pmguard policy, written by 'pmguard policy save'.\n"
+		"# Load it with: pmguard policy load FILE\n\n";
+	char reason[PMG_REASON_LEN];
+	char *text = NULL;
 	const char *path = NULL;
 	int status = PMG_EXIT_OK;
 	int opt;
@@ -632,14 +635,6 @@ static int policy_save(int argc, char **argv)
 	status = fetch_policy(pol);
 	if (status != PMG_EXIT_OK)
 		goto out;
-	pmg_hostname(host, sizeof(host));
-	if (asprintf(&header, "# pmguard policy saved by pmguard %s from %s at %s\n"
-		     "# load it with: pmguard policy load FILE\n\n", PMG_VERSION, host,
-		     pmg_format_time(pmg_now_ns(), tbuf, sizeof(tbuf))) < 0) {
-		header = NULL;
-		status = out_of_memory();
-		goto out;
-	}
 	text = pmg_policy_format(pol, header, reason);
 	if (!text) {
 		fprintf(stderr, "pmguard: cannot save the policy: %s\n", reason);
@@ -668,7 +663,6 @@ static int policy_save(int argc, char **argv)
 	}
 out:
 	free(text);
-	free(header);
 	free(errs);
 	free(check);
 	free(pol);
