@@ -24,7 +24,7 @@
 #include "trace.h"
 
 #define PMGUARD_TRACK_BITS	9
-#define PMGUARD_TRACK_SLOTS	(1U << PMGUARD_TRACK_BITS)
+#define PMGUARD_TRACK_SLOTS	BIT(PMGUARD_TRACK_BITS)
 
 struct pmguard_track {
 	struct file *file;		/* NULL: free slot */

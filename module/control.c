@@ -11,7 +11,6 @@
 #include <linux/kernel.h>
 #include <linux/capability.h>
 #include <linux/string.h>
-#include <linux/ctype.h>
 #include <linux/namei.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
@@ -63,18 +62,6 @@ static int pmguard_ctl_allowed(struct sk_buff *skb, struct genl_info *info)
 		return -EPERM;
 	}
 	return 0;
-}
-
-static bool pmguard_rule_name_valid(const char *name)
-{
-	const char *p;
-
-	if (!*name)
-		return false;
-	for (p = name; *p; p++)
-		if (!isalnum(*p) && !strchr("_.:-", *p))
-			return false;
-	return true;
 }
 
 static int pmguard_rule_exe(struct nlattr *attr, char *path,

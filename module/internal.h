@@ -102,9 +102,8 @@ enum pmguard_kind pmguard_kind_from_name(const char *name);
 const char *pmguard_kind_name(enum pmguard_kind kind);
 bool pmguard_parse_tid(const char *name, u32 *tid);
 bool pmguard_comm_matches(const char *comm, const char *name);
-bool pmguard_name_in_list(const char (*names)[PMGUARD_NAME_LEN],
-			  unsigned int count, const char *comm,
-			  const char *exe_name);
+bool pmguard_target_sensitive(const struct pmguard_policy *policy,
+			      const char *comm, const char *exe_name);
 bool pmguard_rule_matches(const struct pmguard_rule *rule,
 			  const struct pmguard_access *acc);
 void pmguard_decide(const struct pmguard_policy *policy,
@@ -112,6 +111,7 @@ void pmguard_decide(const struct pmguard_policy *policy,
 		    struct pmguard_verdict *verdict);
 u32 pmguard_comm_flags(const struct pmguard_policy *policy,
 		       const struct pmguard_proc_info *caller);
+bool pmguard_rule_name_valid(const char *name);
 void pmguard_fold_key_of(const struct pmguard_access *acc, u8 action,
 			 struct pmguard_fold_key *key);
 bool pmguard_fold_same_burst(const struct pmguard_fold_key *burst,

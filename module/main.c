@@ -343,7 +343,7 @@ static struct pmguard_policy *pmguard_default_policy(void)
 		return NULL;
 	policy->nr_rules = 0;
 	for (i = 0; i < pmguard_sensitive_count &&
-		    policy->nr_sensitive < PMGUARD_MAX_SENSITIVE; i++)
+	     policy->nr_sensitive < PMGUARD_MAX_SENSITIVE; i++)
 		if (pmguard_sensitive[i][0])
 			strscpy(policy->sensitive[policy->nr_sensitive++],
 				pmguard_sensitive[i], PMGUARD_NAME_LEN);

@@ -5,6 +5,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/ctype.h>
 #include <linux/sched.h>
 
 #include "internal.h"
@@ -68,17 +69,22 @@ bool pmguard_comm_matches(const char *comm, const char *name)
 	       (strlen(name) >= TASK_COMM_LEN - 1 || !comm[strlen(name)]);
 }
 
-/* Is the process one of @names, by its executable's base name or its comm? */
-bool pmguard_name_in_list(const char (*names)[PMGUARD_NAME_LEN],
-			  unsigned int count, const char *comm,
-			  const char *exe_name)
+/*
+ * Is the target one of the policy's sensitive names, by its executable's
+ * base name or by its comm?
+ */
+bool pmguard_target_sensitive(const struct pmguard_policy *policy,
+			      const char *comm, const char *exe_name)
 {
 	unsigned int i;
 
-	for (i = 0; i < count; i++)
-		if (names[i][0] && (!strcmp(exe_name, names[i]) ||
-				    pmguard_comm_matches(comm, names[i])))
+	for (i = 0; i < policy->nr_sensitive; i++) {
+		const char *name = policy->sensitive[i];
+
+		if (name[0] && (!strcmp(exe_name, name) ||
+				pmguard_comm_matches(comm, name)))
 			return true;
+	}
 	return false;
 }
 
@@ -204,4 +210,17 @@ bool pmguard_fold_same_burst(const struct pmguard_fold_key *burst,
 	return window_ns && now_ns >= burst_start_ns &&
 	       now_ns - burst_start_ns < window_ns &&
 	       !memcmp(burst, key, sizeof(*key));
+}
+
+/* Rule names: 1 to 63 of [A-Za-z0-9_.:-], as the policy file allows. */
+bool pmguard_rule_name_valid(const char *name)
+{
+	const char *p;
+
+	if (!*name || strnlen(name, PMGUARD_RULE_NAME_MAX) >= PMGUARD_RULE_NAME_MAX)
+		return false;
+	for (p = name; *p; p++)
+		if (!isalnum(*p) && !strchr("_.:-", *p))
+			return false;
+	return true;
 }

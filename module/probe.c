@@ -283,8 +283,8 @@ static int pmguard_open_return(struct kretprobe_instance *ri,
 
 	rcu_read_lock();
 	policy = rcu_dereference(pmguard_policy);
-	if (pmguard_name_in_list(policy->sensitive, policy->nr_sensitive,
-				 ev->acc.target.comm, ev->acc.target.exe_name))
+	if (pmguard_target_sensitive(policy, ev->acc.target.comm,
+				     ev->acc.target.exe_name))
 		ev->acc.flags |= PMGUARD_F_TARGET_SENSITIVE;
 	ev->acc.flags |= pmguard_comm_flags(policy, &ev->acc.caller);
 	pmguard_decide(policy, &ev->acc, &verdict);

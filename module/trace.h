@@ -31,11 +31,10 @@
 			 { PMGUARD_ACTION_DENY, "deny" })
 
 TRACE_EVENT(access,
-	TP_PROTO(const struct pmguard_event *ev),
-	TP_ARGS(ev),
+	    TP_PROTO(const struct pmguard_event *ev),
+	    TP_ARGS(ev),
 
-	TP_STRUCT__entry(
-		__field(u64, seq)
+	    TP_STRUCT__entry(__field(u64, seq)
 		__field(u32, kind)
 		__field(u32, access)
 		__field(int, result)
@@ -53,10 +52,9 @@ TRACE_EVENT(access,
 		__array(char, target_comm, TASK_COMM_LEN)
 		__array(char, target_exe, PMGUARD_NAME_LEN)
 		__array(char, rule, PMGUARD_RULE_NAME_MAX)
-	),
+	    ),
 
-	TP_fast_assign(
-		__entry->seq = ev->seq;
+	    TP_fast_assign(__entry->seq = ev->seq;
 		__entry->kind = ev->acc.kind;
 		__entry->access = ev->acc.access;
 		__entry->result = ev->acc.result;
@@ -74,24 +72,23 @@ TRACE_EVENT(access,
 		memcpy(__entry->target_comm, ev->acc.target.comm, TASK_COMM_LEN);
 		memcpy(__entry->target_exe, ev->acc.target.exe_name, PMGUARD_NAME_LEN);
 		memcpy(__entry->rule, ev->rule, PMGUARD_RULE_NAME_MAX);
-	),
+	    ),
 
-	TP_printk("seq=%llu kind=%s access=%u result=%d action=%s severity=%u rule=%s flags=0x%x caller=%u/%u uid=%u comm=%s exe=%s target=%u/%u uid=%u comm=%s exe=%s",
-		  __entry->seq, pmguard_show_kind(__entry->kind),
-		  __entry->access, __entry->result,
-		  pmguard_show_action(__entry->action), __entry->severity,
-		  __entry->rule, __entry->flags, __entry->caller_pid,
-		  __entry->caller_tid, __entry->caller_uid, __entry->caller_comm,
-		  __entry->caller_exe, __entry->target_pid, __entry->target_tid,
-		  __entry->target_uid, __entry->target_comm, __entry->target_exe)
+	    TP_printk("seq=%llu kind=%s access=%u result=%d action=%s severity=%u rule=%s flags=0x%x caller=%u/%u uid=%u comm=%s exe=%s target=%u/%u uid=%u comm=%s exe=%s",
+		      __entry->seq, pmguard_show_kind(__entry->kind),
+		      __entry->access, __entry->result,
+		      pmguard_show_action(__entry->action), __entry->severity,
+		      __entry->rule, __entry->flags, __entry->caller_pid,
+		      __entry->caller_tid, __entry->caller_uid, __entry->caller_comm,
+		      __entry->caller_exe, __entry->target_pid, __entry->target_tid,
+		      __entry->target_uid, __entry->target_comm, __entry->target_exe)
 );
 
 TRACE_EVENT(mem_summary,
-	TP_PROTO(const struct pmguard_event *ev),
-	TP_ARGS(ev),
+	    TP_PROTO(const struct pmguard_event *ev),
+	    TP_ARGS(ev),
 
-	TP_STRUCT__entry(
-		__field(u64, seq)
+	    TP_STRUCT__entry(__field(u64, seq)
 		__field(u32, caller_pid)
 		__array(char, caller_comm, TASK_COMM_LEN)
 		__field(u32, target_pid)
@@ -102,10 +99,9 @@ TRACE_EVENT(mem_summary,
 		__field(u64, bytes_written)
 		__field(u64, first_offset)
 		__field(u64, last_offset)
-	),
+	    ),
 
-	TP_fast_assign(
-		__entry->seq = ev->seq;
+	    TP_fast_assign(__entry->seq = ev->seq;
 		__entry->caller_pid = ev->acc.caller.pid;
 		memcpy(__entry->caller_comm, ev->acc.caller.comm, TASK_COMM_LEN);
 		__entry->target_pid = ev->acc.target.pid;
@@ -116,13 +112,13 @@ TRACE_EVENT(mem_summary,
 		__entry->bytes_written = ev->mem.bytes_written;
 		__entry->first_offset = ev->mem.first_offset;
 		__entry->last_offset = ev->mem.last_offset;
-	),
+	    ),
 
-	TP_printk("seq=%llu caller=%u comm=%s target=%u comm=%s reads=%llu bytes_read=%llu writes=%llu bytes_written=%llu range=0x%llx-0x%llx",
-		  __entry->seq, __entry->caller_pid, __entry->caller_comm,
-		  __entry->target_pid, __entry->target_comm, __entry->reads,
-		  __entry->bytes_read, __entry->writes, __entry->bytes_written,
-		  __entry->first_offset, __entry->last_offset)
+	    TP_printk("seq=%llu caller=%u comm=%s target=%u comm=%s reads=%llu bytes_read=%llu writes=%llu bytes_written=%llu range=0x%llx-0x%llx",
+		      __entry->seq, __entry->caller_pid, __entry->caller_comm,
+		      __entry->target_pid, __entry->target_comm, __entry->reads,
+		      __entry->bytes_read, __entry->writes, __entry->bytes_written,
+		      __entry->first_offset, __entry->last_offset)
 );
 
 #endif /* _PMGUARD_TRACE_H */

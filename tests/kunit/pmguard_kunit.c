@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/time64.h>
 
 #include "../../module/policy.c"
 
@@ -67,25 +68,34 @@ static void comm_matches_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pmguard_comm_matches("", "sshd"));
 }
 
-static void name_in_list_test(struct kunit *test)
-{
-	static char * const names[] = { "sshd", "", "sudo", "gdm-session-worker" };
-	static char * const other[] = { "x", "sshd" };
-	int n = ARRAY_SIZE(names);
+static struct pmguard_policy *make_policy(struct kunit *test, unsigned int n);
 
-	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(names, n, "sshd", "sshd"));
+static void sensitive_test(struct kunit *test)
+{
+	static const char * const names[] = {
+		"sshd", "", "sudo", "gdm-session-worker"
+	};
+	struct pmguard_policy *p = make_policy(test, 0);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		strscpy(p->sensitive[i], names[i], PMGUARD_NAME_LEN);
+	p->nr_sensitive = ARRAY_SIZE(names);
+
+	KUNIT_EXPECT_TRUE(test, pmguard_target_sensitive(p, "sshd", "sshd"));
 	/* by executable, whatever the comm */
-	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(names, n, "renamed", "sudo"));
+	KUNIT_EXPECT_TRUE(test, pmguard_target_sensitive(p, "renamed", "sudo"));
 	/* by comm, whatever the executable */
-	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(names, n, "sudo", "x"));
-	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(names, n, "gdm-session-wor",
-						     "gdm-session-worker"));
-	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list(names, n, "bash", "bash"));
+	KUNIT_EXPECT_TRUE(test, pmguard_target_sensitive(p, "sudo", "x"));
+	KUNIT_EXPECT_TRUE(test, pmguard_target_sensitive(p, "gdm-session-wor",
+							 "gdm-session-worker"));
+	KUNIT_EXPECT_FALSE(test, pmguard_target_sensitive(p, "bash", "bash"));
 	/* an empty entry matches nothing, not even an unknown executable */
-	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list(names, n, "x", ""));
-	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list(names, 0, "sshd", "sshd"));
-	KUNIT_EXPECT_TRUE(test, pmguard_name_in_list(other, 2, "sshd", "y"));
-	KUNIT_EXPECT_FALSE(test, pmguard_name_in_list(other, 1, "sshd", "y"));
+	KUNIT_EXPECT_FALSE(test, pmguard_target_sensitive(p, "x", ""));
+	p->nr_sensitive = 1;
+	KUNIT_EXPECT_FALSE(test, pmguard_target_sensitive(p, "sudo", "sudo"));
+	p->nr_sensitive = 0;
+	KUNIT_EXPECT_FALSE(test, pmguard_target_sensitive(p, "sshd", "sshd"));
 }
 
 /* A caller and a target with distinct identities. */
@@ -280,14 +290,87 @@ static void comm_flags_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pmguard_comm_flags(p, &caller), 0U);
 }
 
+static void rule_name_test(struct kunit *test)
+{
+	char name[PMGUARD_RULE_NAME_MAX + 1];
+
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_name_valid("allow:gdb"));
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_name_valid("a-b_c.d"));
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_name_valid(""));
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_name_valid("has space"));
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_name_valid("quote\""));
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_name_valid("new\nline"));
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_name_valid("\xc3\xa9t\xc3\xa9"));
+	memset(name, 'a', sizeof(name));
+	name[PMGUARD_RULE_NAME_MAX - 1] = '\0';	/* 63 characters */
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_name_valid(name));
+	name[PMGUARD_RULE_NAME_MAX - 1] = 'a';
+	name[PMGUARD_RULE_NAME_MAX] = '\0';		/* 64 */
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_name_valid(name));
+}
+
+static void fold_window_test(struct kunit *test)
+{
+	const u64 ms = NSEC_PER_MSEC;
+	struct pmguard_fold_key burst, key;
+	struct pmguard_access acc;
+
+	fill_access(&acc);
+	acc.caller.pid = 10;
+	acc.target.pid = 20;
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &burst);
+
+	/* same access, inside the window: folded */
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &key);
+	KUNIT_EXPECT_TRUE(test, pmguard_fold_same_burst(&burst, 1000 * ms, &key,
+							1000 * ms, 1000 * ms));
+	KUNIT_EXPECT_TRUE(test, pmguard_fold_same_burst(&burst, 1000 * ms, &key,
+							1999 * ms, 1000 * ms));
+	/* the window is half-open */
+	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 1000 * ms, &key,
+							 2000 * ms, 1000 * ms));
+	/* a clock going backwards never folds */
+	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 1000 * ms, &key,
+							 999 * ms, 1000 * ms));
+	/* folding off */
+	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 1000 * ms, &key,
+							 1000 * ms, 0));
+
+	/* anything that matters to a responder starts another burst */
+	acc.caller.pid = 11;
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &key);
+	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
+	acc.caller.pid = 10;
+	acc.kind = PMGUARD_KIND_ENVIRON;
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &key);
+	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
+	acc.kind = PMGUARD_KIND_MEM;
+	acc.result = -EACCES;
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &key);
+	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
+	acc.result = 0;
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_DENY, &key);
+	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
+	acc.access |= PMGUARD_ACCESS_WRITE;
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &key);
+	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
+	/* the target's other threads are the same target */
+	acc.access = PMGUARD_ACCESS_READ;
+	acc.target.tid = 21;
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &key);
+	KUNIT_EXPECT_TRUE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
+}
+
 static struct kunit_case pmguard_policy_cases[] = {
 	KUNIT_CASE(kind_from_name_test),
 	KUNIT_CASE(parse_tid_test),
 	KUNIT_CASE(comm_matches_test),
-	KUNIT_CASE(name_in_list_test),
+	KUNIT_CASE(sensitive_test),
 	KUNIT_CASE(rule_matches_test),
 	KUNIT_CASE(decide_test),
 	KUNIT_CASE(comm_flags_test),
+	KUNIT_CASE(rule_name_test),
+	KUNIT_CASE(fold_window_test),
 	{}
 };
 

@@ -123,9 +123,10 @@ enum pmguard_attr {
 	PMGUARD_A_RULE_NAME,		/* string: a rule, for RULE_DEL */
 	PMGUARD_A_RULE_INDEX,		/* u32: position for RULE_ADD (default: end) */
 	PMGUARD_A_RULE_SPEC,		/* nested: enum pmguard_rule_attr */
-	PMGUARD_A_POLICY,		/* nested: PMGUARD_A_RULE_SPEC (repeated),
-					 * PMGUARD_A_DEFAULT_*, and
-					 * PMGUARD_A_SENSITIVE_NAME (repeated) */
+	/* nested: PMGUARD_A_RULE_SPEC and PMGUARD_A_SENSITIVE_NAME
+	 * (both repeated), PMGUARD_A_DEFAULT_ACTION and _SEVERITY
+	 */
+	PMGUARD_A_POLICY,
 	PMGUARD_A_DEFAULT_ACTION,	/* u32: when no rule matches */
 	PMGUARD_A_DEFAULT_SEVERITY,	/* u32 */
 	PMGUARD_A_LOCKED,		/* u8: 1 once PMGUARD_CMD_LOCK ran */
