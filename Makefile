@@ -3,7 +3,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 
-.PHONY: all module userland clean check setup
+.PHONY: all module userland clean check setup corpus bench
 
 all: module userland
 
@@ -25,3 +25,12 @@ setup:
 # VM scenarios on every kernel.  KERNELS= and SCENARIOS= narrow it down.
 check:
 	tests/check.sh
+
+# Detection corpus in the VM: pmguard's verdict per attack and benign case
+# next to what the KQL, Tracee and Falco rules conclude (tests/corpus/).
+corpus:
+	tests/corpus/run
+
+# Overhead and event-rate benchmark in one VM boot; prints ratios.
+bench:
+	tests/bench/run
