@@ -265,6 +265,11 @@ static void keep_extack(struct request *req, const struct nlmsghdr *nlh)
 	req->offset = ext.offset;
 	if (!ext.msg)
 		return;
+	/* Our own messages already say "pmguard: ". */
+	if (ext.msg_len > 9 && memcmp(ext.msg, "pmguard: ", 9) == 0) {
+		ext.msg += 9;
+		ext.msg_len -= 9;
+	}
 	for (size_t i = 0; i < ext.msg_len && o + 5 < sizeof(req->extack); i++) {
 		unsigned char c = (unsigned char)ext.msg[i];
 

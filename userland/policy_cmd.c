@@ -46,7 +46,7 @@
 
 /* What the module checks for reading, and for changing the policy. */
 #define CAP_READ	"CAP_NET_ADMIN"
-#define CAP_CHANGE	"CAP_SYS_ADMIN"
+#define CAP_CHANGE	"CAP_SYS_ADMIN and CAP_NET_ADMIN"
 
 /* Mode of a file written by "policy save" (the policy is not secret). */
 #define SAVE_FILE_MODE 0644
