@@ -149,7 +149,7 @@ struct pmguard_event {
 	char rule[PMGUARD_RULE_NAME_MAX];
 	struct file *caller_exe;	/* counted references, dropped by the worker */
 	struct file *target_exe;
-	struct pid *target_pid;		/* set when target_exe is unknown */
+	bool lookup_target_exe;		/* the worker finds it by target tid */
 	struct file *mem_file;		/* the mem file being opened, not counted */
 };
 

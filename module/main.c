@@ -172,17 +172,19 @@ void pmguard_event_hold(struct pmguard_event *ev)
 		get_file(ev->caller_exe);
 	if (ev->target_exe)
 		get_file(ev->target_exe);
-	get_pid(ev->target_pid);
 }
 
-/* Drop the references an event holds.  Safe in probe context. */
+/*
+ * Drop the references an event holds.  Safe in probe context, also on
+ * PREEMPT_RT: fput() only queues the final release (task work, or a work
+ * item), it never frees here.
+ */
 void pmguard_event_release(struct pmguard_event *ev)
 {
 	if (ev->caller_exe)
 		fput(ev->caller_exe);
 	if (ev->target_exe)
 		fput(ev->target_exe);
-	put_pid(ev->target_pid);
 }
 
 void pmguard_count_action(u8 action)

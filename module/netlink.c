@@ -12,6 +12,7 @@
 #include <linux/fs.h>
 #include <linux/dcache.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <net/genetlink.h>
@@ -192,13 +193,17 @@ static const char *pmguard_nl_path(struct file *file, char *buf)
 }
 
 /* The target's executable when probe context could not take it. */
-static struct file *pmguard_nl_pid_exe(struct pid *pid)
+static struct file *pmguard_nl_pid_exe(u32 tid)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
 	struct file *exe = NULL;
 
-	task = get_pid_task(pid, PIDTYPE_PID);
+	rcu_read_lock();
+	task = pid_task(find_pid_ns(tid, &init_pid_ns), PIDTYPE_PID);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
 	if (!task)
 		return NULL;
 	mm = get_task_mm(task);
@@ -343,8 +348,8 @@ void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 	}
 
 	caller_exe = pmguard_nl_path(ev->caller_exe, buf);
-	if (!ev->target_exe && ev->target_pid)
-		looked_up = pmguard_nl_pid_exe(ev->target_pid);
+	if (!ev->target_exe && ev->lookup_target_exe)
+		looked_up = pmguard_nl_pid_exe(ev->acc.target.tid);
 	target_exe = pmguard_nl_path(ev->target_exe ?: looked_up, buf + PATH_MAX);
 
 	size = 768 + (caller_exe ? strlen(caller_exe) : 0) +

@@ -274,13 +274,13 @@ static int pmguard_open_return(struct kretprobe_instance *ri,
 	}
 	if (!ev->target_exe) {
 		ev->acc.flags |= PMGUARD_F_TARGET_EXE_UNKNOWN;
-		/* The worker looks the executable up later. */
-		rcu_read_lock();
-		ev->target_pid = get_pid(find_pid_ns(ev->acc.target.tid,
-						     &init_pid_ns));
-		rcu_read_unlock();
+		/*
+		 * No struct pid reference here: its last put would free in
+		 * probe context, which PREEMPT_RT forbids.  The worker looks
+		 * the task up by number, a few milliseconds later.
+		 */
+		ev->lookup_target_exe = true;
 	}
-
 	rcu_read_lock();
 	policy = rcu_dereference(pmguard_policy);
 	if (pmguard_target_sensitive(policy, ev->acc.target.comm,
