@@ -33,6 +33,8 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 #include <systemd/sd-daemon.h>
+/* No CODE_FILE/CODE_LINE/CODE_FUNC of pmguard.c in every entry. */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
 #include <linux/pmguard.h>
@@ -127,6 +129,9 @@ struct monitor {
 	bool stats_failing;		/* warned that the kernel part is missing */
 	bool prom_failing;		/* warned that FILE cannot be written */
 };
+
+/* Where sd_journal_sendv() sends entries. */
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
 /* sd_journal_sendv() as the monitor's journal sink. */
 static int journal_send(const struct iovec *iov, int n, void *ctx)
@@ -457,6 +462,14 @@ static int cmd_monitor(int argc, char **argv)
 	m.core.journal = journal;
 	m.core.stream = !journal || json || m.path;
 	m.core.journal_send = journal_send;
+	/*
+	 * sd_journal_sendv() reports success when journald is not running
+	 * (its socket is missing) and the entry goes nowhere: say so once.
+	 */
+	if (journal && access(JOURNAL_SOCKET, W_OK) < 0)
+		fprintf(stderr, "pmguard: warning: --journal: %s: %s; journald does not "
+			"seem to run, and entries sent to it are lost%s\n", JOURNAL_SOCKET,
+			strerror(errno), m.core.stream ? "" : " (and nothing else is written)");
 
 	sigfd = block_signals();
 	if (sigfd < 0) {

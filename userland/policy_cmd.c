@@ -330,8 +330,8 @@ static int policy_add(int argc, char **argv)
 	}
 	free(line);
 	snprintf(what, sizeof(what), "add rule '%s'", ar.rule.name);
-	return parts_request(PMGUARD_CMD_RULE_ADD, what, CAP_CHANGE, build_add, &ar,
-			     &(struct request_parts){ .rule = &ar.rule });
+	/* what names the rule already: no need to locate it in the request. */
+	return parts_request(PMGUARD_CMD_RULE_ADD, what, CAP_CHANGE, build_add, &ar, NULL);
 }
 
 static int build_del(struct nl_msg *msg, void *arg)
