@@ -32,6 +32,11 @@ static const struct genl_multicast_group pmguard_nl_groups[] = {
 	},
 };
 
+/* NLA_POLICY_MAX() holds an s16: a larger bound needs a range. */
+static const struct netlink_range_validation pmguard_fold_ms_range = {
+	.max = 60000,
+};
+
 /*
  * What a request may carry.  Strict validation rejects anything else (an
  * attribute not listed here, a wrong type or length) with an extack
@@ -45,7 +50,7 @@ static const struct nla_policy pmguard_nl_policy[PMGUARD_A_MAX + 1] = {
 	[PMGUARD_A_RULE_INDEX]	= NLA_POLICY_MAX(NLA_U32, PMGUARD_MAX_RULES),
 	[PMGUARD_A_RULE_SPEC]	= { .type = NLA_NESTED },
 	[PMGUARD_A_POLICY]	= { .type = NLA_NESTED },
-	[PMGUARD_A_FOLD_MS]	= NLA_POLICY_MAX(NLA_U32, 60000),
+	[PMGUARD_A_FOLD_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &pmguard_fold_ms_range),
 };
 
 static int pmguard_nl_get_stats(struct sk_buff *skb, struct genl_info *info);
