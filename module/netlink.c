@@ -32,8 +32,11 @@ static const struct genl_multicast_group pmguard_nl_groups[] = {
 	},
 };
 
-/* NLA_POLICY_MAX() holds an s16: a larger bound needs a range. */
-static const struct netlink_range_validation pmguard_fold_ms_range = {
+/*
+ * NLA_POLICY_MAX() holds an s16: a larger bound needs a range (not const:
+ * 6.1 declares the policy's pointer without it).
+ */
+static struct netlink_range_validation pmguard_fold_ms_range = {
 	.max = 60000,
 };
 
