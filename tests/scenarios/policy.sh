@@ -71,6 +71,12 @@ check "delete the rule" "$P" policy del deny-cat-environ
 rc=0; "$P" policy del deny-cat-environ 2>"$O/del.err" || rc=$?
 check "deleting it again fails clearly" grep -q "no rule" "$O/del.err"
 
+# The folding window: bounded by the kernel.
+check "fold window set to 500 ms" "$P" fold 500
+check "config shows it" bash -c "'$P' config --json | grep -q '\"fold_ms\": *500'"
+check "fold window over 60 s refused" bash -c "! '$P' fold 70000 2>/dev/null"
+"$P" fold 1000
+
 # An upgraded binary: a new inode at the same path.
 cp /usr/bin/cat /tmp/pmg-tool
 check "add a rule for /tmp/pmg-tool" "$P" policy add rule tool action=allow \
