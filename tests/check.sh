@@ -146,6 +146,14 @@ vm_tests() {
 	done
 }
 
+# A cold cache means a ~10-30 min debug kernel build: start it now, at low
+# priority, so it overlaps the static checks and the other kernels' runs.
+# (The debug run's own fetch waits for it on the cache lock.)
+# (Warm, it returns at once.  Interrupted, it resumes next time.)
+if [[ " $KERNELS " == *" debug "* ]]; then
+	nice -n 10 tests/kernels/fetch debug >"$OUT/debug-kernel.log" 2>&1 &
+fi
+
 [ "${SKIP_STATIC:-0}" = 1 ] || static_checks
 [ "${SKIP_USERLAND:-0}" = 1 ] || userland_tests
 vm_tests
