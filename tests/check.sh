@@ -39,10 +39,15 @@ indent() { sed 's/^/    | /'; }
 section() { echo "== $* ($(($(date +%s) - START))s)"; }
 
 # Runs a component that prints result lines itself; keeps its lines.
-run_component() {
-	local tmp=$OUT/.component.out
-	"$@" | tee "$tmp" || true
+run_component() { # WHERE COMMAND...
+	local where=$1 tmp=$OUT/.component.out rc=0
+	shift
+	"$@" | tee "$tmp" || rc=$?
 	grep -E '^(PASS|FAIL|SKIP) ' "$tmp" >>"$LINES" || true
+	# a component that failed without saying what failed still fails
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$tmp"; then
+		result FAIL "$where" "$1" "exit $rc"
+	fi
 }
 
 static_checks() {
@@ -142,7 +147,7 @@ vm_tests() {
 	[ "${SKIP_VM:-0}" = 1 ] && args=(--build-only)
 	for k in $KERNELS; do
 		section "kernel $k"
-		run_component tests/vm/run --kernel "$k" "${args[@]}"
+		run_component "$k" tests/vm/run --kernel "$k" "${args[@]}"
 	done
 }
 
