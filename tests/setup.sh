@@ -36,6 +36,7 @@ die() {
 }
 
 [ "$(id -u)" = 0 ] || die "run me as root"
+# shellcheck source=/dev/null
 . /etc/os-release
 [ "${VERSION_CODENAME:-}" = bookworm ] ||
 	echo "setup: WARNING: written for Debian 12 (bookworm), this is ${PRETTY_NAME:-unknown}" >&2
@@ -50,10 +51,18 @@ if [ "$(cat "$SOURCES" 2>/dev/null)" != "$want_sources" ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get -q update >"$LOG" 2>&1 || die "apt-get update failed"
-# An "Err:" for any source means its lists are stale or missing.
-! grep -q '^Err:' "$LOG" || die "apt-get update could not fetch some lists"
-apt-get -q install -y --no-install-recommends "${PACKAGES[@]}" >"$LOG" 2>&1 ||
+# The archive is reached over the network: retry a few times.
+retry() {
+	local i
+	for i in 1 2 3; do
+		"$@" >"$LOG" 2>&1 && ! grep -q '^Err:' "$LOG" && return 0
+		[ "$i" = 3 ] || sleep $((i * 10))
+	done
+	return 1
+}
+# (an "Err:" line for any source means its lists are stale or missing)
+retry apt-get -q update || die "apt-get update failed"
+retry apt-get -q install -y --no-install-recommends "${PACKAGES[@]}" ||
 	die "apt-get install failed"
 
 # Guest scenarios use Debian's interpreter by its absolute path.
