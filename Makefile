@@ -66,8 +66,8 @@ define install_conf # SRC DEST
 endef
 
 DOC_FILES := $(wildcard docs/*.md)
-DOC_EXAMPLES := $(wildcard docs/examples/*)
-DOC_SIEM := $(wildcard docs/siem/*)
+DOC_EXAMPLES := $(wildcard docs/examples/*.py)
+DOC_SIEM := $(wildcard docs/siem/*.kql docs/siem/*.yaml docs/siem/*.conf)
 
 SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	    -e 's|@VERSION@|$(VERSION)|g'
