@@ -157,8 +157,11 @@ static void rule_matches_test(struct kunit *test)
 	acc.caller.exe.dev = 0;
 	acc.caller.exe.ino = 0;
 	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+	/* A fresh read access; the rule still wants write: widen it again. */
 	fill_access(&acc);
 	acc.flags = PMGUARD_F_TARGET_SENSITIVE;
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+	rule.access = 0;
 
 	rule.match = PMGUARD_M_TARGET_EXE;
 	rule.target_exe.dev = 8;
