@@ -28,7 +28,10 @@ cp /bin/sleep /tmp/sshd
 SSHD=$!
 sleep 0.3
 cat "/proc/$SSHD/environ" >/dev/null
-for _ in 1 2 3 4 5 6; do cat "/proc/$VICTIM/environ" >/dev/null; done
+# one process, six opens of the same file: one event, then a folded one
+"$PY" -c "
+for _ in range(6):
+    open('/proc/$VICTIM/environ', 'rb').read()"
 sleep 2	# fold window (1 s) closes: the folded event goes out
 
 pmg_monitor_stop
