@@ -13,6 +13,7 @@
 #   KERNELS="6.1 6.12 6.12-rt debug"   kernels to build and boot
 #   SCENARIOS="atomic-shell benign"    scenarios to run (default: all)
 #   SKIP_STATIC=1  SKIP_USERLAND=1  SKIP_VM=1 (VM off still builds per kernel)
+#   VM_JOBS=2      boot that many kernels at once (default 1)
 #   PMGUARD_CACHE=/var/cache/pmguard-test
 #
 # Every test prints one line "PASS|FAIL|SKIP <where> <name> [(reason)]";
@@ -143,11 +144,39 @@ userland_tests() {
 }
 
 vm_tests() {
-	local k args=()
+	local k args=() pids=() live p i rc tmp
 	[ "${SKIP_VM:-0}" = 1 ] && args=(--build-only)
+	if [ "${VM_JOBS:-1}" -le 1 ]; then
+		for k in $KERNELS; do
+			section "kernel $k"
+			run_component "$k" tests/vm/run --kernel "$k" "${args[@]}"
+		done
+		return
+	fi
+	# VM_JOBS>1: that many kernels at once (TCG guests idle a lot while
+	# scenarios wait); outputs are shown in order once each is done.
 	for k in $KERNELS; do
+		while :; do
+			live=0
+			for p in "${pids[@]}"; do ! kill -0 "$p" 2>/dev/null || live=$((live + 1)); done
+			[ "$live" -ge "$VM_JOBS" ] || break
+			sleep 2
+		done
+		tests/vm/run --kernel "$k" "${args[@]}" >"$OUT/vm-$k.out" 2>&1 &
+		pids+=("$!")
+	done
+	i=0
+	for k in $KERNELS; do
+		rc=0
+		wait "${pids[$i]}" || rc=$?
+		i=$((i + 1))
 		section "kernel $k"
-		run_component "$k" tests/vm/run --kernel "$k" "${args[@]}"
+		tmp=$OUT/vm-$k.out
+		cat "$tmp"
+		grep -E '^(PASS|FAIL|SKIP) ' "$tmp" >>"$LINES" || true
+		if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$tmp"; then
+			result FAIL "$k" tests/vm/run "exit $rc"
+		fi
 	done
 }
 
