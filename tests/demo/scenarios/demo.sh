@@ -75,9 +75,10 @@ show "# gdb -batch -p $BENIGN -ex 'info inferiors'"
 gdb -batch -nx -p "$BENIGN" -ex 'info inferiors' >/dev/null 2>&1
 show "# and a renamed copy of python calling itself gdb is not gdb:"
 cp "$PY" /tmp/gdb-impostor
-run /tmp/gdb-impostor -c "
+show "# /tmp/gdb-impostor -c 'prctl(PR_SET_NAME, \"gdb\"); read /proc/$BENIGN/environ'"
+/tmp/gdb-impostor -c "
 import ctypes; ctypes.CDLL(None).prctl(15, b'gdb', 0, 0, 0)
-open('/proc/$BENIGN/environ','rb').read(); print('impostor (comm gdb) read environ')"
+open('/proc/$BENIGN/environ','rb').read(); print('impostor (comm gdb) read environ')" 2>&1 | sed -u 's/^/demo|   /' >&3
 sleep 3
 
 step "5. Summary"
@@ -105,7 +106,7 @@ for r in acc.values():
 print("accesses by action: " + ", ".join(f"{k} {v}" for k, v in sorted(n.items())))
 PYEOF
 show ""
-show "Every event above is also in $PMGUARD_OUT/events.jsonl (JSON lines)."
+show "Every event above is also in .build/results/demo/s/demo/out/events.jsonl (JSON lines)."
 kill "$PID" "$SSHD" "$BENIGN" 2>/dev/null
 pkill -P $$ 2>/dev/null
 sleep 1
