@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * openbench: time open()+close() of one path, or open it in a loop.
+ *
+ *   openbench lat PATH N ROUNDS
+ *       ROUNDS rounds of N open+close; prints
+ *       "PATH median_ns min_ns max_ns" (per open+close, over the rounds).
+ *   openbench loop PATH SECONDS [TICKFILE [MAXCOUNT]]
+ *       open+close PATH until SECONDS have passed (0: forever) or MAXCOUNT
+ *       opens were made (0 or absent: no limit); every
+ *       second appends "unix_time opens_in_that_second" to TICKFILE (if
+ *       given), and prints the total at the end.  Failed opens count too
+ *       (they are accesses the kernel decided); their number is printed.
+ *
+ * Built on the host (tests/bench/run, tests/stress/run) and run in the
+ * guest, which shares the host's libraries.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int lat(const char *path, long n, int rounds)
+{
+	double *r = calloc(rounds, sizeof(*r));
+	int i, fd;
+	long j;
+
+	if (!r)
+		return 1;
+	fd = open(path, O_RDONLY);	/* warm up, and check it works */
+	if (fd < 0) {
+		fprintf(stderr, "openbench: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	close(fd);
+	for (i = 0; i < rounds; i++) {
+		double t0 = now_ns();
+
+		for (j = 0; j < n; j++) {
+			fd = open(path, O_RDONLY);
+			if (fd < 0) {
+				fprintf(stderr, "openbench: %s: %s\n", path, strerror(errno));
+				return 1;
+			}
+			close(fd);
+		}
+		r[i] = (now_ns() - t0) / n;
+	}
+	qsort(r, rounds, sizeof(*r), cmp);
+	printf("%s %.0f %.0f %.0f\n", path, r[rounds / 2], r[0], r[rounds - 1]);
+	free(r);
+	return 0;
+}
+
+static int loop(const char *path, double seconds, const char *tickfile,
+		long maxcount)
+{
+	FILE *tf = NULL;
+	long total = 0, failed = 0, tick = 0;
+	double start = now_ns(), next = start + 1e9;
+
+	if (tickfile) {
+		tf = fopen(tickfile, "a");
+		if (!tf) {
+			perror(tickfile);
+			return 1;
+		}
+		setvbuf(tf, NULL, _IOLBF, 0);
+	}
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	while (!stop && (maxcount <= 0 || total < maxcount)) {
+		int fd = open(path, O_RDONLY);
+		double t;
+
+		if (fd >= 0)
+			close(fd);
+		else
+			failed++;
+		total++;
+		tick++;
+		if ((total & 15) == 0 || tf) {
+			t = now_ns();
+			if (t >= next) {
+				if (tf)
+					fprintf(tf, "%ld %ld\n", (long)time(NULL), tick);
+				tick = 0;
+				next += 1e9;
+				if (next < t)
+					next = t + 1e9;
+			}
+			if (seconds > 0 && t - start >= seconds * 1e9)
+				break;
+		}
+	}
+	printf("%ld %ld\n", total, failed);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 5 && !strcmp(argv[1], "lat"))
+		return lat(argv[2], atol(argv[3]), atoi(argv[4]) > 0 ? atoi(argv[4]) : 1);
+	if (argc >= 4 && !strcmp(argv[1], "loop"))
+		return loop(argv[2], atof(argv[3]),
+			    argc > 4 && argv[4][0] ? argv[4] : NULL,
+			    argc > 5 ? atol(argv[5]) : 0);
+	fprintf(stderr, "usage: openbench lat PATH N ROUNDS | loop PATH SECONDS [TICKFILE [MAX]]\n");
+	return 2;
+}

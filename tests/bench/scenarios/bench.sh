@@ -1,0 +1,162 @@
+#!/bin/bash
+# timeout: 2400
+# Overhead benchmark, in ONE guest boot so the ratios are fair
+# (tests/bench/run formats the results; docs/bench.md has the numbers).
+#
+# Part 1, latency: openbench times N open+close of each file, ROUNDS times
+# (median of the rounds), in each configuration, and every configuration
+# is measured PASSES times, interleaved (the best median is kept: TCG on a
+# shared host is noisy, and noise only ever adds time).
+# Part 2, event rate: OPENERS processes open /proc/<pid>/mem in a loop for
+# RATE_SECONDS, with fold_ms=0 and with the default folding; the kernel's
+# counters and the reader's must account for every open.
+. "$PMGUARD_REPO/tests/scenarios/lib.sh"
+OB=${BENCH_OPENBENCH:?}
+N=${BENCH_N:-2000}
+ROUNDS=${BENCH_ROUNDS:-7}
+PASSES=${BENCH_PASSES:-2}
+OPENERS=${BENCH_OPENERS:-4}
+RATE_SECONDS=${BENCH_RATE_SECONDS:-20}
+CONFIGS=${BENCH_CONFIGS:-"unloaded audit enforce audit-fold0 bpftrace auditd"}
+OUT=$PMGUARD_OUT
+LAT=$OUT/latency.txt
+: >"$LAT"
+ulimit -l unlimited
+
+sleep 100000 &
+OTHER=$!
+echo data >/tmp/bench-file
+FILES=(/proc/self/maps "/proc/$OTHER/maps" "/proc/$OTHER/mem" /tmp/bench-file)
+LABELS=(self-maps other-maps other-mem tmpfs-file)
+log "kernel $(uname -r), $(nproc) CPUs, N=$N ROUNDS=$ROUNDS PASSES=$PASSES"
+
+READER=
+reader_start() {	# a reader, as deployed; its output is not what is measured
+	"$PMGUARD_BIN" monitor --json >/dev/null 2>>"$OUT/reader-$1.err" &
+	READER=$!
+	sleep 2
+}
+reader_stop() {
+	[ -n "$READER" ] || return 0
+	kill -TERM "$READER"; wait "$READER" 2>/dev/null; READER=
+}
+
+BT=
+AUDIT_RULE=
+setup() {
+	case $1 in
+	unloaded) rmmod pmguard 2>/dev/null; true ;;
+	audit) pmg_load; reader_start "$1" ;;
+	enforce) pmg_load mode=enforce; reader_start "$1" ;;
+	audit-fold0) pmg_load fold_ms=0; reader_start "$1" ;;
+	bpftrace)
+		rmmod pmguard 2>/dev/null
+		bpftrace -e 'kprobe:proc_mem_open { @entry[comm] = count(); }
+			kretprobe:proc_mem_open { @ret[comm] = count(); }' \
+			>"$OUT/bpftrace-$PASS.txt" 2>&1 &
+		BT=$!
+		for _ in $(seq 1 300); do
+			grep -q Attaching "$OUT/bpftrace-$PASS.txt" && break
+			sleep 1
+		done
+		sleep 2 ;;
+	auditd)
+		rmmod pmguard 2>/dev/null
+		mkdir -p /var/log/audit && chmod 700 /var/log/audit
+		auditd -n >>"$OUT/auditd.log" 2>&1 &
+		AUDITD=$!
+		sleep 3
+		if auditctl -a always,exit -F arch=b64 -S openat -F dir=/proc -k pm 2>>"$OUT/auditd.log"; then
+			AUDIT_RULE="-a always,exit -F arch=b64 -S openat -F dir=/proc -k pm"
+		else
+			auditctl -a always,exit -F arch=b64 -S openat -k pm
+			AUDIT_RULE="-a always,exit -F arch=b64 -S openat -k pm"
+		fi
+		auditctl -l >>"$OUT/auditd.log" ;;
+	esac
+}
+teardown() {
+	case $1 in
+	audit | enforce | audit-fold0)
+		reader_stop
+		"$PMGUARD_BIN" stats --json >"$OUT/stats-$1-$PASS.json"
+		rmmod pmguard ;;
+	bpftrace) kill -INT "$BT"; wait "$BT" 2>/dev/null ;;
+	auditd)
+		auditctl -D >/dev/null
+		auditctl -e 0 >/dev/null
+		kill -TERM "$AUDITD"; wait "$AUDITD" 2>/dev/null
+		echo "records: $(grep -c 'key="pm"' /var/log/audit/audit.log 2>/dev/null)" >>"$OUT/auditd.log"
+		rm -f /var/log/audit/audit.log ;;
+	esac
+}
+
+for PASS in $(seq 1 "$PASSES"); do
+	for cfg in $CONFIGS; do
+		log "pass $PASS: $cfg"
+		setup "$cfg"
+		for i in "${!FILES[@]}"; do
+			r=$("$OB" lat "${FILES[$i]}" "$N" "$ROUNDS") || { fail "$cfg ${FILES[$i]}"; continue; }
+			set -- $r
+			echo "$cfg $PASS ${LABELS[$i]} $2 $3 $4" >>"$LAT"
+			log "  ${LABELS[$i]}: median $2 ns (min $3, max $4)"
+		done
+		teardown "$cfg"
+	done
+done
+echo "auditd rule: $AUDIT_RULE" >"$OUT/auditd-rule.txt"
+
+# ---- event rate and accounting
+for fold in 0 1000; do
+	log "event rate, fold_ms=$fold, $OPENERS openers, ${RATE_SECONDS}s"
+	pmg_load fold_ms=$fold
+	# The reader writes to tmpfs (the results share, 9p, is slow).
+	"$PMGUARD_BIN" monitor --json >"/tmp/rate-$fold.jsonl" 2>"$OUT/rate-$fold.err" &
+	R=$!
+	sleep 2
+	pids=()
+	for i in $(seq 1 "$OPENERS"); do
+		"$OB" loop "/proc/$OTHER/mem" "$RATE_SECONDS" >"$OUT/rate-$fold-opener$i.txt" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	sleep 3	# the worker drains the queue, the last folds close
+	"$PMGUARD_BIN" stats --json >"$OUT/rate-$fold-stats.json"
+	kill -TERM "$R"; wait "$R"
+	rmmod pmguard
+	grep -v '"type":"access"' "/tmp/rate-$fold.jsonl" >"$OUT/rate-$fold.nonaccess.jsonl"
+	"$PY" - "$OUT" "$fold" "$RATE_SECONDS" "$OPENERS" >"$OUT/rate-$fold.json" <<'PYEOF'
+import json, sys
+out, fold, secs, n = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+opens = sum(int(open(f"{out}/rate-{fold}-opener{i}.txt").read().split()[0]) for i in range(1, n + 1))
+s = json.load(open(f"{out}/rate-{fold}-stats.json"))
+events = accesses = lost_events = 0
+counters = None
+for line in open(f"/tmp/rate-{fold}.jsonl"):
+    r = json.loads(line)
+    if r.get("type") == "access":
+        events += 1
+        accesses += r.get("count", 1)
+    elif r.get("type") == "lost" and "count" in r:
+        lost_events += r["count"]
+    elif r.get("type") == "counters":
+        counters = r
+d = s["dropped"]
+decided = s["allowed"] + s["alerted"] + s["denied"]
+dropped = sum(d.get(k, 0) for k in ("queue_full", "nomem", "no_listener", "send"))
+res = {"fold_ms": int(fold), "seconds": secs, "openers": n, "opens": opens,
+       "seen": s["seen"], "decided": decided, "reported": s["reported"],
+       "dropped": d, "folded": s.get("folded"),
+       "reader_events": events, "reader_accesses": accesses,
+       "reader_lost_events": lost_events, "reader_counters": counters,
+       "opens_per_s": opens / secs, "events_per_s": events / secs,
+       "exact": opens == s["seen"] == decided == s["reported"] + dropped
+                and accesses == s["reported"]}
+print(json.dumps(res))
+PYEOF
+	cat "$OUT/rate-$fold.json"
+	check "fold_ms=$fold: every open accounted for" \
+		"$PY" -c "import json,sys; sys.exit(0 if json.load(open('$OUT/rate-$fold.json'))['exact'] else 1)"
+done
+kill "$OTHER"
+finish

@@ -1,0 +1,77 @@
+#!/bin/bash
+# timeout: 900
+# A flood: 4 processes x up to 250,000 opens of another process's mem
+# (1,000,000 accesses) with the default folding, bounded to FLOOD_SECONDS
+# (TCG is slow: what fits is reported and extrapolated).  A reader listens.
+# The system stays responsive (a 'date' loop keeps ticking every second),
+# memory stays bounded (Slab and MemAvailable before, during, after), and
+# the counters add up.
+. "$PMGUARD_REPO/tests/scenarios/lib.sh"
+. "$PMGUARD_REPO/tests/stress/lib-stress.sh"
+SECS=${STRESS_FLOOD_SECONDS:-300}
+PER=${STRESS_FLOOD_PER_OPENER:-250000}
+
+sleep 100000 &
+V=$!
+sync; echo 3 >/proc/sys/vm/drop_caches
+slab0=$(meminfo Slab); avail0=$(meminfo MemAvailable)
+pmg_load
+pmg_monitor "$OUT/events.jsonl"
+slab1=$(meminfo Slab); avail1=$(meminfo MemAvailable)
+( while :; do date +%s.%N; sleep 1; done ) >"$OUT/date.ticks" &
+DL=$!
+( while :; do echo "$(date +%s) $(meminfo Slab) $(meminfo MemAvailable)"; sleep 5; done ) >"$OUT/mem.samples" &
+ML=$!
+"$PMGUARD_BIN" stats --json >"$OUT/stats-before.json"
+t0=$(date +%s.%N)
+pids=()
+for i in 1 2 3 4; do
+	"$OB" loop "/proc/$V/mem" "$SECS" "$OUT/fl-$i.ticks" "$PER" >"$OUT/fl-$i.total" &
+	pids+=($!)
+done
+wait "${pids[@]}"
+t1=$(date +%s.%N)
+sleep 3
+slab2=$(meminfo Slab); avail2=$(meminfo MemAvailable)
+"$PMGUARD_BIN" stats --json >"$OUT/stats.json"
+kill "$DL" "$ML"
+pmg_monitor_stop
+check "counters add up" accounting "$OUT/stats.json"
+pmg_unload
+sync; echo 3 >/proc/sys/vm/drop_caches
+sleep 2
+slab3=$(meminfo Slab); avail3=$(meminfo MemAvailable)
+
+opens=$(awk '{ s += $1 } END { print s }' "$OUT"/fl-*.total)
+maxgap=$("$PY" -c '
+import sys
+t = [float(l) for l in open(sys.argv[1]) if l.strip()]
+print(max((b - a for a, b in zip(t, t[1:])), default=0))' "$OUT/date.ticks")
+slabmax=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$OUT/mem.samples")
+"$PY" - "$OUT" "$opens" "$t0" "$t1" "$maxgap" "$slab0" "$slab1" "$slab2" "$slab3" "$slabmax" \
+	"$avail0" "$avail1" "$avail2" "$avail3" <<'PYEOF' | tee "$OUT/summary.json"
+import json, sys
+out, opens, t0, t1, gap = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+slab = list(map(int, sys.argv[6:11]))
+avail = list(map(int, sys.argv[11:15]))
+s = json.load(open(f"{out}/stats.json"))
+s0 = json.load(open(f"{out}/stats-before.json"))
+events = sum(1 for l in open(f"{out}/events.jsonl") if '"type":"access"' in l)
+secs = t1 - t0
+print(json.dumps({"scenario": "flood", "opens": opens, "seconds": round(secs, 1),
+    "opens_per_s": round(opens / secs), "extrapolated_s_for_1M": round(1e6 / (opens / secs)),
+    "seen": s["seen"] - s0["seen"], "reported": s["reported"], "folded": s.get("folded"),
+    "dropped": s["dropped"], "reader_events": events, "date_max_gap_s": round(gap, 2),
+    "slab_kb": {"before": slab[0], "loaded": slab[1], "after_flood": slab[2],
+                "after_unload": slab[3], "max_during": slab[4]},
+    "memavailable_kb": {"before": avail[0], "loaded": avail[1], "after_flood": avail[2],
+                        "after_unload": avail[3]}}))
+PYEOF
+check "every open was seen" test "$(sed -n 's/.*"seen": \([0-9]*\).*/\1/p' "$OUT/summary.json")" = "$opens"
+check "date kept ticking (max gap ${maxgap}s < 5s)" "$PY" -c "import sys; sys.exit(0 if $maxgap < 5 else 1)"
+check "slab bounded while flooding (max $slabmax kB vs $slab1 kB loaded; < +32 MiB)" \
+	test $((slabmax - slab1)) -lt 32768
+check "slab back after unload ($slab3 kB vs $slab0 kB before; < +8 MiB)" \
+	test $((slab3 - slab0)) -lt 8192
+kill "$V"
+finish

@@ -1,0 +1,56 @@
+#!/bin/bash
+# timeout: 1200
+# 100 load/unload cycles while 4 processes open procfs files of another
+# process in a loop and a reader (restarted whenever the module goes away)
+# listens: every rmmod succeeds, the openers never stop making progress,
+# the kernel log stays clean (the runner checks: KASAN, lockdep, kmemleak),
+# and on the last load the counters add up.
+. "$PMGUARD_REPO/tests/scenarios/lib.sh"
+. "$PMGUARD_REPO/tests/stress/lib-stress.sh"
+CYCLES=${STRESS_CYCLES:-100}
+
+sleep 100000 &
+V=$!
+openers lu "$V" maps environ mem smaps_rollup
+(
+	while :; do
+		"$PMGUARD_BIN" monitor --json >>"$OUT/reader.jsonl" 2>>"$OUT/reader.err"
+		sleep 0.2
+	done
+) &
+RLOOP=$!
+slab0=$(meminfo Slab)
+t0=$(date +%s)
+failed=0
+for i in $(seq 1 "$CYCLES"); do
+	insmod "$PMGUARD_KO" || { fail "insmod (cycle $i)"; failed=$((failed + 1)); }
+	sleep 0.3
+	rmmod pmguard || { fail "rmmod (cycle $i)"; failed=$((failed + 1)); }
+	[ $((i % 10)) = 0 ] && log "cycle $i: $(( $(date +%s) - t0 )) s"
+done
+t1=$(date +%s)
+slab1=$(meminfo Slab)
+
+# The last load: a few busy seconds, then quiet, then the accounting.
+insmod "$PMGUARD_KO" || fail "final insmod"
+sleep 4
+openers_stop
+sleep 2
+"$PMGUARD_BIN" stats --json >"$OUT/stats.json"
+check "counters add up on the last load" accounting "$OUT/stats.json"
+kill -STOP "$RLOOP"; pkill -TERM -P "$RLOOP"; kill -KILL "$RLOOP"; wait "$RLOOP" 2>/dev/null
+rmmod pmguard || fail "final rmmod"
+
+read -r mn med mx n < <(ticks_report "$t0" "$t1" "$OUT"/lu-*.ticks)
+log "opens/s over the cycles (4 openers together): min $mn, median $med, max $mx over $n s"
+check "openers never stalled a whole second during the cycles" test "${mn:-0}" -gt 0
+total=$(awk '{ s += $1 } END { print s }' "$OUT"/lu-*.total)
+events=$(grep -c '"type":"access"' "$OUT/reader.jsonl" || true)
+cat >"$OUT/summary.json" <<JSON
+{"scenario": "load-unload-100", "cycles": $CYCLES, "failed_ops": $failed, "seconds": $((t1 - t0)),
+ "opens": $total, "opens_per_s_min": $mn, "opens_per_s_median": $med,
+ "reader_events": $events, "slab_kb_before": $slab0, "slab_kb_after": $slab1}
+JSON
+cat "$OUT/summary.json"
+kill "$V"
+finish
