@@ -252,6 +252,19 @@ def main():
     args = ap.parse_args()
 
     cases = [json.loads(line) for line in open(os.path.join(args.outdir, 'cases.jsonl'))]
+    here = os.path.dirname(os.path.abspath(__file__))
+    for c in cases:      # what the case's header says (# expect:, # kinds:, # what:)
+        head = {}
+        with open(os.path.join(here, 'cases', c['file'])) as f:
+            for line in f.read().splitlines()[:12]:
+                m = re.match(r'#\s*(\w+):\s*(.*)', line)
+                if m:
+                    head[m.group(1)] = m.group(2).strip()
+        c.setdefault('expect', head.get('expect'))
+        c.setdefault('kinds', head.get('kinds', '').split())
+        c.setdefault('what', head.get('what', ''))
+        if 'seconds' not in c and 't0' in c:
+            c['seconds'] = round(c['t1'] - c['t0'], 1)
     events = []
     with open(os.path.join(args.outdir, 'events.jsonl'), encoding='utf-8', errors='replace') as f:
         for line in f:
