@@ -13,6 +13,8 @@
 #   KERNELS="6.1 6.12 6.12-rt debug"   kernels to build and boot
 #   SCENARIOS="atomic-shell benign"    scenarios to run (default: all)
 #   SKIP_STATIC=1  SKIP_USERLAND=1  SKIP_VM=1 (VM off still builds per kernel)
+#   SKIP_PACKAGING=1 (DKMS against 6.1/6.12 headers, make install/deb,
+#                     and the systemd-as-init VM with the service)
 #   VM_JOBS=2      boot that many kernels at once (default 1)
 #   PMGUARD_CACHE=/var/cache/pmguard-test
 #
@@ -191,6 +193,12 @@ fi
 [ "${SKIP_STATIC:-0}" = 1 ] || static_checks
 [ "${SKIP_USERLAND:-0}" = 1 ] || userland_tests
 vm_tests
+if [ "${SKIP_PACKAGING:-0}" != 1 ]; then
+	section packaging
+	run_component packaging tests/packaging/run
+	section systemd-vm
+	run_component systemd-vm tests/packaging/systemd-vm
+fi
 
 section finished
 passed=$(grep -c '^PASS ' "$LINES" || true)
