@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 6.1 6.12 6.12-rt
+# kernels: 6.1 6.12
 # Only CAP_NET_ADMIN in the initial user namespace hears events: not an
 # unprivileged user, not root inside a user namespace (with or without its
 # own network namespace).  Checked with the reader and with a raw socket,
