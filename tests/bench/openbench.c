@@ -12,6 +12,12 @@
  *       given), and prints the total at the end.  Failed opens count too
  *       (they are accesses the kernel decided); their number is printed.
  *
+ *   openbench readlat PID N ROUNDS
+ *       open /proc/PID/mem once (PID may be "self") and time N pread()s of
+ *       one byte at the start of its first mapping, ROUNDS times; prints
+ *       like lat.  Every read() of a mem file goes through pmguard's read
+ *       accounting probes, tracked file or not.
+ *
  * Built on the host (tests/bench/run, tests/stress/run) and run in the
  * guest, which shares the host's libraries.
  */
@@ -41,6 +47,55 @@ static int cmp(const void *a, const void *b)
 }
 
 static volatile sig_atomic_t stop;
+
+/* The start of the first mapping of /proc/PID/maps (always readable). */
+static unsigned long first_mapping(const char *pid)
+{
+	char path[64];
+	unsigned long lo = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lx-", &lo) != 1)
+		lo = 0;
+	fclose(f);
+	return lo;
+}
+
+static int readlat(const char *pid, long n, int rounds)
+{
+	double *r = calloc(rounds, sizeof(*r));
+	unsigned long addr = first_mapping(pid);
+	char path[64], c;
+	int i, fd;
+	long j;
+
+	snprintf(path, sizeof(path), "/proc/%s/mem", pid);
+	fd = open(path, O_RDONLY);
+	if (!r || !addr || fd < 0 || pread(fd, &c, 1, addr) != 1) {
+		fprintf(stderr, "openbench: %s at %#lx: %s\n", path, addr, strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < rounds; i++) {
+		double t0 = now_ns();
+
+		for (j = 0; j < n; j++) {
+			if (pread(fd, &c, 1, addr) != 1) {
+				fprintf(stderr, "openbench: pread %s: %s\n", path, strerror(errno));
+				return 1;
+			}
+		}
+		r[i] = (now_ns() - t0) / n;
+	}
+	close(fd);
+	qsort(r, rounds, sizeof(*r), cmp);
+	printf("%s %.0f %.0f %.0f\n", path, r[rounds / 2], r[0], r[rounds - 1]);
+	free(r);
+	return 0;
+}
 
 static void on_term(int sig)
 {
@@ -130,10 +185,12 @@ int main(int argc, char **argv)
 {
 	if (argc >= 5 && !strcmp(argv[1], "lat"))
 		return lat(argv[2], atol(argv[3]), atoi(argv[4]) > 0 ? atoi(argv[4]) : 1);
+	if (argc >= 5 && !strcmp(argv[1], "readlat"))
+		return readlat(argv[2], atol(argv[3]), atoi(argv[4]) > 0 ? atoi(argv[4]) : 1);
 	if (argc >= 4 && !strcmp(argv[1], "loop"))
 		return loop(argv[2], atof(argv[3]),
 			    argc > 4 && argv[4][0] ? argv[4] : NULL,
 			    argc > 5 ? atol(argv[5]) : 0);
-	fprintf(stderr, "usage: openbench lat PATH N ROUNDS | loop PATH SECONDS [TICKFILE [MAX]]\n");
+	fprintf(stderr, "usage: openbench lat PATH N ROUNDS | readlat PID N ROUNDS | loop PATH SECONDS [TICKFILE [MAX]]\n");
 	return 2;
 }

@@ -41,5 +41,8 @@ for d in sorted(glob.glob(os.path.join(res, 's', '*'))):
             v = s[who]
             print(f"  {who}: {v['sent']} messages in {v['seconds']} s; answers {v['answers']}; "
                   f"successes by cmd {v['successes_by_cmd']}")
+    elif name == 'fold-interleave':
+        print(f"  2 callers, {s['seconds']} s, default fold: {s['opens']} opens, {s['folded']} folded, "
+              f"{s['bursts']} bursts (expected <= 44)")
     else:
         print('  ' + json.dumps(s))

@@ -13,15 +13,35 @@ PER=${STRESS_FLOOD_PER_OPENER:-250000}
 
 sleep 100000 &
 V=$!
+# Baseline responsiveness: the same 'date' loop, 20 s, nothing else running
+# (TCG on a shared host has its own hiccups).
+( while :; do date +%s.%N; sleep 1; done ) >"$OUT/date-baseline.ticks" &
+DL=$!
+sleep 20
+kill "$DL"
 sync; echo 3 >/proc/sys/vm/drop_caches
 slab0=$(meminfo Slab); avail0=$(meminfo MemAvailable)
 pmg_load
-pmg_monitor "$OUT/events.jsonl"
+# The reader writes to tmpfs, as it would to a local disk (the results
+# share, 9p, is much slower); copied out at the end.
+pmg_monitor /tmp/flood-events.jsonl
 slab1=$(meminfo Slab); avail1=$(meminfo MemAvailable)
 ( while :; do date +%s.%N; sleep 1; done ) >"$OUT/date.ticks" &
 DL=$!
 ( while :; do echo "$(date +%s) $(meminfo Slab) $(meminfo MemAvailable)"; sleep 5; done ) >"$OUT/mem.samples" &
 ML=$!
+# Where the reader is, every 5 s: its state, wchan, syscall, and the
+# generic netlink sockets' queues (Rmem) and drops (/proc/net/netlink).
+(
+	while :; do
+		echo "== $(date +%s) reader $MONITOR_PID: state $(awk '{ print $3 }' /proc/$MONITOR_PID/stat)" \
+			"wchan $(cat /proc/$MONITOR_PID/wchan) syscall $(cut -d' ' -f1 /proc/$MONITOR_PID/syscall)" \
+			"cpu(utime+stime) $(awk '{ print $14 + $15 }' /proc/$MONITOR_PID/stat)"
+		awk 'NR == 1 || $2 == 16' /proc/net/netlink
+		sleep 5
+	done
+) >"$OUT/reader.samples" 2>&1 &
+RL=$!
 "$PMGUARD_BIN" stats --json >"$OUT/stats-before.json"
 t0=$(date +%s.%N)
 pids=()
@@ -34,8 +54,9 @@ t1=$(date +%s.%N)
 sleep 3
 slab2=$(meminfo Slab); avail2=$(meminfo MemAvailable)
 "$PMGUARD_BIN" stats --json >"$OUT/stats.json"
-kill "$DL" "$ML"
+kill "$DL" "$ML" "$RL"
 pmg_monitor_stop
+cp /tmp/flood-events.jsonl "$OUT/events.jsonl"
 check "counters add up" accounting "$OUT/stats.json"
 pmg_unload
 sync; echo 3 >/proc/sys/vm/drop_caches
@@ -43,17 +64,19 @@ sleep 2
 slab3=$(meminfo Slab); avail3=$(meminfo MemAvailable)
 
 opens=$(awk '{ s += $1 } END { print s }' "$OUT"/fl-*.total)
-maxgap=$("$PY" -c '
+gap() { "$PY" -c '
 import sys
 t = [float(l) for l in open(sys.argv[1]) if l.strip()]
-print(max((b - a for a, b in zip(t, t[1:])), default=0))' "$OUT/date.ticks")
+print(round(max((b - a for a, b in zip(t, t[1:])), default=0), 2))' "$1"; }
+maxgap=$(gap "$OUT/date.ticks")
+basegap=$(gap "$OUT/date-baseline.ticks")
 slabmax=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$OUT/mem.samples")
-"$PY" - "$OUT" "$opens" "$t0" "$t1" "$maxgap" "$slab0" "$slab1" "$slab2" "$slab3" "$slabmax" \
+"$PY" - "$OUT" "$opens" "$t0" "$t1" "$maxgap" "$basegap" "$slab0" "$slab1" "$slab2" "$slab3" "$slabmax" \
 	"$avail0" "$avail1" "$avail2" "$avail3" <<'PYEOF' | tee "$OUT/summary.json"
 import json, sys
-out, opens, t0, t1, gap = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
-slab = list(map(int, sys.argv[6:11]))
-avail = list(map(int, sys.argv[11:15]))
+out, opens, t0, t1, gap, basegap = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
+slab = list(map(int, sys.argv[7:12]))
+avail = list(map(int, sys.argv[12:16]))
 s = json.load(open(f"{out}/stats.json"))
 s0 = json.load(open(f"{out}/stats-before.json"))
 events = sum(1 for l in open(f"{out}/events.jsonl") if '"type":"access"' in l)
@@ -61,14 +84,16 @@ secs = t1 - t0
 print(json.dumps({"scenario": "flood", "opens": opens, "seconds": round(secs, 1),
     "opens_per_s": round(opens / secs), "extrapolated_s_for_1M": round(1e6 / (opens / secs)),
     "seen": s["seen"] - s0["seen"], "reported": s["reported"], "folded": s.get("folded"),
-    "dropped": s["dropped"], "reader_events": events, "date_max_gap_s": round(gap, 2),
+    "dropped": s["dropped"], "reader_events": events, "date_max_gap_s": round(gap, 2), "date_max_gap_baseline_s": basegap,
+    "summaries": s.get("summaries"),
     "slab_kb": {"before": slab[0], "loaded": slab[1], "after_flood": slab[2],
                 "after_unload": slab[3], "max_during": slab[4]},
     "memavailable_kb": {"before": avail[0], "loaded": avail[1], "after_flood": avail[2],
                         "after_unload": avail[3]}}))
 PYEOF
 check "every open was seen" test "$(sed -n 's/.*"seen": \([0-9]*\).*/\1/p' "$OUT/summary.json")" = "$opens"
-check "date kept ticking (max gap ${maxgap}s < 5s)" "$PY" -c "import sys; sys.exit(0 if $maxgap < 5 else 1)"
+check "date kept ticking (max gap ${maxgap}s; baseline ${basegap}s; allowed max(5, 3 x baseline))" \
+	"$PY" -c "import sys; sys.exit(0 if $maxgap < max(5, 3 * $basegap) else 1)"
 check "slab bounded while flooding (max $slabmax kB vs $slab1 kB loaded; < +32 MiB)" \
 	test $((slabmax - slab1)) -lt 32768
 check "slab back after unload ($slab3 kB vs $slab0 kB before; < +8 MiB)" \

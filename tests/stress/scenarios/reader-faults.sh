@@ -17,8 +17,8 @@ V=$!
 openers rf "$V" mem environ maps mem
 declare -A T0 T1
 
-reader() { # reader FILE: start 'monitor --json' in its own session; sets RD
-	setsid "$PMGUARD_BIN" monitor --json >>"$1" 2>>"$1.err" &
+reader() { # reader NAME: 'monitor --json' in its own session, to tmpfs; sets RD
+	setsid "$PMGUARD_BIN" monitor --json >>"/tmp/$1" 2>>"$OUT/$1.err" &
 	RD=$!
 }
 
@@ -26,7 +26,7 @@ phase_begin() { T0[$1]=$(date +%s); log "phase $1"; }
 phase_end() { T1[$1]=$(date +%s); }
 
 phase_begin normal
-reader "$OUT/r-normal.jsonl"
+reader r-normal.jsonl
 sleep "$PHASE"
 kill -TERM "$RD"; wait "$RD"
 phase_end normal
@@ -35,7 +35,7 @@ phase_begin killed
 end=$(( $(date +%s) + PHASE ))
 kills=0
 while [ "$(date +%s)" -lt "$end" ]; do
-	reader "$OUT/r-killed.jsonl"
+	reader r-killed.jsonl
 	sleep 2
 	kill -KILL "$RD"; wait "$RD" 2>/dev/null
 	kills=$((kills + 1))
@@ -43,7 +43,7 @@ done
 phase_end killed
 
 phase_begin stopped
-reader "$OUT/r-stopped.jsonl"
+reader r-stopped.jsonl
 sleep 1
 check "stopped reader runs in its own session" \
 	test "$(awk '{ print $6 }' /proc/$RD/stat)" = "$RD"
@@ -51,7 +51,8 @@ kill -STOP "$RD"
 sleep "$PHASE"
 state=$(awk '{ print $3 }' /proc/$RD/stat)
 kill -CONT "$RD"
-sleep 1
+resumed=$(date +%s.%N)
+sleep 6
 kill -TERM "$RD"; wait "$RD"; rc=$?
 check "the stopped reader was stopped (state $state) and exits 0 after SIGCONT+SIGTERM (rc $rc)" \
 	test "$state" = T -a "$rc" = 0
@@ -62,7 +63,7 @@ sleep "$PHASE"
 phase_end none
 
 phase_begin again
-reader "$OUT/r-again.jsonl"
+reader r-again.jsonl
 sleep "$PHASE"
 phase_end again
 
@@ -70,8 +71,25 @@ openers_stop
 sleep 3
 "$PMGUARD_BIN" stats --json >"$OUT/stats.json"
 kill -TERM "$RD"; wait "$RD"
+cp /tmp/r-*.jsonl "$OUT/"
 check "counters exact once quiet" accounting "$OUT/stats.json"
 check "the stopped reader saw its overrun (lost record)" grep -q '"type":"lost"' "$OUT/r-stopped.jsonl"
+# After SIGCONT the stopped reader must catch up: events decided after it
+# was resumed reach it (an overrun must not silence a reader for good).
+check "the resumed reader received events decided after SIGCONT" "$PY" - "$OUT/r-stopped.jsonl" "$resumed" <<'PYEOF'
+import json, sys, datetime
+t = float(sys.argv[2])
+n = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("type") == "access":
+        ts = datetime.datetime.strptime(r["time"][:26], "%Y-%m-%dT%H:%M:%S.%f").replace(
+            tzinfo=datetime.timezone.utc).timestamp()
+        n += ts > t
+print(f"{n} events decided after the reader resumed")
+sys.exit(0 if n else 1)
+PYEOF
+check "a fresh reader after all that receives events" grep -q '"type":"access"' "$OUT/r-again.jsonl"
 
 json="{\"scenario\": \"reader-faults\", \"phase_seconds\": $PHASE, \"kills\": $kills, \"phases\": {"
 sep=
