@@ -40,22 +40,40 @@ sys.exit(0 if ok else 1)
 PYEOF
 }
 
+# control_start: a process opening a tmpfs file in a loop (pmguard never
+# sees it).  It tells a guest-wide freeze (TCG on a busy host) from an
+# opener that pmguard blocked: in a frozen second nobody ticks.
+control_start() {
+	echo x >/tmp/stress-control
+	"$OB" loop /tmp/stress-control 0 "$OUT/control.ticks" >/dev/null &
+	CONTROL=$!
+}
+control_stop() { kill -TERM "$CONTROL" 2>/dev/null; wait "$CONTROL" 2>/dev/null; }
+
 # ticks_report T0 T1 FILES...: opens per second summed over the openers,
-# between unix times T0 and T1 (inclusive): "min median max seconds".
+# between unix times T0 and T1: "min median max seconds stalled", where
+# stalled counts the seconds in which the control process ($OUT/control.ticks,
+# if any) made progress and the openers made none.
 ticks_report() {
-	"$PY" - "$@" <<'PYEOF'
-import collections, statistics, sys
-t0, t1, files = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
-per = collections.Counter()
-for f in files:
-    for line in open(f):
-        t, n = map(int, line.split())
-        if t0 <= t <= t1:
-            per[t] += n
-secs = [per.get(t, 0) for t in range(t0 + 1, t1)]   # whole seconds only
-if not secs:
-    print("0 0 0 0")
+	"$PY" - "$OUT/control.ticks" "$@" <<'PYEOF'
+import collections, os, statistics, sys
+ctl, t0, t1, files = sys.argv[1], int(float(sys.argv[2])), int(float(sys.argv[3])), sys.argv[4:]
+def load(paths):
+    per = collections.Counter()
+    for f in paths:
+        for line in open(f):
+            t, n = map(int, line.split())
+            if t0 <= t <= t1:
+                per[t] += n
+    return per
+per = load(files)
+control = load([ctl]) if os.path.exists(ctl) else None
+secs = list(range(t0 + 1, t1))      # whole seconds only
+vals = [per.get(t, 0) for t in secs]
+stalled = sum(1 for t in secs if per.get(t, 0) == 0 and (control is None or control.get(t, 0) > 0))
+if not vals:
+    print("0 0 0 0 0")
 else:
-    print(min(secs), int(statistics.median(secs)), max(secs), len(secs))
+    print(min(vals), int(statistics.median(vals)), max(vals), len(vals), stalled)
 PYEOF
 }

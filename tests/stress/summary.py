@@ -21,12 +21,13 @@ for d in sorted(glob.glob(os.path.join(res, 's', '*'))):
     if name == 'load-unload-100':
         print(f"  {s['cycles']} load/unload cycles in {s['seconds']} s, {s['failed_ops']} failed insmod/rmmod; "
               f"{s['opens']} opens by 4 openers meanwhile (min {s['opens_per_s_min']}/s, median "
-              f"{s['opens_per_s_median']}/s); reader got {s['reader_events']} events; "
+              f"{s['opens_per_s_median']}/s; {s.get('stalled_s', '?')} s stalled while the guest ran); reader got {s['reader_events']} events; "
               f"Slab {s['slab_kb_before']} -> {s['slab_kb_after']} kB")
     elif name == 'reader-faults':
         st = s['stats']
         for p_, v in s['phases'].items():
-            print(f"  phase {p_:8}: opens/s min {v['min']}, median {v['median']}, max {v['max']} ({v['seconds']} s)")
+            print(f"  phase {p_:8}: opens/s min {v['min']}, median {v['median']}, max {v['max']} "
+                  f"({v['seconds']} s, {v.get('stalled', '?')} s stalled while the guest ran)")
         dec = st['allowed'] + st['alerted'] + st['denied']
         print(f"  reader SIGKILLed {s['kills']} times; seen {st['seen']}, decided {dec}, reported "
               f"{st['reported']}, dropped {st['dropped']}")
