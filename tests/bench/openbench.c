@@ -7,7 +7,8 @@
  *       "PATH median_ns min_ns max_ns" (per open+close, over the rounds).
  *   openbench loop PATH SECONDS [TICKFILE [MAXCOUNT]]
  *       open+close PATH until SECONDS have passed (0: forever) or MAXCOUNT
- *       opens were made (0 or absent: no limit); every
+ *       opens were made (0 or absent: no limit); while the file named by
+ *       $OPENBENCH_PAUSE exists, it sleeps instead (5 ms at a time); every
  *       second appends "unix_time opens_in_that_second" to TICKFILE (if
  *       given), and prints the total at the end.  Failed opens count too
  *       (they are accesses the kernel decided); their number is printed.
@@ -25,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,9 +141,10 @@ static int lat(const char *path, long n, int rounds)
 static int loop(const char *path, double seconds, const char *tickfile,
 		long maxcount)
 {
-	FILE *tf = NULL;
+	const char *pause = getenv("OPENBENCH_PAUSE");
 	long total = 0, failed = 0, tick = 0;
 	double start = now_ns(), next = start + 1e9;
+	FILE *tf = NULL;
 
 	if (tickfile) {
 		tf = fopen(tickfile, "a");
@@ -154,28 +157,35 @@ static int loop(const char *path, double seconds, const char *tickfile,
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
 	while (!stop && (maxcount <= 0 || total < maxcount)) {
-		int fd = open(path, O_RDONLY);
+		bool paused = pause && !access(pause, F_OK);
 		double t;
 
-		if (fd >= 0)
-			close(fd);
-		else
-			failed++;
-		total++;
-		tick++;
-		if ((total & 15) == 0 || tf) {
-			t = now_ns();
-			if (t >= next) {
-				if (tf)
-					fprintf(tf, "%ld %ld\n", (long)time(NULL), tick);
-				tick = 0;
-				next += 1e9;
-				if (next < t)
-					next = t + 1e9;
-			}
-			if (seconds > 0 && t - start >= seconds * 1e9)
-				break;
+		if (paused) {
+			usleep(5000);
+		} else {
+			int fd = open(path, O_RDONLY);
+
+			if (fd >= 0)
+				close(fd);
+			else
+				failed++;
+			total++;
+			tick++;
 		}
+		/* The clock is read every 16 opens, or always with a tick file. */
+		if (!paused && !tf && (total & 15))
+			continue;
+		t = now_ns();
+		if (t >= next) {
+			if (tf)
+				fprintf(tf, "%ld %ld\n", (long)time(NULL), tick);
+			tick = 0;
+			next += 1e9;
+			if (next < t)
+				next = t + 1e9;
+		}
+		if (seconds > 0 && t - start >= seconds * 1e9)
+			break;
 	}
 	printf("%ld %ld\n", total, failed);
 	return 0;

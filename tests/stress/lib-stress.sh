@@ -14,7 +14,8 @@ openers() {
 	local prefix=$1 pid=$2 k
 	shift 2
 	for k in "$@"; do
-		"$OB" loop "/proc/$pid/$k" 0 "$OUT/$prefix-$k.ticks" >"$OUT/$prefix-$k.total" &
+		OPENBENCH_PAUSE=/tmp/stress-pause \
+			"$OB" loop "/proc/$pid/$k" 0 "$OUT/$prefix-$k.ticks" >"$OUT/$prefix-$k.total" &
 		OPENERS+=($!)
 	done
 }
@@ -51,26 +52,28 @@ control_start() {
 control_stop() { kill -TERM "$CONTROL" 2>/dev/null; wait "$CONTROL" 2>/dev/null; }
 
 # ticks_report T0 T1 FILES...: opens per second summed over the openers,
-# between unix times T0 and T1: "min median max seconds stalled", where
-# stalled counts the seconds in which the control process ($OUT/control.ticks,
-# if any) made progress and the openers made none.
+# between unix times T0 and T1: "min median max seconds stalled".  An opener
+# writes a tick line every second it is running, paused or not (0 opens);
+# a second is "stalled" when the control process ($OUT/control.ticks) has a
+# line for it and some opener has none: that opener was stuck in a call
+# while the rest of the guest ran.
 ticks_report() {
 	"$PY" - "$OUT/control.ticks" "$@" <<'PYEOF'
 import collections, os, statistics, sys
 ctl, t0, t1, files = sys.argv[1], int(float(sys.argv[2])), int(float(sys.argv[3])), sys.argv[4:]
-def load(paths):
-    per = collections.Counter()
-    for f in paths:
-        for line in open(f):
-            t, n = map(int, line.split())
-            if t0 <= t <= t1:
-                per[t] += n
+def load(path):
+    per = {}
+    for line in open(path):
+        t, n = map(int, line.split())
+        if t0 <= t <= t1:
+            per[t] = per.get(t, 0) + n
     return per
-per = load(files)
-control = load([ctl]) if os.path.exists(ctl) else None
+each = [load(f) for f in files]
+control = load(ctl) if os.path.exists(ctl) else None
 secs = list(range(t0 + 1, t1))      # whole seconds only
-vals = [per.get(t, 0) for t in secs]
-stalled = sum(1 for t in secs if per.get(t, 0) == 0 and (control is None or control.get(t, 0) > 0))
+vals = [sum(p.get(t, 0) for p in each) for t in secs]
+stalled = sum(1 for t in secs
+              if (control is None or t in control) and any(t not in p for p in each))
 if not vals:
     print("0 0 0 0 0")
 else:

@@ -97,8 +97,8 @@ json="{\"scenario\": \"reader-faults\", \"phase_seconds\": $PHASE, \"kills\": $k
 sep=
 for p in normal killed stopped none again; do
 	read -r mn med mx n st < <(ticks_report "${T0[$p]}" "${T1[$p]}" "$OUT"/rf-*.ticks)
-	log "phase $p: opens/s min $mn median $med max $mx ($n s; $st s stalled while the control ran)"
-	check "phase $p: the openers never stalled while the rest of the guest ran ($st s)" test "${st:-1}" = 0
+	log "phase $p: opens/s min $mn median $med max $mx ($n s; $st s stuck while the control ran)"
+	check "phase $p: the openers never stuck while the rest of the guest ran ($st s)" test "${st:-1}" = 0
 	json+="$sep\"$p\": {\"min\": $mn, \"median\": $med, \"max\": $mx, \"seconds\": $n, \"stalled\": $st}"
 	sep=", "
 done
