@@ -35,7 +35,8 @@ for d in sorted(glob.glob(os.path.join(res, 's', '*'))):
         print(f"  {s['opens']} opens in {s['seconds']} s ({s['opens_per_s']}/s; 1M would take "
               f"~{s['extrapolated_s_for_1M']} s); seen {s['seen']}, reported {s['reported']} "
               f"(folded {s['folded']}), reader events {s['reader_events']}, dropped {s['dropped']}")
-        print(f"  date loop max gap {s['date_max_gap_s']} s; Slab kB {s['slab_kb']}; "
+        print(f"  date loop max gap {s['date_max_gap_s']} s (same openers without pmguard: "
+              f"{s.get('date_max_gap_openers_without_pmguard_s', '?')} s, idle: {s.get('date_max_gap_baseline_s', '?')} s); Slab kB {s['slab_kb']}; "
               f"MemAvailable kB {s['memavailable_kb']}")
     elif name == 'nlfuzz':
         for who in ('nobody', 'root'):
