@@ -19,7 +19,8 @@ for d in sorted(glob.glob(os.path.join(res, 's', '*'))):
         print('  (summary.json unreadable)')
         continue
     if name == 'load-unload-100':
-        print(f"  {s['cycles']} load/unload cycles in {s['seconds']} s, {s['failed_ops']} failed insmod/rmmod; "
+        print(f"  {s['cycles']} of {s.get('cycles_asked', s['cycles'])} load/unload cycles in {s['seconds']} s "
+              f"(queue_len {s.get('queue_len', '?')}), {s['failed_ops']} failed insmod/rmmod; "
               f"{s['opens']} opens by 4 openers meanwhile (min {s['opens_per_s_min']}/s, median "
               f"{s['opens_per_s_median']}/s; {s.get('stalled_s', '?')} s stalled while the guest ran); reader got {s['reader_events']} events; "
               f"Slab {s['slab_kb_before']} -> {s['slab_kb_after']} kB")
