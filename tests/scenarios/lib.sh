@@ -62,6 +62,30 @@ pmg_monitor_stop() {
 	[ "$rc" = 0 ] || fail "monitor exited $rc"
 }
 
+# pmg_stats_settled FILE [SECONDS]: write 'pmguard stats --json' to FILE
+# once every decision is accounted for (allowed + alerted + denied = seen
+# = reported + dropped), or after SECONDS (default 30) with the last
+# reading.  Accesses still folded into an open burst window, or queued for
+# the worker, are decided but not yet reported or dropped: the identity
+# holds only once those drain, and a busy emulator can lag the window by
+# seconds.  Returns 0 when it holds.
+pmg_stats_settled() {
+	local file=$1 secs=${2:-30} i
+	for i in $(seq 1 $((secs * 2))); do
+		"$PMGUARD_BIN" stats --json >"$file" || return 1
+		"$PY" - "$file" <<'PYEOF' && return 0
+import json, sys
+s = json.load(open(sys.argv[1]))
+d = s["dropped"]
+decided = s["allowed"] + s["alerted"] + s["denied"]
+dropped = sum(d[k] for k in ("queue_full", "nomem", "no_listener", "send"))
+sys.exit(0 if s["seen"] == decided == s["reported"] + dropped else 1)
+PYEOF
+		sleep 0.5
+	done
+	return 1
+}
+
 # expect FILE DESCRIPTION FIELD=VALUE...: at least one access event matches.
 expect() {
 	local file=$1 what=$2; shift 2

@@ -57,18 +57,13 @@ STALLED2=$!
 sleep 3
 kill "${openers[@]}"
 wait "${openers[@]}" 2>/dev/null
-sleep 1
-"$PMGUARD_BIN" stats --json >"$PMGUARD_OUT/stats.json"
-check "stats readable" test -s "$PMGUARD_OUT/stats.json"
-check "decided = reported + dropped" "$PY" - "$PMGUARD_OUT/stats.json" <<'PYEOF'
+check "decided = reported + dropped once the queue and fold windows drain" \
+	pmg_stats_settled "$PMGUARD_OUT/stats.json"
+cat "$PMGUARD_OUT/stats.json"
+check "more than 50 decisions on the last load" "$PY" -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
-d = s["dropped"]
-decided = s["allowed"] + s["alerted"] + s["denied"]
-accounted = s["reported"] + d["queue_full"] + d["nomem"] + d["no_listener"] + d["send"]
-print(json.dumps(s))
-sys.exit(0 if decided == accounted and s["seen"] == decided and decided > 50 else 1)
-PYEOF
+sys.exit(0 if s["allowed"] + s["alerted"] + s["denied"] > 50 else 1)' "$PMGUARD_OUT/stats.json"
 kill "$STALLED" "$STALLED2"
 pmg_monitor_stop
 kill "$V"

@@ -67,7 +67,7 @@ resume
 sleep 4
 openers_stop
 sleep 2
-"$PMGUARD_BIN" stats --json >"$OUT/stats.json"
+pmg_stats_settled "$OUT/stats.json" || true	# accounting below reports it
 check "counters add up on the last load" accounting "$OUT/stats.json"
 kill -STOP "$RLOOP"; pkill -TERM -P "$RLOOP"; kill -KILL "$RLOOP"; wait "$RLOOP" 2>/dev/null
 rmmod pmguard || fail "final rmmod"

@@ -71,7 +71,7 @@ phase_end again
 openers_stop
 control_stop
 sleep 3
-"$PMGUARD_BIN" stats --json >"$OUT/stats.json"
+pmg_stats_settled "$OUT/stats.json" || true	# accounting below reports it
 kill -TERM "$RD"; wait "$RD"
 cp /tmp/r-*.jsonl "$OUT/"
 check "counters exact once quiet" accounting "$OUT/stats.json"
