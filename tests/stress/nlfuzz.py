@@ -11,7 +11,10 @@ reboot; 11 is skipped too), NLM_F_DUMP on commands that are not dumps, and polic
 specs that are almost valid.  Every answer is read and classified.
 
 Prints one JSON summary: messages sent, answers by errno, successes by
-command, send errors.  Exit 0, or 1 when --allow-success is not given and
+command, send errors.  A success is an answer with error 0, or data, to a
+message that had NLM_F_REQUEST: the kernel acks a message without it
+(when NLM_F_ACK asks) with 0 without running anything; those answers are
+counted as "OK-not-a-request".  Exit 0, or 1 when --allow-success is not given and
 any request that changes something (RULE_ADD/DEL, FLUSH, REPLACE,
 SET_CONFIG) succeeded: run unprivileged, that would be a hole.
 """
@@ -271,7 +274,7 @@ def main():
     answers = collections.Counter()          # errno name -> count
     successes = collections.Counter()        # cmd -> count (error 0 or data)
     send_errors = collections.Counter()
-    outstanding = {}                         # seq -> cmd
+    outstanding = {}                         # seq -> (cmd, has NLM_F_REQUEST)
     seq = 100
     deadline = time.monotonic() + args.seconds
     kinds = collections.Counter()
@@ -294,12 +297,17 @@ def main():
                 if length < 16:
                     answers['malformed-reply'] += 1
                     break
-                cmd = outstanding.get(mseq)
+                cmd, request = outstanding.get(mseq, (None, True))
                 if mtype == NLMSG_ERROR:
                     err = -struct.unpack_from('i', data, off + 16)[0]
                     name = errno.errorcode.get(err, str(err)) if err else 'OK'
+                    if not err and not request:
+                        # netlink_rcv_skb() acks a message without
+                        # NLM_F_REQUEST without handing it to genetlink:
+                        # nothing ran.
+                        name = 'OK-not-a-request'
                     answers[name] += 1
-                    if err == 0 and cmd is not None:
+                    if err == 0 and cmd is not None and request:
                         successes[cmd] += 1
                     outstanding.pop(mseq, None)
                 elif mtype == NLMSG_DONE:
@@ -334,6 +342,7 @@ def main():
         version = 1 if rnd.random() < 0.8 else rnd.randrange(256)
         body = struct.pack('BBH', cmd, version, 0 if rnd.random() < 0.9 else rnd.randrange(1 << 16))
         body += gen.attrs_for(cmd)
+        msg_seq = seq
         msg = struct.pack('IHHII', 16 + len(body), fam, flags, seq, 0) + body
         x = rnd.random()
         if x < 0.05:       # truncated genl header
@@ -347,14 +356,17 @@ def main():
             msg = struct.pack('I', max(0, len(msg) - rnd.choice([1, 3, 4, 8, 20]))) + msg[4:]
             kinds['len-too-short'] += 1
         elif x < 0.13:     # two messages in one datagram, the second broken
-            extra = struct.pack('IHHII', 16 + 4 + 3, fam, NLM_F_REQUEST | NLM_F_ACK, seq + 1, 0) + \
-                struct.pack('BBH', rnd.randrange(256) if rnd.random() < 0.5 else 8, 1, 0) + b'\xff\xff\xff'
-            if struct.unpack_from('B', extra, 16)[0] in NEVER:
+            extra_cmd = rnd.randrange(256) if rnd.random() < 0.5 else 8
+            if extra_cmd in NEVER:
                 continue
+            extra = struct.pack('IHHII', 16 + 4 + 3, fam, NLM_F_REQUEST | NLM_F_ACK, seq + 1, 0) + \
+                struct.pack('BBH', extra_cmd, 1, 0) + b'\xff\xff\xff'
             msg += b'\0' * (-len(msg) % 4) + extra
+            outstanding[seq + 1] = (extra_cmd, True)
+            seq += 1        # the next message must not reuse the extra's seq
             kinds['two-in-one'] += 1
         kinds['cmd-%d' % cmd if cmd < 16 else 'cmd-other'] += 1
-        outstanding[seq] = cmd
+        outstanding[msg_seq] = (cmd, bool(flags & NLM_F_REQUEST))
         try:
             sock.send(msg)
             stats['sent'] += 1

@@ -42,8 +42,22 @@ import json, sys
 for l in sys.stdin:
     r = json.loads(l)
     print(" ", r["seq"], r.get("first_seq", "-"), r["count"], r["time"][11:23], r["caller"]["pid"], ",".join(r["flags"]))'
+# Evidence for a failure: a caller's burst started again well within the
+# window of its previous one means that burst was closed early (evicted).
+early=$("$PY" - "$ev" <<'PYEOF'
+import collections, datetime, json, sys
+starts = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("type") == "access" and r["caller"]["comm"] == "openbench" and "folded" not in r["flags"]:
+        starts[r["caller"]["pid"]].append(datetime.datetime.strptime(r["time"][:26], "%Y-%m-%dT%H:%M:%S.%f"))
+n = sum(1 for v in starts.values() for a, b in zip(v, v[1:]) if (b - a).total_seconds() < 0.9)
+print(n)
+PYEOF
+)
+log "burst starts the reader got that came < 900 ms after the same caller's previous one (its burst closed early): $early"
 check "every open was seen" test "$seen" = "$opens"
 check "folding holds with two callers: $bursts bursts <= 44" test "$bursts" -le 44
-echo "{\"scenario\": \"fold-interleave\", \"opens\": $opens, \"seen\": $seen, \"folded\": $folded, \"bursts\": $bursts, \"seconds\": $SECS}" >"$OUT/summary.json"
+echo "{\"scenario\": \"fold-interleave\", \"opens\": $opens, \"seen\": $seen, \"folded\": $folded, \"bursts\": $bursts, \"early_restarts_seen_by_reader\": ${early:-null}, \"seconds\": $SECS}" >"$OUT/summary.json"
 kill "$V"
 finish

@@ -73,15 +73,15 @@ kill -STOP "$RLOOP"; pkill -TERM -P "$RLOOP"; kill -KILL "$RLOOP"; wait "$RLOOP"
 rmmod pmguard || fail "final rmmod"
 
 control_stop
-read -r mn med mx n st < <(ticks_report "$t0" "$t1" "$OUT"/lu-*.ticks)
-log "opens/s over the cycles (4 openers together, pauses included): min $mn, median $med, max $mx over $n s; $st s stuck"
-check "openers never stuck while the rest of the guest ran ($st s)" test "${st:-1}" = 0
+read -r mn med mx n st worst < <(ticks_report "$t0" "$t1" lu)
+log "opens/s over the cycles (4 openers together, pauses included): min $mn, median $med, max $mx over $n s"
+check "openers never stuck > 1 s while the rest of the guest ran ($st times; longest ${worst} s)" test "${st:-1}" = 0
 check "at least 10 cycles done ($done_cycles)" test "$done_cycles" -ge 10
 total=$(awk '{ s += $1 } END { print s }' "$OUT"/lu-*.total)
 events=$(grep -c '"type":"access"' /tmp/lu-reader.jsonl || true)
 cat >"$OUT/summary.json" <<JSON
 {"scenario": "load-unload-100", "cycles": $done_cycles, "cycles_asked": $CYCLES, "queue_len": $QLEN, "pause": $PAUSE, "failed_ops": $failed, "seconds": $((t1 - t0)),
- "opens": $total, "opens_per_s_min": $mn, "opens_per_s_median": $med, "stalled_s": $st,
+ "opens": $total, "opens_per_s_min": $mn, "opens_per_s_median": $med, "stuck": $st, "stuck_longest_s": $worst,
  "reader_events": $events, "slab_kb_before": $slab0, "slab_kb_after": $slab1}
 JSON
 cat "$OUT/summary.json"

@@ -96,10 +96,10 @@ check "a fresh reader after all that receives events" grep -q '"type":"access"' 
 json="{\"scenario\": \"reader-faults\", \"phase_seconds\": $PHASE, \"kills\": $kills, \"phases\": {"
 sep=
 for p in normal killed stopped none again; do
-	read -r mn med mx n st < <(ticks_report "${T0[$p]}" "${T1[$p]}" "$OUT"/rf-*.ticks)
-	log "phase $p: opens/s min $mn median $med max $mx ($n s; $st s stuck while the control ran)"
-	check "phase $p: the openers never stuck while the rest of the guest ran ($st s)" test "${st:-1}" = 0
-	json+="$sep\"$p\": {\"min\": $mn, \"median\": $med, \"max\": $mx, \"seconds\": $n, \"stalled\": $st}"
+	read -r mn med mx n st worst < <(ticks_report "${T0[$p]}" "${T1[$p]}" rf)
+	log "phase $p: opens/s min $mn median $med max $mx ($n s)"
+	check "phase $p: the openers never stuck > 1 s while the rest of the guest ran ($st times; longest ${worst} s)" test "${st:-1}" = 0
+	json+="$sep\"$p\": {\"min\": $mn, \"median\": $med, \"max\": $mx, \"seconds\": $n, \"stuck\": $st, \"stuck_longest_s\": $worst}"
 	sep=", "
 done
 json+="}, \"stats\": $(cat "$OUT/stats.json")}"
