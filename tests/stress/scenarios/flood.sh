@@ -19,11 +19,14 @@ sleep 100000 &
 V=$!
 # Baseline responsiveness: the same 'date' loop, 20 s, nothing else running
 # (TCG on a shared host has its own hiccups).
+b0=$(date +%s.%N)
 ( while :; do date +%s.%N; sleep 1; done ) >"$OUT/date-baseline.ticks" &
 DL=$!
 sleep 20
 kill "$DL"
+b1=$(date +%s.%N)
 # The same openers without pmguard: how responsive is the guest anyway?
+c0=$(date +%s.%N)
 ( while :; do date +%s.%N; sleep 1; done ) >"$OUT/date-control.ticks" &
 DL=$!
 pids=()
@@ -33,6 +36,7 @@ for i in 1 2 3 4; do
 done
 wait "${pids[@]}"
 kill "$DL"
+c1=$(date +%s.%N)
 sync; echo 3 >/proc/sys/vm/drop_caches
 slabtop() { awk 'NR > 2 { printf "%s %d\n", $1, $3 * $4 / 1024 }' /proc/slabinfo | sort -k2 -n -r | head -15; }
 slabtop >"$OUT/slab-before.txt"
@@ -42,6 +46,7 @@ pmg_load
 # share, 9p, is much slower); copied out at the end.
 pmg_monitor /tmp/flood-events.jsonl
 slab1=$(meminfo Slab); avail1=$(meminfo MemAvailable)
+d0=$(date +%s.%N)
 ( while :; do date +%s.%N; sleep 1; done ) >"$OUT/date.ticks" &
 DL=$!
 ( while :; do echo "$(date +%s) $(meminfo Slab) $(meminfo MemAvailable)"; sleep 5; done ) >"$OUT/mem.samples" &
@@ -72,6 +77,7 @@ slab2=$(meminfo Slab); avail2=$(meminfo MemAvailable)
 slabtop >"$OUT/slab-after-flood.txt"
 pmg_stats_settled "$OUT/stats.json" || true	# accounting below reports it
 kill "$DL" "$ML" "$RL"
+d1=$(date +%s.%N)
 pmg_monitor_stop
 cp /tmp/flood-events.jsonl "$OUT/events.jsonl"
 check "counters add up" accounting "$OUT/stats.json"
@@ -81,13 +87,15 @@ sleep 2
 slab3=$(meminfo Slab); avail3=$(meminfo MemAvailable)
 
 opens=$(awk '{ s += $1 } END { print s }' "$OUT"/fl-*.total)
+# gap FILE T0 T1: the longest time without a tick between the loop's start
+# and its end (a loop that never ticked has one gap: the whole window).
 gap() { "$PY" -c '
 import sys
-t = [float(l) for l in open(sys.argv[1]) if l.strip()]
-print(round(max((b - a for a, b in zip(t, t[1:])), default=0), 2))' "$1"; }
-maxgap=$(gap "$OUT/date.ticks")
-basegap=$(gap "$OUT/date-baseline.ticks")
-ctlgap=$(gap "$OUT/date-control.ticks")
+t = [float(sys.argv[2])] + [float(l) for l in open(sys.argv[1]) if l.strip()] + [float(sys.argv[3])]
+print(round(max(b - a for a, b in zip(t, t[1:])), 2))' "$@"; }
+maxgap=$(gap "$OUT/date.ticks" "$d0" "$d1")
+basegap=$(gap "$OUT/date-baseline.ticks" "$b0" "$b1")
+ctlgap=$(gap "$OUT/date-control.ticks" "$c0" "$c1")
 kasan=0
 dmesg | grep -q KernelAddressSanitizer && kasan=1
 quarantine=$(( kasan ? $(meminfo MemTotal) / 32 : 0 ))
