@@ -23,8 +23,15 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
-#define PMGUARD_TRACK_BITS	9
-#define PMGUARD_TRACK_SLOTS	BIT(PMGUARD_TRACK_BITS)
+/*
+ * 512 slots in 64 sets of 8: a file is looked up only in its own set, so
+ * a lookup (every read of any mem file, tracked or not) costs at most 8
+ * compares under the lock.  A ninth open tracked file hashing to a full
+ * set is not accounted (counted as a lost summary).
+ */
+#define PMGUARD_TRACK_SET_BITS	6
+#define PMGUARD_TRACK_WAYS	8
+#define PMGUARD_TRACK_SLOTS	(PMGUARD_TRACK_WAYS << PMGUARD_TRACK_SET_BITS)
 
 struct pmguard_track {
 	struct file *file;		/* NULL: free slot */
@@ -34,19 +41,27 @@ struct pmguard_track {
 static struct pmguard_track *pmguard_tracks;
 static DEFINE_RAW_SPINLOCK(pmguard_track_lock);
 
-/* Linear probing from the file's hash.  Caller holds the lock. */
-static struct pmguard_track *pmguard_track_find(struct file *file)
+static struct pmguard_track *pmguard_track_set(const struct file *file)
 {
-	unsigned int i, slot = hash_ptr(file, PMGUARD_TRACK_BITS);
+	return &pmguard_tracks[hash_ptr(file, PMGUARD_TRACK_SET_BITS) *
+			       PMGUARD_TRACK_WAYS];
+}
 
-	for (i = 0; i < PMGUARD_TRACK_SLOTS; i++) {
-		struct pmguard_track *t = &pmguard_tracks[(slot + i) %
-							  PMGUARD_TRACK_SLOTS];
+/* The slot of @file in @set, or of NULL: a free one.  Caller holds the lock. */
+static struct pmguard_track *pmguard_track_in_set(struct pmguard_track *set,
+						  const struct file *file)
+{
+	unsigned int i;
 
-		if (t->file == file)
-			return t;
-	}
+	for (i = 0; i < PMGUARD_TRACK_WAYS; i++)
+		if (set[i].file == file)
+			return &set[i];
 	return NULL;
+}
+
+static struct pmguard_track *pmguard_track_find(const struct file *file)
+{
+	return pmguard_track_in_set(pmguard_track_set(file), file);
 }
 
 /*
@@ -61,9 +76,9 @@ void pmguard_track_mem(struct file *file, const struct pmguard_event *ev)
 	if (!pmguard_tracks)
 		return;
 	raw_spin_lock_irqsave(&pmguard_track_lock, flags);
-	slot = pmguard_track_find(NULL);
+	slot = pmguard_track_in_set(pmguard_track_set(file), NULL);
 	if (slot) {
-		slot->file = file;
+		WRITE_ONCE(slot->file, file);
 		slot->ev = *ev;
 		slot->ev.type = PMGUARD_EV_SUMMARY;
 		slot->ev.time_ns = ktime_get_real_ns();
@@ -100,15 +115,21 @@ static int pmguard_rw_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct pmguard_rw *rw = (struct pmguard_rw *)ri->data;
 	loff_t *ppos = (loff_t *)regs_get_kernel_argument(regs, 3);
-	unsigned long flags;
-	bool tracked;
+	struct pmguard_track *set;
+	unsigned int i;
 
 	rw->file = (struct file *)regs_get_kernel_argument(regs, 0);
 	rw->offset = *ppos;
-	raw_spin_lock_irqsave(&pmguard_track_lock, flags);
-	tracked = pmguard_track_find(rw->file);
-	raw_spin_unlock_irqrestore(&pmguard_track_lock, flags);
-	return tracked ? 0 : 1;
+	/*
+	 * Lockless: a tracked file's slot was filled before its open
+	 * returned, so before any read of it; a stale match is checked
+	 * again under the lock on return.
+	 */
+	set = pmguard_track_set(rw->file);
+	for (i = 0; i < PMGUARD_TRACK_WAYS; i++)
+		if (READ_ONCE(set[i].file) == rw->file)
+			return 0;
+	return 1;	/* not a reported file: no return probe */
 }
 
 NOKPROBE_SYMBOL(pmguard_rw_entry);
@@ -169,7 +190,7 @@ static int pmguard_release_pre(struct kprobe *p, struct pt_regs *regs)
 	raw_spin_lock_irqsave(&pmguard_track_lock, flags);
 	t = pmguard_track_find(file);
 	if (t) {
-		t->file = NULL;
+		WRITE_ONCE(t->file, NULL);
 		ev = &t->ev;
 		if (ev->mem.first_offset == U64_MAX)
 			ev->mem.first_offset = 0;

@@ -51,8 +51,11 @@ setup() {
 	audit-fold0) pmg_load fold_ms=0; reader_start "$1" ;;
 	bpftrace)
 		rmmod pmguard 2>/dev/null
+		# The functions pmguard probes on these paths: proc_mem_open
+		# (entry and return) and mem_open (mem's open mode).
 		bpftrace -e 'kprobe:proc_mem_open { @entry[comm] = count(); }
-			kretprobe:proc_mem_open { @ret[comm] = count(); }' \
+			kretprobe:proc_mem_open { @ret[comm] = count(); }
+			kprobe:mem_open { @mem_open[comm] = count(); }' \
 			>"$OUT/bpftrace-$PASS.txt" 2>&1 &
 		BT=$!
 		for _ in $(seq 1 300); do
