@@ -1,4 +1,5 @@
 #!/bin/bash
+# timeout: 600
 # Load and unload repeatedly while processes open procfs files in a loop,
 # a reader listens, and another subscriber never reads (its socket overruns):
 # every unload succeeds with events queued and a reported mem file open, the
