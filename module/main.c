@@ -41,7 +41,7 @@ static char *allow_exe[PMGUARD_LIST_MAX] = {
 
 static int allow_exe_count = 6;
 module_param_array(allow_exe, charp, &allow_exe_count, 0444);
-MODULE_PARM_DESC(allow_exe, "Comma-separated executables (debuggers, crash collectors) allowed to open any process's files; matched by inode, not by name");
+MODULE_PARM_DESC(allow_exe, "Comma-separated executables (debuggers, crash collectors) allowed to open the files of any process that is not sensitive; matched by inode, not by name");
 
 static char *inventory_exe[PMGUARD_LIST_MAX] = {
 	"/usr/bin/pmap", "/usr/bin/lsof", "/usr/bin/ps", "/usr/bin/top",
@@ -352,7 +352,12 @@ static struct pmguard_policy *pmguard_default_policy(void)
 	policy->default_action = PMGUARD_ACTION_ALERT;
 	policy->default_severity = PMGUARD_SEV_LOW;
 
-	pmguard_add_exe_rules(policy, allow_exe, allow_exe_count, "allow", 0, 0);
+	/*
+	 * A debugger is the quickest way to dump a credential holder: on
+	 * sensitive targets the tools fall through to the rules below.
+	 */
+	pmguard_add_exe_rules(policy, allow_exe, allow_exe_count, "allow", 0,
+			      PMGUARD_F_TARGET_SENSITIVE);
 	pmguard_add_exe_rules(policy, inventory_exe, inventory_exe_count,
 			      "inventory",
 			      PMGUARD_KINDS_MAPS | BIT(PMGUARD_KIND_AUXV),

@@ -1,15 +1,17 @@
 #!/bin/bash
-# A credential-holding target (an executable named sshd): a non-allowlisted
-# reader is high severity, an allowlisted debugger (gdb, by executable) is
-# allowed and reported as such, a renamed process cannot pass as gdb, and in
-# enforce mode the read is denied before the memory is reachable while gdb
-# keeps working.
+# A credential-holding target (an executable named sshd): any reader is
+# high severity, the allowlisted debugger (gdb, by executable) included:
+# "gdb -p $(pidof sshd)" is a credential dump, and gdb stays allowed on
+# other processes.  A renamed process cannot pass as gdb, and in enforce
+# mode the open is denied before the memory is reachable.
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"
 
 work=$(mktemp -d /tmp/sensitive.XXXXXX)
 cp /usr/bin/sleep "$work/sshd"
 "$work/sshd" 600 &
 SSHD=$!
+sleep 600 &
+PLAIN=$!
 pyexe=$(readlink -f "$PY")
 cp "$pyexe" "$work/gdb"
 
@@ -25,8 +27,8 @@ with open(f"/proc/{pid}/mem", "rb", 0) as mem:
 PYEOF
 }
 
-gdb_read() {
-	gdb -nx -batch -p "$SSHD" -ex 'x/8xb $sp' >"$PMGUARD_OUT/gdb.out" 2>&1 &&
+gdb_read() {	# gdb_read [PID]: gdb attaches and reads 8 bytes of the stack
+	gdb -nx -batch -p "${1:-$SSHD}" -ex 'x/8xb $sp' >"$PMGUARD_OUT/gdb.out" 2>&1 &&
 		grep -q '^0x' "$PMGUARD_OUT/gdb.out"
 }
 
@@ -47,9 +49,11 @@ pmg_monitor_stop
 expect "$ev" "python on sshd: high severity" kind=mem caller.exe="$pyexe" \
 	target.pid="$SSHD" target.exe="$work/sshd" severity=high action=alert \
 	rule=sensitive-memory flags@target_sensitive flags@would_deny
-expect "$ev" "gdb on sshd: allowed by executable" kind=mem caller.comm=gdb \
-	caller.exe=/usr/bin/gdb target.pid="$SSHD" action=allow rule=allow:gdb
-expect_none "$ev" "gdb never alerts" caller.exe=/usr/bin/gdb action!=allow
+expect "$ev" "gdb on sshd: high severity, would be denied" kind=mem \
+	caller.comm=gdb caller.exe=/usr/bin/gdb target.pid="$SSHD" action=alert \
+	severity=high rule=sensitive-memory flags@would_deny
+expect_none "$ev" "the allowlist does not cover a sensitive target" \
+	caller.exe=/usr/bin/gdb target.pid="$SSHD" action=allow
 expect "$ev" "renamed copy named gdb is not allowed" kind=mem \
 	caller.comm=gdb caller.exe="$work/gdb" action=alert severity=high \
 	flags@comm_spoofs_allowed
@@ -64,7 +68,11 @@ pmg_monitor "$ev"
 read_mem "$PY" 2>"$PMGUARD_OUT/denied.err"
 check "python read of sshd memory denied" grep -q "PermissionError" "$PMGUARD_OUT/denied.err"
 check "python read of sshd environ denied" bash -c "! cat /proc/$SSHD/environ >/dev/null 2>&1"
-check "gdb still reads sshd memory in enforce mode" gdb_read
+# gdb's open of sshd's mem fails; gdb may still read through ptrace(2),
+# which is not procfs (Yama's ptrace_scope governs it): not checked here.
+gdb_read >/dev/null 2>&1 || true
+log "gdb on sshd in enforce mode: $(grep -m1 -E '^0x|rror|annot' "$PMGUARD_OUT/gdb.out")"
+check "gdb still reads another process's memory in enforce mode" gdb_read "$PLAIN"
 check "renamed copy still denied" bash -c "! '$work/gdb' -c 'open(\"/proc/$SSHD/mem\",\"rb\")' 2>/dev/null"
 check "maps of sshd still readable (not denied by default)" grep -q stack "/proc/$SSHD/maps"
 pmg_monitor_stop
@@ -73,8 +81,10 @@ expect "$ev" "denial reported" kind=mem caller.exe="$pyexe" target.pid="$SSHD" \
 	action=deny result=-1 result_name=EPERM severity=high
 expect "$ev" "environ denial reported" kind=environ target.pid="$SSHD" \
 	action=deny result=-1
-expect "$ev" "gdb allowed in enforce mode" kind=mem caller.exe=/usr/bin/gdb \
-	action=allow result=0
-kill "$SSHD"
+expect "$ev" "gdb's open of sshd memory denied" kind=mem caller.exe=/usr/bin/gdb \
+	target.pid="$SSHD" action=deny result=-1
+expect "$ev" "gdb allowed on a process that is not sensitive" kind=mem \
+	caller.exe=/usr/bin/gdb target.pid="$PLAIN" action=allow rule=allow:gdb result=0
+kill "$SSHD" "$PLAIN"
 rm -rf "$work"
 finish

@@ -899,6 +899,7 @@ static void test_default_policy_conf(void **state)
 		assert_int_equal(r->severity, PMGUARD_SEV_INFO);
 		assert_true(pmg_rule_has(r, PMGUARD_R_CALLER_EXE));
 		assert_false(pmg_rule_has(r, PMGUARD_R_KINDS));
+		assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE);
 	}
 	assert_string_equal(pol->rules[5].caller_exe, "/usr/lib/systemd/systemd-coredump");
 	for (size_t i = 6; i < 11; i++) {
