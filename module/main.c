@@ -354,7 +354,7 @@ static struct pmguard_policy *pmguard_default_policy(void)
 
 	/*
 	 * A debugger is the quickest way to dump a credential holder: on
-	 * sensitive targets the tools fall through to the rules below.
+	 * sensitive targets the tools meet the rules below.
 	 */
 	pmguard_add_exe_rules(policy, allow_exe, allow_exe_count, "allow", 0,
 			      PMGUARD_F_TARGET_SENSITIVE);
