@@ -71,7 +71,8 @@ check "python read of sshd environ denied" bash -c "! cat /proc/$SSHD/environ >/
 # gdb's open of sshd's mem fails; gdb may still read through ptrace(2),
 # which is not procfs (Yama's ptrace_scope governs it): not checked here.
 gdb_read >/dev/null 2>&1 || true
-log "gdb on sshd in enforce mode: $(grep -m1 -E '^0x|rror|annot' "$PMGUARD_OUT/gdb.out")"
+cp "$PMGUARD_OUT/gdb.out" "$PMGUARD_OUT/gdb-sshd-enforce.out"
+log "gdb on sshd in enforce mode, x/8xb \$sp: $(grep -m1 -E '^0x[0-9a-f]+( <[^>]*>)?:|Cannot access' "$PMGUARD_OUT/gdb.out")"
 check "gdb still reads another process's memory in enforce mode" gdb_read "$PLAIN"
 check "renamed copy still denied" bash -c "! '$work/gdb' -c 'open(\"/proc/$SSHD/mem\",\"rb\")' 2>/dev/null"
 check "maps of sshd still readable (not denied by default)" grep -q stack "/proc/$SSHD/maps"
