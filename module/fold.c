@@ -78,7 +78,9 @@ bool pmguard_fold(struct pmguard_event *ev)
 		goto out;
 	for (b = pmguard_bursts; b < pmguard_bursts + PMGUARD_FOLD_SLOTS; b++) {
 		if (!b->used) {
-			slot = slot ?: b;
+			/* A free slot beats closing another caller's burst. */
+			if (!slot || slot->used)
+				slot = b;
 			continue;
 		}
 		if (!memcmp(&b->key, &key, sizeof(key))) {

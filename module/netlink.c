@@ -380,12 +380,19 @@ void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 	}
 	err = genlmsg_multicast(&pmguard_nl_family, msg, 0,
 				PMGUARD_NL_GROUP_EVENTS, GFP_KERNEL);
+	/*
+	 * -ESRCH: no socket took it.  Without NETLINK_BROADCAST_ERROR that
+	 * is also what a listener whose receive buffer is full gets: only a
+	 * group that is empty now means nobody was listening.  A listener
+	 * that missed a message learns it from the seq gap.
+	 */
 	if (!err)
 		pmguard_nl_count(ev, PMGUARD_S_REPORTED);
-	else if (err == -ESRCH)
+	else if (err == -ESRCH &&
+		 !genl_has_listeners(&pmguard_nl_family, &init_net,
+				     PMGUARD_NL_GROUP_EVENTS))
 		pmguard_nl_count(ev, PMGUARD_S_DROP_NO_LISTENER);
 	else
-		/* A listener's socket overran; it learns from the seq gap. */
 		pmguard_nl_count(ev, PMGUARD_S_DROP_SEND);
 out:
 	if (looked_up)
