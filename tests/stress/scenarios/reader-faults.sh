@@ -150,7 +150,7 @@ else
 fi
 n_after=$(after_resume "$OUT/r-stopped.jsonl" "$resumed")
 log "stopped reader: stopped ${stopped_s} s, $drops messages dropped and $backlog bytes queued in its sockets at SIGCONT; first event decided after SIGCONT: $([ -n "$caught" ] && echo "after $caught s" || echo "not within $CATCHUP s"); $n_after such events in all"
-check "the resumed reader received events decided after SIGCONT (within $CATCHUP s)" test "${n_after:-0}" -gt 0
+check "the resumed reader received events decided after SIGCONT (the first after ${caught:-more than $CATCHUP} s)" test "${n_after:-0}" -gt 0
 check "a fresh reader after all that receives events" grep -q '"type":"access"' "$OUT/r-again.jsonl"
 
 json="{\"scenario\": \"reader-faults\", \"phase_seconds\": $PHASE, \"kills\": $kills, \"stopped_s\": $stopped_s, \"stopped_drops\": $drops, \"stopped_backlog_bytes\": $backlog, \"catchup_s\": ${caught:-null}, \"phases\": {"
