@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 6.1 6.12
+# kernels: 6.1
 # Atomic Red Team T1003.007 test 3 (python): read maps, open mem, seek to
 # the heap, read it.
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"

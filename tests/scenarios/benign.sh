@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 6.1 6.12
+# kernels: 6.1
 # Everyday tools and self-inspection raise no alert: ps, top, pgrep, a
 # process reading its own maps/mem/environ (also through its threads and
 # /proc/<own pid>), pmap and lsof on a non-sensitive process, and gdb
