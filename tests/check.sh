@@ -17,7 +17,7 @@
 #                     and the systemd-as-init VM with the service)
 #   VM_JOBS=2      boot that many kernels at once (default 1: under TCG a
 #                  busy 2-vCPU guest takes both host cores, and two at once
-#                  took longer than one after the other)
+#                  were no faster than one after the other)
 #   PMGUARD_CACHE=/var/cache/pmguard-test
 #
 # Every test prints one line "PASS|FAIL|SKIP <where> <name> [(reason)]";
