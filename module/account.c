@@ -47,14 +47,17 @@ static struct pmguard_track *pmguard_track_set(const struct file *file)
 			       PMGUARD_TRACK_WAYS];
 }
 
-/* The slot of @file in @set, or of NULL: a free one.  Caller holds the lock. */
+/*
+ * The slot of @file in @set, or of NULL: a free one.  Writers hold the
+ * lock; a lockless caller may see a slot just filled or emptied.
+ */
 static struct pmguard_track *pmguard_track_in_set(struct pmguard_track *set,
 						  const struct file *file)
 {
 	unsigned int i;
 
 	for (i = 0; i < PMGUARD_TRACK_WAYS; i++)
-		if (set[i].file == file)
+		if (READ_ONCE(set[i].file) == file)
 			return &set[i];
 	return NULL;
 }
@@ -115,8 +118,6 @@ static int pmguard_rw_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct pmguard_rw *rw = (struct pmguard_rw *)ri->data;
 	loff_t *ppos = (loff_t *)regs_get_kernel_argument(regs, 3);
-	struct pmguard_track *set;
-	unsigned int i;
 
 	rw->file = (struct file *)regs_get_kernel_argument(regs, 0);
 	rw->offset = *ppos;
@@ -125,11 +126,7 @@ static int pmguard_rw_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * returned, so before any read of it; a stale match is checked
 	 * again under the lock on return.
 	 */
-	set = pmguard_track_set(rw->file);
-	for (i = 0; i < PMGUARD_TRACK_WAYS; i++)
-		if (READ_ONCE(set[i].file) == rw->file)
-			return 0;
-	return 1;	/* not a reported file: no return probe */
+	return pmguard_track_find(rw->file) ? 0 : 1;
 }
 
 NOKPROBE_SYMBOL(pmguard_rw_entry);
