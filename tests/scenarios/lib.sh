@@ -62,9 +62,24 @@ pmg_monitor_stop() {
 	[ "$rc" = 0 ] || fail "monitor exited $rc"
 }
 
+# pmg_accounting FILE: the counters in FILE ('pmguard stats --json') add
+# up: allowed + alerted + denied = seen = reported + dropped.  Prints them.
+pmg_accounting() {
+	"$PY" - "$1" <<'PYEOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+d = s["dropped"]
+decided = s["allowed"] + s["alerted"] + s["denied"]
+dropped = sum(d[k] for k in ("queue_full", "nomem", "no_listener", "send"))
+ok = decided == s["reported"] + dropped and s["seen"] == decided
+print(f"seen={s['seen']} decided={decided} reported={s['reported']} dropped={d} "
+      f"folded={s.get('folded')} -> {'exact' if ok else 'NOT EXACT'}")
+sys.exit(0 if ok else 1)
+PYEOF
+}
+
 # pmg_stats_settled FILE [SECONDS]: write 'pmguard stats --json' to FILE
-# once every decision is accounted for (allowed + alerted + denied = seen
-# = reported + dropped), or after SECONDS (default 30) with the last
+# once pmg_accounting holds, or after SECONDS (default 30) with the last
 # reading.  Accesses still folded into an open burst window, or queued for
 # the worker, are decided but not yet reported or dropped: the identity
 # holds only once those drain, and a busy emulator can lag the window by
@@ -73,17 +88,25 @@ pmg_stats_settled() {
 	local file=$1 secs=${2:-30} i
 	for i in $(seq 1 $((secs * 2))); do
 		"$PMGUARD_BIN" stats --json >"$file" || return 1
-		"$PY" - "$file" <<'PYEOF' && return 0
-import json, sys
-s = json.load(open(sys.argv[1]))
-d = s["dropped"]
-decided = s["allowed"] + s["alerted"] + s["denied"]
-dropped = sum(d[k] for k in ("queue_full", "nomem", "no_listener", "send"))
-sys.exit(0 if s["seen"] == decided == s["reported"] + dropped else 1)
-PYEOF
+		pmg_accounting "$file" >/dev/null && return 0
 		sleep 0.5
 	done
 	return 1
+}
+
+# pmg_sample_reader PID SECONDS [FILE]: every SECONDS, where the reader PID
+# is (state, wchan, syscall, CPU ticks; lines written to FILE if given) and
+# the generic netlink sockets' queues (Rmem) and drops (/proc/net/netlink).
+# Runs until killed; meant for the background.
+pmg_sample_reader() {
+	while :; do
+		echo "== $(date +%s) reader $1: state $(awk '{ print $3 }' "/proc/$1/stat")" \
+			"wchan $(cat "/proc/$1/wchan") syscall $(cut -d' ' -f1 "/proc/$1/syscall")" \
+			"cpu(utime+stime) $(awk '{ print $14 + $15 }' "/proc/$1/stat")" \
+			"${3:+lines $(wc -l <"$3")}"
+		awk 'NR == 1 || $2 == 16' /proc/net/netlink
+		sleep "$2"
+	done
 }
 
 # expect FILE DESCRIPTION FIELD=VALUE...: at least one access event matches.

@@ -31,21 +31,6 @@ openers_stop() {
 	OPENERS=()
 }
 
-# accounting FILE: the kernel's counters add up (pmguard stats --json).
-accounting() {
-	"$PY" - "$1" <<'PYEOF'
-import json, sys
-s = json.load(open(sys.argv[1]))
-d = s["dropped"]
-decided = s["allowed"] + s["alerted"] + s["denied"]
-dropped = sum(d.get(k, 0) for k in ("queue_full", "nomem", "no_listener", "send"))
-ok = decided == s["reported"] + dropped and s["seen"] == decided
-print(f"seen={s['seen']} decided={decided} reported={s['reported']} dropped={d} "
-      f"folded={s.get('folded')} -> {'exact' if ok else 'NOT EXACT'}")
-sys.exit(0 if ok else 1)
-PYEOF
-}
-
 # control_start: a process opening a tmpfs file in a loop (pmguard never
 # sees it), with the openers' program.  It tells a guest-wide freeze (TCG on
 # a busy host) from an opener that pmguard blocked: while the host does not

@@ -127,16 +127,7 @@ for fold in 0 1000; do
 	"$PMGUARD_BIN" monitor --json >"/tmp/rate-$fold.jsonl" 2>"$OUT/rate-$fold.err" &
 	R=$!
 	sleep 2
-	(	# where the reader is, and the netlink queues (Rmem, Drops), every 2 s
-		while :; do
-			echo "== $(date +%s) reader $R: state $(awk '{ print $3 }' /proc/$R/stat)" \
-				"wchan $(cat /proc/$R/wchan) syscall $(cut -d' ' -f1 /proc/$R/syscall)" \
-				"cpu $(awk '{ print $14 + $15 }' /proc/$R/stat)" \
-				"lines $(wc -l </tmp/rate-$fold.jsonl)"
-			awk 'NR == 1 || $2 == 16' /proc/net/netlink
-			sleep 2
-		done
-	) >"$OUT/rate-$fold-reader.samples" 2>&1 &
+	pmg_sample_reader "$R" 2 "/tmp/rate-$fold.jsonl" >"$OUT/rate-$fold-reader.samples" 2>&1 &
 	SAMPLER=$!
 	pids=()
 	for i in $(seq 1 "$OPENERS"); do
@@ -144,8 +135,8 @@ for fold in 0 1000; do
 		pids+=($!)
 	done
 	wait "${pids[@]}"
-	sleep 3	# the worker drains the queue, the last folds close
-	"$PMGUARD_BIN" stats --json >"$OUT/rate-$fold-stats.json"
+	# the worker drains the queue, the last folds close (kernel_exact below)
+	pmg_stats_settled "$OUT/rate-$fold-stats.json" || true
 	kill "$SAMPLER"
 	kill -TERM "$R"; wait "$R"
 	rmmod pmguard

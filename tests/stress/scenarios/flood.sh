@@ -51,17 +51,7 @@ d0=$(date +%s.%N)
 DL=$!
 ( while :; do echo "$(date +%s) $(meminfo Slab) $(meminfo MemAvailable)"; sleep 5; done ) >"$OUT/mem.samples" &
 ML=$!
-# Where the reader is, every 5 s: its state, wchan, syscall, and the
-# generic netlink sockets' queues (Rmem) and drops (/proc/net/netlink).
-(
-	while :; do
-		echo "== $(date +%s) reader $MONITOR_PID: state $(awk '{ print $3 }' /proc/$MONITOR_PID/stat)" \
-			"wchan $(cat /proc/$MONITOR_PID/wchan) syscall $(cut -d' ' -f1 /proc/$MONITOR_PID/syscall)" \
-			"cpu(utime+stime) $(awk '{ print $14 + $15 }' /proc/$MONITOR_PID/stat)"
-		awk 'NR == 1 || $2 == 16' /proc/net/netlink
-		sleep 5
-	done
-) >"$OUT/reader.samples" 2>&1 &
+pmg_sample_reader "$MONITOR_PID" 5 >"$OUT/reader.samples" 2>&1 &
 RL=$!
 "$PMGUARD_BIN" stats --json >"$OUT/stats-before.json"
 t0=$(date +%s.%N)
@@ -75,12 +65,12 @@ t1=$(date +%s.%N)
 sleep 3
 slab2=$(meminfo Slab); avail2=$(meminfo MemAvailable)
 slabtop >"$OUT/slab-after-flood.txt"
-pmg_stats_settled "$OUT/stats.json" || true	# accounting below reports it
+pmg_stats_settled "$OUT/stats.json" || true	# pmg_accounting below reports it
 kill "$DL" "$ML" "$RL"
 d1=$(date +%s.%N)
 pmg_monitor_stop
 cp /tmp/flood-events.jsonl "$OUT/events.jsonl"
-check "counters add up" accounting "$OUT/stats.json"
+check "counters add up" pmg_accounting "$OUT/stats.json"
 pmg_unload
 sync; echo 3 >/proc/sys/vm/drop_caches
 sleep 2

@@ -67,8 +67,8 @@ resume
 sleep 4
 openers_stop
 sleep 2
-pmg_stats_settled "$OUT/stats.json" || true	# accounting below reports it
-check "counters add up on the last load" accounting "$OUT/stats.json"
+pmg_stats_settled "$OUT/stats.json" || true	# pmg_accounting below reports it
+check "counters add up on the last load" pmg_accounting "$OUT/stats.json"
 kill -STOP "$RLOOP"; pkill -TERM -P "$RLOOP"; kill -KILL "$RLOOP"; wait "$RLOOP" 2>/dev/null
 rmmod pmguard || fail "final rmmod"
 

@@ -65,8 +65,8 @@ cat "/proc/$V/environ" >/dev/null
 pmg_monitor_stop
 expect "$OUT/events.jsonl" "a normal access is still reported after the fuzz" \
 	kind=environ target.pid="$V" caller.comm=cat action=alert rule=memory-read
-pmg_stats_settled "$OUT/stats.json" || true	# accounting below reports it
-check "counters add up after the fuzz" accounting "$OUT/stats.json"
+pmg_stats_settled "$OUT/stats.json" || true	# pmg_accounting below reports it
+check "counters add up after the fuzz" pmg_accounting "$OUT/stats.json"
 
 # Bad input at the edge of the limits: the most sensitive names, each the
 # longest allowed (64 names of 63 bytes), is a valid policy; the module

@@ -138,10 +138,10 @@ phase_end again
 openers_stop
 control_stop
 sleep 3
-pmg_stats_settled "$OUT/stats.json" || true	# accounting below reports it
+pmg_stats_settled "$OUT/stats.json" || true	# pmg_accounting below reports it
 kill -TERM "$RD"; wait "$RD"
 cp /tmp/r-*.jsonl "$OUT/"
-check "counters exact once quiet" accounting "$OUT/stats.json"
+check "counters exact once quiet" pmg_accounting "$OUT/stats.json"
 if [ "${drops:-0}" -gt 0 ]; then
 	check "the stopped reader saw its overrun ($drops dropped: a lost record)" \
 		grep -q '"type":"lost"' "$OUT/r-stopped.jsonl"
