@@ -148,8 +148,7 @@ userland_tests() {
 }
 
 vm_tests() {
-	local k args=() pids=() queue=() live p rc tmp next
-	local -A pid_of=()
+	local k args=() pids=() live p i rc tmp
 	[ "${SKIP_VM:-0}" = 1 ] && args=(--build-only)
 	if [ "${VM_JOBS:-1}" -le 1 ]; then
 		for k in $KERNELS; do
@@ -158,37 +157,24 @@ vm_tests() {
 		done
 		return
 	fi
-	# VM_JOBS>1: that many kernels at once (TCG guests wait on timers and
-	# 9p much of the time).  The debug kernel, the longest run, goes first
-	# once it is built, and last while its build is still going (its run
-	# would only wait for it).  Outputs are shown in order once all are done.
-	read -r -a queue <<<"$KERNELS"
-	while [ ${#queue[@]} -gt 0 ]; do
-		live=0
-		for p in "${pids[@]}"; do ! kill -0 "$p" 2>/dev/null || live=$((live + 1)); done
-		if [ "$live" -ge "${VM_JOBS:-1}" ]; then
+	# VM_JOBS>1: that many kernels at once, in order; outputs are shown in
+	# order once all are done.
+	for k in $KERNELS; do
+		while :; do
+			live=0
+			for p in "${pids[@]}"; do ! kill -0 "$p" 2>/dev/null || live=$((live + 1)); done
+			[ "$live" -ge "$VM_JOBS" ] || break
 			sleep 2
-			continue
-		fi
-		next=
-		for k in "${queue[@]}"; do
-			[ "$k" = debug ] || { next=${next:-$k}; continue; }
-			if [ -z "$DEBUG_FETCH" ] || ! kill -0 "$DEBUG_FETCH" 2>/dev/null; then
-				next=debug
-				break
-			fi
 		done
-		next=${next:-${queue[0]}}
-		echo "-- kernel $next starts ($(($(date +%s) - START))s; its results follow when all are done)"
-		tests/vm/run --kernel "$next" "${args[@]}" >"$OUT/vm-$next.out" 2>&1 &
-		pid_of[$next]=$!
+		echo "-- kernel $k starts ($(($(date +%s) - START))s; its results follow when all are done)"
+		tests/vm/run --kernel "$k" "${args[@]}" >"$OUT/vm-$k.out" 2>&1 &
 		pids+=("$!")
-		for k in "${!queue[@]}"; do [ "${queue[$k]}" != "$next" ] || unset 'queue[k]'; done
-		queue=("${queue[@]}")
 	done
+	i=0
 	for k in $KERNELS; do
 		rc=0
-		wait "${pid_of[$k]}" || rc=$?
+		wait "${pids[$i]}" || rc=$?
+		i=$((i + 1))
 		section "kernel $k"
 		tmp=$OUT/vm-$k.out
 		cat "$tmp"
@@ -203,10 +189,8 @@ vm_tests() {
 # priority, so it overlaps the static checks and the other kernels' runs.
 # (The debug run's own fetch waits for it on the cache lock.)
 # (Warm, it returns at once.  Interrupted, it resumes next time.)
-DEBUG_FETCH=
 if [[ " $KERNELS " == *" debug "* ]]; then
 	nice -n 10 tests/kernels/fetch debug >"$OUT/debug-kernel.log" 2>&1 &
-	DEBUG_FETCH=$!
 fi
 
 [ "${SKIP_STATIC:-0}" = 1 ] || static_checks
