@@ -89,7 +89,7 @@ static_checks() {
 	(
 		# shellcheck source=/dev/null
 		. "$kenv"
-		make -C "$KDIR" M="$build" C=2 modules
+		make -j"$(nproc)" -C "$KDIR" M="$build" C=2 modules
 	) >"$log" 2>&1 || rc=$?
 	# sparse reports on our files only; kernel headers are not ours to fix
 	if grep -E "^($build/)?(module|uapi)/[^:]*:[0-9]+:([0-9]+:)? *(warning|error)" "$log" >"$log.ours"; then

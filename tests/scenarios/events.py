@@ -9,6 +9,13 @@ with "type":"access" count (--type TYPE picks another record type).
 --sum-count N: the matching events' "count" fields must add up to N.  Every line must be valid JSON: a line that is
 not fails the check, since the reader promises one JSON object per line.
 Exit 0 when the number of matches is within [min, max].
+
+Usage: events.py --batch SPECS
+Runs many checks in one process (each python start costs about a second
+under TCG): SPECS has one check per line, its fields separated by \x1f:
+DESCRIPTION, FILE, then the arguments above.  Prints "ok: DESCRIPTION" or
+"FAIL: DESCRIPTION" (with the reason) per check; the exit status is the
+number of failed checks (at most 100).
 """
 import json
 import re
@@ -52,13 +59,29 @@ def matches(record, cond):
     return re.search(want, text) is not None
 
 
-def main():
-    args = sys.argv[1:]
-    if not args:
-        sys.exit(__doc__)
-    path, args = args[0], args[1:]
+def read_records(path, cache):
+    """The file's parsed lines, or an error string for a line that is not JSON."""
+    if path not in cache:
+        records = []
+        try:
+            with open(path, 'rb') as f:
+                for n, raw in enumerate(f, 1):
+                    try:
+                        records.append(json.loads(raw.decode('utf-8')))
+                    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+                        records = f'{path}:{n}: not a JSON line ({e}): {raw[:200]!r}'
+                        break
+        except OSError as e:
+            records = f'{path}: {e.strerror}'
+        cache[path] = records
+    return cache[path]
+
+
+def check(path, args, cache):
+    """Runs one check; prints why it failed.  Returns True when it holds."""
     lo, hi, show, conds = 0, None, False, []
     rtype, want_sum = 'access', None
+    args = list(args)
     while args:
         a = args.pop(0)
         if a == '--min':
@@ -73,21 +96,19 @@ def main():
             want_sum = int(args.pop(0))
         else:
             conds.append(a)
+    records = read_records(path, cache)
+    if isinstance(records, str):
+        print(records)
+        return False
     count = total = 0
-    with open(path, 'rb') as f:
-        for n, raw in enumerate(f, 1):
-            try:
-                record = json.loads(raw.decode('utf-8'))
-            except (UnicodeDecodeError, json.JSONDecodeError) as e:
-                print(f'{path}:{n}: not a JSON line ({e}): {raw[:200]!r}')
-                return 1
-            if record.get('type') != rtype:
-                continue
-            if all(matches(record, c) for c in conds):
-                count += 1
-                total += record.get('count', 1)
-                if show:
-                    print(json.dumps(record))
+    for record in records:
+        if not isinstance(record, dict) or record.get('type') != rtype:
+            continue
+        if all(matches(record, c) for c in conds):
+            count += 1
+            total += record.get('count', 1)
+            if show:
+                print(json.dumps(record))
     ok = count >= lo and (hi is None or count <= hi)
     if want_sum is not None and total != want_sum:
         ok = False
@@ -97,8 +118,42 @@ def main():
         with open(path, encoding='utf-8', errors='replace') as f:
             for line in f.readlines()[-20:]:
                 print('  ' + line.rstrip())
-    return 0 if ok else 1
+    return ok
+
+
+def batch(specs):
+    cache, failed = {}, 0
+    with open(specs, encoding='utf-8') as f:
+        for line in f:
+            fields = line.rstrip('\n').split('\x1f')
+            if fields and fields[-1] == '':
+                fields.pop()
+            if len(fields) < 2:
+                print(f'FAIL: events.py: bad check line {line!r}')
+                failed += 1
+                continue
+            what, path, args = fields[0], fields[1], fields[2:]
+            sys.stdout.flush()
+            if check(path, args, cache):
+                print(f'ok: {what}')
+            else:
+                print(f'FAIL: {what}')
+                failed += 1
+    return min(failed, 100)
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        sys.exit(__doc__)
+    if args[0] == '--batch' and len(args) == 2:
+        return batch(args[1])
+    return 0 if check(args[0], args[1:], {}) else 1
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # --show | head: the reader has what it wanted
+        sys.stderr.close()
+        sys.exit(0)

@@ -110,18 +110,39 @@ pmg_sample_reader() {
 }
 
 # expect FILE DESCRIPTION FIELD=VALUE...: at least one access event matches.
+# The checks are queued and run together by expect_flush (finish calls it):
+# one python start for all of them, since each start costs about a second
+# under TCG.  FILE must keep its contents until then.
 expect() {
 	local file=$1 what=$2; shift 2
-	check "$what" "$PY" "$EVENTS" "$file" --min 1 "$@"
+	expect_queue "$what" "$file" --min 1 "$@"
 }
 
 # expect_none FILE DESCRIPTION FIELD=VALUE...: no access event matches.
 expect_none() {
 	local file=$1 what=$2; shift 2
-	check "$what" "$PY" "$EVENTS" "$file" --max 0 "$@"
+	expect_queue "$what" "$file" --max 0 "$@"
+}
+
+EXPECT_QUEUE=
+expect_queue() {
+	[ -n "$EXPECT_QUEUE" ] || EXPECT_QUEUE=$(mktemp /tmp/pmg-expect.XXXXXX)
+	printf '%s\x1f' "$@" >>"$EXPECT_QUEUE"
+	printf '\n' >>"$EXPECT_QUEUE"
+}
+
+# expect_flush: run the queued checks; each prints ok:/FAIL: as check does.
+expect_flush() {
+	[ -n "$EXPECT_QUEUE" ] || return 0
+	local rc=0
+	"$PY" "$EVENTS" --batch "$EXPECT_QUEUE" || rc=$?
+	FAILS=$((FAILS + rc))
+	rm -f "$EXPECT_QUEUE"
+	EXPECT_QUEUE=
 }
 
 finish() {
+	expect_flush
 	[ -n "$MONITOR_PID" ] && kill "$MONITOR_PID" 2>/dev/null
 	[ -n "$SYNC_PID" ] && kill "$SYNC_PID" 2>/dev/null
 	rmmod pmguard 2>/dev/null

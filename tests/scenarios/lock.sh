@@ -1,4 +1,5 @@
 #!/bin/bash
+# kernels: 6.1 6.12-rt debug
 # The lock: after 'pmguard lock --yes' policy and mode are frozen and the
 # module cannot be unloaded until reboot.  The module stays loaded, so the
 # VM runner runs this scenario last in its boot.
