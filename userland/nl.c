@@ -141,41 +141,39 @@ int pmg_nl_join_group(struct pmg_nl *nl, int group)
 	return PMG_EXIT_OK;
 }
 
-int pmg_nl_join_events(struct pmg_nl *nl)
+/*
+ * Subscribe to the events, and to nlctrl's "notify" group to hear about
+ * the module (un)loading.  Both group ids are resolved before either group
+ * is joined: a resolve is a request on this socket, and a multicast
+ * message that arrived while it waited (under load: an event) would be
+ * taken by libnl for its answer, and the group would be "not found".
+ */
+int pmg_nl_subscribe(struct pmg_nl *nl)
 {
-	int group = genl_ctrl_resolve_grp(nl->sk, PMGUARD_GENL_NAME,
-					  PMGUARD_GENL_MCGRP_EVENTS);
+	int notify = genl_ctrl_resolve_grp(nl->sk, "nlctrl", "notify");
+	int events = genl_ctrl_resolve_grp(nl->sk, PMGUARD_GENL_NAME,
+					   PMGUARD_GENL_MCGRP_EVENTS);
 
-	if (group == -NLE_OBJ_NOTFOUND) {
+	if (events == -NLE_OBJ_NOTFOUND) {
 		/* The family exists (we resolved it), so only the group is missing. */
 		fprintf(stderr, "pmguard: the loaded module has no '"
 			PMGUARD_GENL_MCGRP_EVENTS "' multicast group "
 			"(module and reader versions do not match?)\n");
 		return PMG_EXIT_ERROR;
 	}
-	if (group < 0) {
+	if (events < 0) {
 		fprintf(stderr, "pmguard: cannot resolve the '" PMGUARD_GENL_MCGRP_EVENTS
-			"' multicast group: %s\n", nl_geterror(group));
+			"' multicast group: %s\n", nl_geterror(events));
 		return PMG_EXIT_ERROR;
 	}
-	return pmg_nl_join_group(nl, group);
-}
-
-int pmg_nl_join_ctrl_notify(struct pmg_nl *nl)
-{
-	int group = genl_ctrl_resolve_grp(nl->sk, "nlctrl", "notify");
-	int err;
-
-	if (group >= 0) {
-		err = nl_socket_add_membership(nl->sk, group);
-		if (err >= 0)
-			return PMG_EXIT_OK;
-		group = err;
-	}
-	/* Not fatal: we only lose the automatic re-subscription. */
-	fprintf(stderr, "pmguard: warning: cannot follow module reloads "
-		"(nlctrl notify group): %s\n", nl_geterror(group));
-	return PMG_EXIT_OK;
+	/* Notify first: a reload between the two joins is then still heard. */
+	if (notify >= 0)
+		notify = nl_socket_add_membership(nl->sk, notify);
+	if (notify < 0)
+		/* Not fatal: we only lose the automatic re-subscription. */
+		fprintf(stderr, "pmguard: warning: cannot follow module reloads "
+			"(nlctrl notify group): %s\n", nl_geterror(notify));
+	return pmg_nl_join_group(nl, events);
 }
 
 void pmg_nl_grow_rcvbuf(struct pmg_nl *nl, int bytes)

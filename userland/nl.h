@@ -45,13 +45,12 @@ int pmg_nl_open(struct pmg_nl *nl);
 void pmg_nl_close(struct pmg_nl *nl);
 
 /*
- * Join the "events" multicast group.  Needs CAP_NET_ADMIN in the initial
- * user namespace when the module restricts the group (it does).
+ * Join the "events" multicast group, and nlctrl's "notify" group to hear
+ * about the module (un)loading (a warning if that fails).  The events
+ * group needs CAP_NET_ADMIN in the initial user namespace when the module
+ * restricts it (it does).
  */
-int pmg_nl_join_events(struct pmg_nl *nl);
-
-/* Join nlctrl's "notify" group to hear about the module (un)loading. */
-int pmg_nl_join_ctrl_notify(struct pmg_nl *nl);
+int pmg_nl_subscribe(struct pmg_nl *nl);
 
 /* Join a multicast group by id (after the module came back). */
 int pmg_nl_join_group(struct pmg_nl *nl, int group);

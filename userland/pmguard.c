@@ -378,10 +378,9 @@ static int monitor_setup(struct monitor *m)
 	nl_socket_modify_cb(m->nl.sk, NL_CB_VALID, NL_CB_CUSTOM, on_message, m);
 	pmg_nl_grow_rcvbuf(&m->nl, MONITOR_RCVBUF);
 
-	status = pmg_nl_join_events(&m->nl);
+	status = pmg_nl_subscribe(&m->nl);
 	if (status != PMG_EXIT_OK)
 		return status;
-	pmg_nl_join_ctrl_notify(&m->nl);
 	if (nl_socket_set_nonblocking(m->nl.sk) < 0) {
 		fprintf(stderr, "pmguard: cannot make the netlink socket non-blocking\n");
 		return PMG_EXIT_ERROR;

@@ -68,6 +68,12 @@ s = json.load(open(sys.argv[1]))
 sys.exit(0 if s["allowed"] + s["alerted"] + s["denied"] > 50 else 1)' "$PMGUARD_OUT/stats.json"
 kill "$STALLED" "$STALLED2"
 pmg_monitor_stop
+# The reader, started while events flowed, followed every reload (it joins
+# nlctrl's notify group; a note per NEWFAMILY and per NEWMCAST_GRP).
+check "the reader could follow module reloads" \
+	bash -c "! grep -H 'cannot follow' '$PMGUARD_OUT/events.jsonl.err'"
+expect "$PMGUARD_OUT/events.jsonl" "the reader subscribed again after each of the 10 loads" \
+	--type note note=module_loaded --min 10
 kill "$V"
 pmg_unload
 finish

@@ -69,6 +69,13 @@ openers_stop
 sleep 2
 pmg_stats_settled "$OUT/stats.json" || true	# pmg_accounting below reports it
 check "counters add up on the last load" pmg_accounting "$OUT/stats.json"
+# The reader loop's monitor follows reloads (nlctrl notify) or is restarted:
+# either way it is subscribed on the last load.
+check "the reader got events on the last load" "$PY" -c '
+import json, sys
+sys.exit(0 if json.load(open(sys.argv[1]))["reported"] > 0 else 1)' "$OUT/stats.json"
+check "the reader could follow module reloads" \
+	bash -c "! grep -H 'cannot follow' '$OUT/reader.err'"
 kill -STOP "$RLOOP"; pkill -TERM -P "$RLOOP"; kill -KILL "$RLOOP"; wait "$RLOOP" 2>/dev/null
 rmmod pmguard || fail "final rmmod"
 
