@@ -2,9 +2,10 @@
 /*
  * Read accounting: for every /proc/<pid>/mem file pmguard reported, count
  * what is read and written through it, and report a summary when it is
- * closed: "python3 read 132 KiB of sshd's heap".  A small table keyed by
- * the struct file holds one slot per open file; kretprobes on mem_read()
- * and mem_write() update it and a kprobe on mem_release() closes it.
+ * closed: "python3 read 132 KiB of sshd's heap" (a file closed without a
+ * read or write gets none).  A small table keyed by the struct file holds
+ * one slot per open file; kretprobes on mem_read() and mem_write() update
+ * it and a kprobe on mem_release() closes it.
  *
  * Also defines the module's trace events, fired here and from probe.c.
  */
@@ -189,12 +190,22 @@ static int pmguard_release_pre(struct kprobe *p, struct pt_regs *regs)
 	if (t) {
 		WRITE_ONCE(t->file, NULL);
 		ev = &t->ev;
-		if (ev->mem.first_offset == U64_MAX)
-			ev->mem.first_offset = 0;
-		ev->mem.duration_ns = ktime_get_real_ns() - ev->time_ns;
-		trace_mem_summary(ev);
-		/* The queue copies the event and owns its references. */
-		pmguard_submit(ev);
+		/*
+		 * Closed with nothing read or written, not even a failed try:
+		 * its access event said all there is.  Summarizing bare opens
+		 * would keep the worker and the reader busy during a flood of
+		 * them while telling nothing.
+		 */
+		if (!ev->mem.reads && !ev->mem.writes && !ev->mem.errors) {
+			pmguard_event_release(ev);
+		} else {
+			if (ev->mem.first_offset == U64_MAX)
+				ev->mem.first_offset = 0;
+			ev->mem.duration_ns = ktime_get_real_ns() - ev->time_ns;
+			trace_mem_summary(ev);
+			/* The queue copies the event and owns its references. */
+			pmguard_submit(ev);
+		}
 	}
 	raw_spin_unlock_irqrestore(&pmguard_track_lock, flags);
 	return 0;

@@ -62,6 +62,8 @@ expect "$ev" "read accounting matches dd" --type mem_summary caller.comm=dd \
 pyexe=$(readlink -f "$PY")
 expect "$ev" "burst folded: fewer events, counts add up to 200" kind=mem \
 	caller.exe="$pyexe" target.pid="$V" --max 20 --sum-count 200
+expect_none "$ev" "no summary for the 200 files closed without a read" \
+	--type mem_summary caller.exe="$pyexe" target.pid="$V"
 expect "$ev" "a folded event says so" kind=mem caller.exe="$pyexe" \
 	target.pid="$V" flags@folded 'count~^([2-9]|[1-9][0-9]+)$' 'first_seq~^[0-9]+$'
 finish
