@@ -62,6 +62,12 @@ pmg_monitor_stop() {
 	[ "$rc" = 0 ] || fail "monitor exited $rc"
 }
 
+# pmg_followed_reloads ERRFILE: the reader's stderr (ERRFILE) has no
+# "cannot follow module reloads" warning: it joined nlctrl's notify group.
+pmg_followed_reloads() {
+	! grep -H 'cannot follow' "$1"
+}
+
 # pmg_accounting FILE: the counters in FILE ('pmguard stats --json') add
 # up: allowed + alerted + denied = seen = reported + dropped.  Prints them.
 pmg_accounting() {
