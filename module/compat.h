@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
 #include <net/genetlink.h>
 
 /*
@@ -40,6 +41,26 @@ static inline struct file *pmguard_mm_exe_file(struct mm_struct *mm)
 #endif
 	rcu_read_unlock();
 	return exe;
+}
+
+/*
+ * The dentry of a procfs inode (it has exactly one).  The caller holds
+ * rcu_read_lock().
+ */
+static inline struct dentry *pmguard_inode_dentry(struct inode *inode)
+{
+	return hlist_entry_safe(READ_ONCE(inode->i_dentry.first),
+				struct dentry, d_u.d_alias);
+}
+
+/*
+ * Drop an mm_count reference from probe context: the final __mmdrop()
+ * may sleep, so on RT it is deferred.  pmguard's exit runs rcu_barrier()
+ * because the deferred callback's body is inlined into this module.
+ */
+static inline void pmguard_mmdrop_atomic(struct mm_struct *mm)
+{
+	mmdrop_sched(mm);
 }
 
 #endif /* _PMGUARD_COMPAT_H */

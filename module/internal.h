@@ -83,6 +83,13 @@ struct pmguard_verdict {
 };
 
 #define PMGUARD_KINDS_MEMORY	(BIT(PMGUARD_KIND_MEM) | BIT(PMGUARD_KIND_PAGEMAP))
+/* Routes that copy memory by call, not through a file: they report bytes. */
+#define PMGUARD_KINDS_COPY	(BIT(PMGUARD_KIND_VM_READ) | BIT(PMGUARD_KIND_VM_WRITE) | \
+				 BIT(PMGUARD_KIND_PTRACE_READ) | \
+				 BIT(PMGUARD_KIND_PTRACE_WRITE))
+/* Every route that reads or writes another process's memory directly. */
+#define PMGUARD_KINDS_DIRECT	(PMGUARD_KINDS_MEMORY | PMGUARD_KINDS_COPY | \
+				 BIT(PMGUARD_KIND_PTRACE))
 #define PMGUARD_KINDS_MAPS	(BIT(PMGUARD_KIND_MAPS) | BIT(PMGUARD_KIND_SMAPS) | \
 				 BIT(PMGUARD_KIND_SMAPS_ROLLUP) | \
 				 BIT(PMGUARD_KIND_NUMA_MAPS))
@@ -96,6 +103,11 @@ struct pmguard_fold_key {
 	int result;
 	u8 action;
 };
+
+static inline bool pmguard_kind_copies(u32 kind)
+{
+	return kind <= PMGUARD_KIND_MAX && (BIT(kind) & PMGUARD_KINDS_COPY);
+}
 
 /* policy.c: pure functions */
 enum pmguard_kind pmguard_kind_from_name(const char *name);
@@ -146,6 +158,7 @@ struct pmguard_event {
 	u8 action;
 	u8 severity;
 	u32 count;
+	u64 bytes;			/* copy routes: bytes copied (summed when folded) */
 	char rule[PMGUARD_RULE_NAME_MAX];
 	struct file *caller_exe;	/* counted references, dropped by the worker */
 	struct file *target_exe;

@@ -20,6 +20,11 @@ static const char * const pmguard_kind_names[] = {
 	[PMGUARD_KIND_NUMA_MAPS]	= "numa_maps",
 	[PMGUARD_KIND_PAGEMAP]		= "pagemap",
 	[PMGUARD_KIND_AUXV]		= "auxv",
+	[PMGUARD_KIND_VM_READ]		= "vm_read",
+	[PMGUARD_KIND_VM_WRITE]		= "vm_write",
+	[PMGUARD_KIND_PTRACE]		= "ptrace",
+	[PMGUARD_KIND_PTRACE_READ]	= "ptrace_read",
+	[PMGUARD_KIND_PTRACE_WRITE]	= "ptrace_write",
 };
 
 const char *pmguard_kind_name(enum pmguard_kind kind)
@@ -34,7 +39,7 @@ enum pmguard_kind pmguard_kind_from_name(const char *name)
 {
 	int kind;
 
-	for (kind = PMGUARD_KIND_MEM; kind <= PMGUARD_KIND_MAX; kind++)
+	for (kind = PMGUARD_KIND_MEM; kind <= PMGUARD_KIND_AUXV; kind++)
 		if (!strcmp(name, pmguard_kind_names[kind]))
 			return kind;
 	return PMGUARD_KIND_UNSPEC;

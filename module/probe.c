@@ -215,8 +215,7 @@ static int pmguard_open_entry(struct kretprobe_instance *ri,
 	 * A /proc/<pid> inode has the one dentry being opened, which the
 	 * open pins; procfs never renames it.
 	 */
-	dentry = hlist_entry_safe(READ_ONCE(inode->i_dentry.first),
-				  struct dentry, d_u.d_alias);
+	dentry = pmguard_inode_dentry(inode);
 	if (!dentry)
 		goto skip;
 	pmguard_dentry_name(dentry, name, sizeof(name));
@@ -304,7 +303,7 @@ static int pmguard_open_return(struct kretprobe_instance *ri,
 			 */
 			regs_set_return_value(regs, (unsigned long)ERR_PTR(-EPERM));
 			if (mm)
-				mmdrop_sched(mm);
+				pmguard_mmdrop_atomic(mm);
 			ev->acc.result = -EPERM;
 		}
 	}

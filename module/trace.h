@@ -22,7 +22,12 @@
 			 { PMGUARD_KIND_SMAPS_ROLLUP, "smaps_rollup" }, \
 			 { PMGUARD_KIND_NUMA_MAPS, "numa_maps" }, \
 			 { PMGUARD_KIND_PAGEMAP, "pagemap" },	\
-			 { PMGUARD_KIND_AUXV, "auxv" })
+			 { PMGUARD_KIND_AUXV, "auxv" },		\
+			 { PMGUARD_KIND_VM_READ, "vm_read" },	\
+			 { PMGUARD_KIND_VM_WRITE, "vm_write" },	\
+			 { PMGUARD_KIND_PTRACE, "ptrace" },	\
+			 { PMGUARD_KIND_PTRACE_READ, "ptrace_read" }, \
+			 { PMGUARD_KIND_PTRACE_WRITE, "ptrace_write" })
 
 #define pmguard_show_action(action)				\
 	__print_symbolic(action,				\

@@ -24,6 +24,11 @@ static const char *const kind_names[__PMGUARD_KIND_MAX] = {
 	[PMGUARD_KIND_NUMA_MAPS]	= "numa_maps",
 	[PMGUARD_KIND_PAGEMAP]		= "pagemap",
 	[PMGUARD_KIND_AUXV]		= "auxv",
+	[PMGUARD_KIND_VM_READ]		= "vm_read",
+	[PMGUARD_KIND_VM_WRITE]		= "vm_write",
+	[PMGUARD_KIND_PTRACE]		= "ptrace",
+	[PMGUARD_KIND_PTRACE_READ]	= "ptrace_read",
+	[PMGUARD_KIND_PTRACE_WRITE]	= "ptrace_write",
 };
 
 static const char *const action_names[__PMGUARD_ACTION_MAX] = {
@@ -66,6 +71,7 @@ static const struct {
 	{ PMGUARD_F_TARGET_EXE_UNKNOWN,	"target_exe_unknown" },
 	{ PMGUARD_F_WOULD_DENY,		"would_deny" },
 	{ PMGUARD_F_FOLDED,		"folded" },
+	{ PMGUARD_F_COMPAT_SYSCALL,	"compat_syscall" },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -55,13 +55,14 @@ PMGUARD_CMD_EVENT = 1
 PMGUARD_CMD_MEM_SUMMARY = 11
 
 KINDS = ["unspec", "mem", "environ", "maps", "smaps", "smaps_rollup",
-         "numa_maps", "pagemap", "auxv"]
+         "numa_maps", "pagemap", "auxv", "vm_read", "vm_write", "ptrace",
+         "ptrace_read", "ptrace_write"]
 ACTIONS = ["allow", "alert", "deny"]
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
 FLAGS = [  # bit order of PMGUARD_F_*
     "caller_cap_ptrace", "caller_is_tracer", "caller_is_ancestor", "same_uid",
     "target_sensitive", "comm_mismatch", "comm_spoofs_allowed", "task_alias",
-    "target_exe_unknown", "would_deny", "folded",
+    "target_exe_unknown", "would_deny", "folded", "compat_syscall",
 ]
 
 # enum pmguard_attr: id -> (key, decoder)

@@ -24,7 +24,10 @@
 #define PMGUARD_PATH_MAX		4096
 #define PMGUARD_RULE_NAME_MAX		64
 
-/* Which procfs file was opened. */
+/*
+ * Which route into another process's memory: a procfs file that was opened,
+ * a process_vm_readv/writev call, or a ptrace attach or memory access.
+ */
 enum pmguard_kind {
 	PMGUARD_KIND_UNSPEC,
 	PMGUARD_KIND_MEM,		/* /proc/<pid>/mem */
@@ -35,6 +38,11 @@ enum pmguard_kind {
 	PMGUARD_KIND_NUMA_MAPS,		/* /proc/<pid>/numa_maps */
 	PMGUARD_KIND_PAGEMAP,		/* /proc/<pid>/pagemap */
 	PMGUARD_KIND_AUXV,		/* /proc/<pid>/auxv */
+	PMGUARD_KIND_VM_READ,		/* process_vm_readv(2) */
+	PMGUARD_KIND_VM_WRITE,		/* process_vm_writev(2) */
+	PMGUARD_KIND_PTRACE,		/* ptrace(PTRACE_ATTACH or PTRACE_SEIZE) */
+	PMGUARD_KIND_PTRACE_READ,	/* ptrace(PTRACE_PEEKTEXT/PEEKDATA) */
+	PMGUARD_KIND_PTRACE_WRITE,	/* ptrace(PTRACE_POKETEXT/POKEDATA) */
 	__PMGUARD_KIND_MAX,
 };
 
@@ -79,6 +87,7 @@ enum pmguard_mode {
 #define PMGUARD_F_TARGET_EXE_UNKNOWN	0x0100	/* target exe not known at decision */
 #define PMGUARD_F_WOULD_DENY		0x0200	/* a deny rule matched in audit mode */
 #define PMGUARD_F_FOLDED		0x0400	/* stands for COUNT accesses */
+#define PMGUARD_F_COMPAT_SYSCALL	0x0800	/* caller used the 32-bit syscall ABI */
 
 /*
  * Commands.  Every request needs CAP_NET_ADMIN in the initial user
@@ -110,7 +119,7 @@ enum pmguard_attr {
 	PMGUARD_A_TIME_NS,		/* u64: CLOCK_REALTIME, ns */
 	PMGUARD_A_KIND,			/* u32: enum pmguard_kind */
 	PMGUARD_A_ACCESS,		/* u32: PMGUARD_ACCESS_* */
-	PMGUARD_A_RESULT,		/* s32: the open's result (0 or -errno) */
+	PMGUARD_A_RESULT,		/* s32: the access's result (0 or -errno) */
 	PMGUARD_A_ACTION,		/* u32: enum pmguard_action */
 	PMGUARD_A_SEVERITY,		/* u32: enum pmguard_severity */
 	PMGUARD_A_RULE,			/* string: name of the rule that matched */
@@ -135,6 +144,11 @@ enum pmguard_attr {
 	PMGUARD_A_SUMMARY,		/* nested: enum pmguard_summary_attr */
 	PMGUARD_A_FIRST_SEQ,		/* u64: first access this event folds */
 	PMGUARD_A_SENSITIVE_NAME,	/* string, repeated in PMGUARD_A_POLICY */
+	/*
+	 * u64: bytes the access copied (vm_read, vm_write, ptrace_read,
+	 * ptrace_write); a folded event: the sum over the accesses it folds
+	 */
+	PMGUARD_A_BYTES,
 	__PMGUARD_A_MAX,
 };
 
