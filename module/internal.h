@@ -159,6 +159,7 @@ struct pmguard_event {
 	u8 severity;
 	u32 count;
 	u64 bytes;			/* copy routes: bytes copied (summed when folded) */
+	bool has_bytes;			/* bytes is known */
 	char rule[PMGUARD_RULE_NAME_MAX];
 	struct file *caller_exe;	/* counted references, dropped by the worker */
 	struct file *target_exe;

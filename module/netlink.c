@@ -265,7 +265,7 @@ static int pmguard_nl_fill_event(struct sk_buff *msg,
 	    nla_put_string(msg, PMGUARD_A_RULE, ev->rule) ||
 	    nla_put_u32(msg, PMGUARD_A_FLAGS, ev->acc.flags) ||
 	    nla_put_u32(msg, PMGUARD_A_COUNT, ev->count) ||
-	    (pmguard_kind_copies(ev->acc.kind) &&
+	    (ev->has_bytes &&
 	     nla_put_u64_64bit(msg, PMGUARD_A_BYTES, ev->bytes,
 			       PMGUARD_A_PAD)) ||
 	    (ev->first_seq &&
