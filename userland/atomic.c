@@ -4,26 +4,48 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
+/*
+ * A new file of our own beside path: "DIR/.BASE.XXXXXX", made by mkstemp
+ * (O_CREAT|O_EXCL, so nothing planted under any name is ever opened or
+ * followed).  Returns the fd, the name in *tmp; or -errno.
+ */
+static int open_temp(const char *path, char **tmp)
+{
+	char *d = strdup(path), *b = strdup(path);
+	int fd = -ENOMEM;
+
+	*tmp = NULL;
+	if (d && b && asprintf(tmp, "%s/.%s.XXXXXX", dirname(d), basename(b)) < 0)
+		*tmp = NULL;
+	if (*tmp) {
+		fd = mkostemp(*tmp, O_CLOEXEC);
+		if (fd < 0) {
+			fd = -errno;
+			free(*tmp);
+			*tmp = NULL;
+		}
+	}
+	free(d);
+	free(b);
+	return fd;
+}
+
 int pmg_write_atomic(const char *path, const char *text, mode_t mode)
 {
 	size_t len = strlen(text), off = 0;
-	char *tmp = NULL;
+	char *tmp;
 	int fd, err;
 
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		return -ENOMEM;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0) {
-		err = -errno;
-		free(tmp);
-		return err;
-	}
+	fd = open_temp(path, &tmp);
+	if (fd < 0)
+		return fd;
 	/* The mode asked for, whatever the umask (node_exporter must read it). */
 	if (fchmod(fd, mode) < 0)
 		goto fail;
@@ -43,6 +65,7 @@ int pmg_write_atomic(const char *path, const char *text, mode_t mode)
 		goto fail;
 	}
 	fd = -1;
+	/* rename replaces path itself, never what a symlink there names. */
 	if (rename(tmp, path) < 0)
 		goto fail;
 	free(tmp);

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Replace a file atomically: write path.tmp, fsync it, rename it over
- * path.  A reader (node_exporter, "policy load") sees the old file or the
- * new one, never a partial one.
+ * Replace a file atomically: write a new temporary file in path's
+ * directory (mkstemp: never an existing file or a symlink planted
+ * there), give it mode exactly, fsync it, rename it over path.  A reader
+ * (node_exporter, "policy load") sees the old file or the new one, never
+ * a partial one.
  */
 #ifndef PMG_ATOMIC_H
 #define PMG_ATOMIC_H
 
 #include <sys/types.h>
 
-/* 0, or -errno (path.tmp is removed on failure). */
+/* 0, or -errno (the temporary file is removed on failure). */
 int pmg_write_atomic(const char *path, const char *text, mode_t mode);
 
 #endif /* PMG_ATOMIC_H */
