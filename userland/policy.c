@@ -32,8 +32,9 @@
  *     matched by identity (device and inode, resolved when loaded).
  *     COMM: 1..15 bytes.  UID: a number, or a user name looked up when
  *     the file is read (written back as a number).
- *     KIND: mem environ maps smaps smaps_rollup numa_maps pagemap auxv,
- *     or all (= leaving kinds out: any kind).
+ *     KIND: mem environ maps smaps smaps_rollup numa_maps pagemap auxv
+ *     vm_read vm_write ptrace ptrace_read ptrace_write, or all alone
+ *     (= leaving kinds out: any kind, also kinds a newer module adds).
  *     FLAG: caller_cap_ptrace caller_is_tracer caller_is_ancestor
  *     same_uid target_sensitive comm_mismatch comm_spoofs_allowed
  *     task_alias target_exe_unknown.  if=: all must be set; unless=: all
@@ -45,10 +46,20 @@
  * unknown keyword or field, a missing action=, a field twice on a line, a
  * duplicate rule NAME or default line, a bad NAME, overlong strings, a
  * relative path, an unknown user or bad uid, an unknown enum value, flag
- * or kind, an empty value or list, a flag in both if= and unless=, too
- * many rules or sensitive names, invalid UTF-8, NUL or other control
- * bytes (tab separates tokens), lines over 4096 bytes, an unterminated
- * quote, a bad escape.
+ * or kind, all with other kinds, an empty value or list, a flag in both
+ * if= and unless=, too many rules or sensitive names, invalid UTF-8, NUL
+ * or other control bytes, lines over 4096 bytes, an unterminated quote, a
+ * bad escape.
+ *
+ * One rule for what a value may hold, in a file read and in one written
+ * ("policy save"): valid UTF-8 without NUL or control bytes other than
+ * tab.  Outside quotes a blank (space, tab) ends a token; inside quotes
+ * it is part of the value, and the writer quotes such values.
+ *
+ * "policy add" takes one rule line (as one argument, or one word per
+ * token: each word becomes exactly one token, quoted as needed).  A '#'
+ * outside quotes there is an error, not a comment that would silently
+ * drop the rest of the rule.
  */
 #include "policy.h"
 
@@ -176,6 +187,7 @@ struct token {
 
 struct tokens {
 	size_t n;
+	size_t comment;		/* column (1-based) of a comment's '#', or 0 */
 	struct token t[MAX_TOKENS];
 	size_t used;
 	char buf[PMG_POLICY_LINE_MAX * 2 + 4];
@@ -193,12 +205,15 @@ static int tokenize(const char *s, size_t len, struct tokens *tk, char *reason)
 
 	tk->n = 0;
 	tk->used = 0;
+	tk->comment = 0;
 	for (;;) {
 		struct token *t;
 		char *out;
 
 		while (i < len && is_blank(s[i]))
 			i++;
+		if (i < len && s[i] == '#')
+			tk->comment = i + 1;
 		if (i == len || s[i] == '#')
 			return 0;
 		if (tk->n == MAX_TOKENS)	/* cannot happen for <= 4096 bytes */
@@ -243,6 +258,10 @@ static int tokenize(const char *s, size_t len, struct tokens *tk, char *reason)
 		}
 		out[t->len] = '\0';
 		tk->used += t->len + 1;
+		if (i < len && s[i] == '#') {
+			tk->comment = i + 1;
+			return 0;
+		}
 	}
 }
 
@@ -356,6 +375,7 @@ static int parse_list(const char *field, const char *v, const struct name_bit *t
 	char item[PMG_POLICY_LINE_MAX + 1];
 	const char *p = v;
 	uint32_t mask = 0;
+	bool all = false, other = false;
 
 	if (!*v)
 		return failf(reason, "%s: empty list", field);
@@ -371,14 +391,19 @@ static int parse_list(const char *field, const char *v, const struct name_bit *t
 				     clip(v, clipbuf));
 		if (all_name && strcmp(item, all_name) == 0) {
 			mask |= all_bits;
-			found = true;
+			found = all = true;
 		}
 		for (size_t i = 0; i < n && !found; i++) {
 			if (strcmp(item, tab[i].name) == 0) {
 				mask |= tab[i].bit;
-				found = true;
+				found = other = true;
 			}
 		}
+		/* "all,mem" would read as all and act as mem: say which. */
+		if (all && other)
+			return failf(reason, "%s: '%s' with other items in '%s' (%s alone "
+				     "means any; or list the ones meant)", field, all_name,
+				     clip(v, clipbuf), all_name);
 		if (!found) {
 			char expected[256] = "";
 
@@ -792,6 +817,14 @@ int pmg_rule_parse_line(const char *line, size_t len, struct pmg_rule *rule,
 		      "[FIELD=VALUE ...]");
 		goto out;
 	}
+	if (tk->comment) {
+		char clipbuf[CLIP_LEN + 4];
+
+		failf(reason, "'#' at column %zu would start a comment and drop '%s' "
+		      "from the rule; quote it (\"#\") if it is part of a value",
+		      tk->comment, clip(line + tk->comment - 1, clipbuf));
+		goto out;
+	}
 	ret = parse_rule_tokens(tk->t + 1, tk->n - 1, rule, reason);
 out:
 	free(tk);
@@ -842,7 +875,17 @@ char *pmg_policy_join_words(int n, char *const *words)
 		if (i)
 			fputc(' ', f);
 		if (eq) {
-			fwrite(words[i], 1, (size_t)(eq - words[i]) + 1, f);
+			/* The field name too: '#=1' must not start a comment. */
+			char *field = strndup(words[i], (size_t)(eq - words[i]));
+
+			if (!field) {
+				fclose(f);
+				free(buf);
+				return NULL;
+			}
+			put_value(f, field);
+			free(field);
+			fputc('=', f);
 			put_value(f, eq + 1);
 		} else {
 			put_value(f, words[i]);
@@ -855,13 +898,11 @@ char *pmg_policy_join_words(int n, char *const *words)
 	return buf;
 }
 
-/* A string the file format can carry: what check_bytes accepts, no tab. */
+/* A string the file format can carry: what the parser accepts (check_bytes). */
 static int check_writable(const char *rule, const char *field, const char *s,
 			  char *reason)
 {
-	size_t len = strlen(s);
-
-	if (check_bytes(s, len, reason) < 0 || strchr(s, '\t'))
+	if (check_bytes(s, strlen(s), reason) < 0)
 		return failf(reason, "rule '%s': %s holds bytes the policy file "
 			     "cannot represent", rule, field);
 	return 0;
@@ -982,7 +1023,7 @@ static int put_sensitive(FILE *f, const struct pmg_policy *pol, char *reason)
 		const char *s = pol->sensitive[i];
 		size_t len = strlen(s);
 
-		if (check_bytes(s, len, reason) < 0 || strchr(s, '\t') || !len)
+		if (check_bytes(s, len, reason) < 0 || !len)
 			return failf(reason, "sensitive name %zu holds bytes the policy "
 				     "file cannot represent", i + 1);
 		if (col && col + len + 3 > 76) {

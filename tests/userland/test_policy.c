@@ -235,7 +235,15 @@ static const struct {
 	  "severity: unknown value 'urgent' (expected info, low, medium, high or critical)" },
 	{ "rule x action=allow kinds=mem,cmdline",
 	  "kinds: unknown kind 'cmdline' (expected mem, environ, maps, smaps, smaps_rollup, "
-	  "numa_maps, pagemap, auxv, all)" },
+	  "numa_maps, pagemap, auxv, vm_read, vm_write, ptrace, ptrace_read, ptrace_write, "
+	  "all)" },
+	/* all with others: would read as any kind and match only the others */
+	{ "rule x action=deny kinds=all,mem",
+	  "kinds: 'all' with other items in 'all,mem' (all alone means any; or list "
+	  "the ones meant)" },
+	{ "rule x action=deny kinds=mem,all,all",
+	  "kinds: 'all' with other items in 'mem,all,all' (all alone means any; or list "
+	  "the ones meant)" },
 	{ "rule x action=allow kinds=", "kinds: empty list" },
 	{ "rule x action=allow kinds=\"\"", "kinds: empty list" },
 	{ "rule x action=allow kinds=mem,,maps", "kinds: empty item in 'mem,,maps'" },
@@ -358,6 +366,19 @@ static void test_rule_line(void **state)
 	assert_int_equal(pmg_rule_parse_line("rule x action=allow caller_exe=gdb", 34,
 					     &r, reason), -1);
 	assert_string_equal(reason, "caller_exe: path must be absolute: 'gdb'");
+
+	/* A comment would drop the rest of the rule silently: refused. */
+	assert_int_equal(pmg_rule_parse_line("rule x action=deny # kinds=mem", 30,
+					     &r, reason), -1);
+	assert_string_equal(reason, "'#' at column 20 would start a comment and drop "
+			    "'# kinds=mem' from the rule; quote it (\"#\") if it is "
+			    "part of a value");
+	assert_int_equal(pmg_rule_parse_line("rule x action=deny#x", 20, &r, reason), -1);
+	assert_string_equal(reason, "'#' at column 19 would start a comment and drop "
+			    "'#x' from the rule; quote it (\"#\") if it is part of a value");
+	assert_int_equal(pmg_rule_parse_line("rule x action=deny caller_comm=\"#\"", 34,
+					     &r, reason), 0);
+	assert_string_equal(r.caller_comm, "#");
 }
 
 static void test_join_words(void **state)
@@ -385,6 +406,37 @@ static void test_join_words(void **state)
 	assert_string_equal(line, one[0]);
 	assert_int_equal(pmg_rule_parse_line(line, strlen(line), &r, reason), 0);
 	assert_int_equal(r.kinds, 1u << PMGUARD_KIND_MEM);
+	free(line);
+}
+
+/*
+ * pmguard policy add rule x action=deny '#=1' kinds=mem: each word is
+ * one token, so the stray word is an error and kinds= is not dropped.
+ */
+static void test_join_words_stray(void **state)
+{
+	char *stray[] = { "rule", "x", "action=deny", "#=1", "kinds=mem" };
+	char *hash[] = { "rule", "x", "action=deny", "#", "kinds=mem" };
+	char *blank[] = { "rule", "x", "action=deny", "kinds x=mem" };
+	char reason[PMG_REASON_LEN];
+	struct pmg_rule r;
+	char *line;
+
+	(void)state;
+	line = pmg_policy_join_words(5, stray);
+	assert_string_equal(line, "rule x action=deny \"#\"=1 kinds=mem");
+	assert_int_equal(pmg_rule_parse_line(line, strlen(line), &r, reason), -1);
+	assert_string_equal(reason, "unknown field '#'");
+	free(line);
+
+	line = pmg_policy_join_words(5, hash);
+	assert_int_equal(pmg_rule_parse_line(line, strlen(line), &r, reason), -1);
+	assert_string_equal(reason, "expected FIELD=VALUE, got '#'");
+	free(line);
+
+	line = pmg_policy_join_words(4, blank);
+	assert_int_equal(pmg_rule_parse_line(line, strlen(line), &r, reason), -1);
+	assert_string_equal(reason, "unknown field 'kinds x'");
 	free(line);
 }
 
@@ -463,6 +515,37 @@ static void test_round_trip(void **state)
 		     "rule utf8:ok action=alert target_comm=\"pépé\"\n");
 	text = through_netlink(pol, back);
 	assert_string_equal(text, canonical);
+	free(text);
+	free(back);
+}
+
+/*
+ * A tab inside quotes: what "policy load" accepts, "policy save" writes,
+ * and the written text loads back to the same values.
+ */
+static void test_tab_round_trip(void **state)
+{
+	struct pmg_policy *back = calloc(1, sizeof(*back));
+	char reason[PMG_REASON_LEN];
+	char *text;
+
+	(void)state;
+	assert_valid("sensitive \"a\tb\"\n"
+		     "rule t action=deny caller_comm=\"x\ty\" target_exe=\"/opt/a\tb\"\n");
+	assert_string_equal(pol->rules[0].caller_comm, "x\ty");
+	text = pmg_policy_format(pol, NULL, reason);
+	if (!text)
+		fprintf(stderr, "format: %s\n", reason);
+	assert_non_null(text);
+	assert_string_equal(text, "default action=alert severity=low\n"
+			    "sensitive \"a\tb\"\n\n"
+			    "rule t action=deny caller_comm=\"x\ty\" "
+			    "target_exe=\"/opt/a\tb\"\n");
+	free(text);
+	text = through_netlink(pol, back);
+	assert_string_equal(back->rules[0].caller_comm, "x\ty");
+	assert_string_equal(back->rules[0].target_exe, "/opt/a\tb");
+	assert_string_equal(back->sensitive[0], "a\tb");
 	free(text);
 	free(back);
 }
@@ -954,6 +1037,8 @@ int main(void)
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_rule_line),
 		cmocka_unit_test(test_join_words),
+		cmocka_unit_test(test_join_words_stray),
+		cmocka_unit_test(test_tab_round_trip),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_format_header_and_stale),
 		cmocka_unit_test(test_format_refuses_unknown),
