@@ -490,6 +490,12 @@ static bool json_add_untrusted(struct json_object *obj, const char *key,
 	return true;
 }
 
+static bool json_add_cstr_untrusted(struct json_object *obj, const char *key,
+				    const char *s)
+{
+	return json_add_untrusted(obj, key, (struct pmg_str){ s, strlen(s) });
+}
+
 static void json_add_time(struct json_object *obj, const char *key, uint64_t ns)
 {
 	char tbuf[PMG_TIME_LEN];
@@ -505,18 +511,35 @@ static void json_add_name(struct json_object *obj, const char *key,
 	json_add_cstr(obj, key, name_or_unknown(name, v, buf));
 }
 
-/* Object with "type", "time" and "host": the head of every reader record. */
-static struct json_object *json_record(const char *type, uint64_t now_ns,
-				       const char *host)
+/*
+ * The head of every record: "type", then "seq" and "time" when given,
+ * then "host".  The host name is untrusted too (sethostname takes any
+ * bytes), so it is sanitised like comm and exe.
+ */
+static struct json_object *json_head(const char *type, const uint64_t *seq,
+				     const uint64_t *time_ns, const char *host)
 {
 	struct json_object *obj = json_object_new_object();
 
 	if (!obj)
 		return NULL;
 	json_add_cstr(obj, "type", type);
-	json_add_time(obj, "time", now_ns);
-	json_add_cstr(obj, "host", host ? host : "");
+	if (seq)
+		json_add_u64(obj, "seq", *seq);
+	if (time_ns)
+		json_add_time(obj, "time", *time_ns);
+	if (!json_add_cstr_untrusted(obj, "host", host ? host : "")) {
+		json_object_put(obj);
+		return NULL;
+	}
 	return obj;
+}
+
+/* A reader record ("lost", "stats", ...): its time is now. */
+static struct json_object *json_record(const char *type, uint64_t now_ns,
+				       const char *host)
+{
+	return json_head(type, NULL, &now_ns, host);
 }
 
 static char *json_finish(struct json_object *obj)
@@ -622,18 +645,14 @@ static void json_caller_facts(struct json_object *caller, uint32_t flags)
 
 static struct json_object *json_event(const struct pmguard_event *ev, const char *host)
 {
-	struct json_object *obj = json_object_new_object();
+	struct json_object *obj = json_head("access",
+			pmg_event_has(ev, PMGUARD_A_SEQ) ? &ev->seq : NULL,
+			pmg_event_has(ev, PMGUARD_A_TIME_NS) ? &ev->time_ns : NULL, host);
 	struct json_object *caller, *target;
 	char buf[NAME_BUF_LEN];
 
 	if (!obj)
 		return NULL;
-	json_add_cstr(obj, "type", "access");
-	if (pmg_event_has(ev, PMGUARD_A_SEQ))
-		json_add_u64(obj, "seq", ev->seq);
-	if (pmg_event_has(ev, PMGUARD_A_TIME_NS))
-		json_add_time(obj, "time", ev->time_ns);
-	json_add_cstr(obj, "host", host ? host : "");
 	if (pmg_event_has(ev, PMGUARD_A_KIND))
 		json_add_name(obj, "kind", pmg_kind_name(ev->kind), ev->kind);
 	if (pmg_event_has(ev, PMGUARD_A_ACCESS))
@@ -695,17 +714,13 @@ static const struct {
 static struct json_object *json_summary(const struct pmguard_mem_summary *s,
 					const char *host)
 {
-	struct json_object *obj = json_object_new_object();
+	struct json_object *obj = json_head("mem_summary",
+			pmg_summary_has(s, PMGUARD_A_SEQ) ? &s->seq : NULL,
+			pmg_summary_has(s, PMGUARD_A_TIME_NS) ? &s->time_ns : NULL, host);
 	struct json_object *p;
 
 	if (!obj)
 		return NULL;
-	json_add_cstr(obj, "type", "mem_summary");
-	if (pmg_summary_has(s, PMGUARD_A_SEQ))
-		json_add_u64(obj, "seq", s->seq);
-	if (pmg_summary_has(s, PMGUARD_A_TIME_NS))
-		json_add_time(obj, "time", s->time_ns);
-	json_add_cstr(obj, "host", host ? host : "");
 	json_add_cstr(obj, "mitre", MITRE_TECHNIQUE);
 	if (pmg_summary_has(s, PMGUARD_A_KIND))
 		json_add_name(obj, "kind", pmg_kind_name(s->kind), s->kind);
@@ -1109,12 +1124,6 @@ static struct json_object *json_access(uint32_t mask)
 		json_object_array_add(arr, json_object_new_string(buf));
 	}
 	return arr;
-}
-
-static bool json_add_cstr_untrusted(struct json_object *obj, const char *key,
-				    const char *s)
-{
-	return json_add_untrusted(obj, key, (struct pmg_str){ s, strlen(s) });
 }
 
 static struct json_object *json_rule(const struct pmg_rule *r)

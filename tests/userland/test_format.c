@@ -526,6 +526,46 @@ static void test_hostile_host(void **state)
 	free(s);
 }
 
+/*
+ * A host name is any bytes root (or a UTS namespace's root) chose: every
+ * JSON record carrying "host" must stay valid UTF-8.
+ */
+static void assert_host_sanitised(char *s)
+{
+	struct json_object *obj;
+
+	assert_non_null(s);
+	if (!test_valid_utf8(s, strlen(s)))
+		fail_msg("not valid UTF-8: %s", s);
+	obj = json_tokener_parse(s);
+	assert_non_null(obj);
+	assert_json_str(obj, "host", "bad" FFFD "host" FFFD FFFD);
+	json_object_put(obj);
+	free(s);
+}
+
+static void test_invalid_utf8_host(void **state)
+{
+	static const char host[] = "bad\xffhost\xc0\xaf";
+	struct fixture *fx = *state;
+	struct pmg_seq_report r = { .lost = 1, .first_lost = 2, .last_lost = 2 };
+	struct pmguard_mem_summary sum = { 0 };
+	struct pmg_counters c = { 0 };
+	struct pmguard_stats st = { 0 };
+	struct pmg_config cfg = { 0 };
+
+	(void)state;
+	assert_host_sanitised(pmg_format_event(PMG_FMT_JSON, &fx->ev, host));
+	assert_host_sanitised(pmg_format_summary(PMG_FMT_JSON, &sum, host));
+	assert_host_sanitised(pmg_format_gap(PMG_FMT_JSON, &r, 1, host));
+	assert_host_sanitised(pmg_format_overrun(PMG_FMT_JSON, 1, host));
+	assert_host_sanitised(pmg_format_reset(PMG_FMT_JSON, &r, 1, 1, host));
+	assert_host_sanitised(pmg_format_note(PMG_FMT_JSON, "n", "m", 1, host));
+	assert_host_sanitised(pmg_format_counters(PMG_FMT_JSON, &c, 1, host));
+	assert_host_sanitised(pmg_format_stats(PMG_FMT_JSON, &st, 1, host));
+	assert_host_sanitised(pmg_format_config(PMG_FMT_JSON, &cfg, 1, host));
+}
+
 static void test_text_thread_ids(void **state)
 {
 	struct fixture *fx = *state;
@@ -879,6 +919,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_long_strings, setup, teardown),
 		cmocka_unit_test(test_all_invalid_long),
 		cmocka_unit_test_setup_teardown(test_hostile_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_utf8_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_thread_ids, setup, teardown),
 		cmocka_unit_test(test_gap_records),
 		cmocka_unit_test(test_overrun_records),
