@@ -10,8 +10,9 @@
  *
  * Exit codes: see exit_codes.h (and the --help text).
  *
- * Commands live in one table (commands[] below); adding one means
- * writing a run function and adding a row.
+ * Commands live in two tables: commands[] below (what runs) and docs[]
+ * in cli.c (the help texts); adding one means writing a run function and
+ * adding a row to each.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,63 +58,6 @@
 #define MONITOR_BATCH 64
 /* Mode of a file created by --output: events name users and programs. */
 #define OUTPUT_FILE_MODE 0640
-
-struct command {
-	const char *name;
-	const char *synopsis;
-	const char *summary;
-	const char *help;
-	int (*run)(int argc, char **argv);
-};
-
-static const struct command *find_command(const char *name);
-static void print_usage(FILE *f);
-
-void pmg_print_help(const char *name)
-{
-	fputs(find_command(name)->help, stdout);
-}
-
-/* ---- shared helpers --------------------------------------------------- */
-
-int pmg_usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-	fprintf(stderr, "pmguard%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	fprintf(stderr, fmt, arg);
-	fputs("\n\n", stderr);
-	print_usage(stderr);
-	return PMG_EXIT_USAGE;
-}
-
-/*
- * getopt_long with our own messages (getopt's would name argv[0], which
- * is the subcommand here).  Returns the option, or -1 at the end; on a
- * bad option *status is set to PMG_EXIT_USAGE after the message.
- */
-int pmg_next_option(const char *cmd, int argc, char **argv, const char *shortopts,
-		       const struct option *longopts, int *status)
-{
-	int opt;
-
-	opterr = 0;
-	opt = getopt_long(argc, argv, shortopts, longopts, NULL);
-	if (opt == '?') {
-		*status = pmg_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-		return -1;
-	}
-	if (opt == ':') {
-		*status = pmg_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
-		return -1;
-	}
-	return opt;
-}
-
-int pmg_no_extra_args(const char *cmd, int argc, char **argv)
-{
-	if (optind < argc)
-		return pmg_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	return PMG_EXIT_OK;
-}
 
 /* ---- monitor ---------------------------------------------------------- */
 
@@ -440,7 +384,7 @@ static int cmd_monitor(int argc, char **argv)
 			interval_set = true;
 			break;
 		case 'h':
-			fputs(find_command("monitor")->help, stdout);
+			pmg_print_help("monitor");
 			return PMG_EXIT_OK;
 		}
 	}
@@ -544,7 +488,7 @@ static int cmd_stats(int argc, char **argv)
 			fmt = PMG_FMT_JSON;
 			break;
 		case 'h':
-			fputs(find_command("stats")->help, stdout);
+			pmg_print_help("stats");
 			return PMG_EXIT_OK;
 		}
 	}
@@ -587,216 +531,44 @@ out:
 
 /* ---- help, version, dispatch ------------------------------------------ */
 
-static int cmd_help(int argc, char **argv);
-
-static const struct command commands[] = {
-	{
-		.name = "monitor",
-		.synopsis = "monitor [--json] [--output FILE] ...",
-		.summary = "print each access event reported by the module, one per line",
-		.help =
-"Usage: pmguard monitor [--json] [--output FILE] [--journal]\n"
-"                       [--prometheus FILE [--prometheus-interval SECONDS]]\n"
-"\n"
-"Subscribe to the module's events and print one line per event: access\n"
-"events (a folded one stands for count=N accesses) and SUMMARY lines /\n"
-"{\"type\":\"mem_summary\"} records of what was read through a mem file.\n"
-"Needs CAP_NET_ADMIN in the initial user namespace (run as root).\n"
-"\n"
-"  -j, --json          JSON lines instead of text\n"
-"  -o, --output FILE   append to FILE (reopened on SIGHUP) instead of stdout\n"
-"      --journal       send each record to the systemd journal (MESSAGE_ID,\n"
-"                      PRIORITY from the severity, PMGUARD_* fields); alone it\n"
-"                      writes nothing else, with --json or --output both\n"
-"      --prometheus FILE\n"
-"                      write metrics for node_exporter's textfile collector\n"
-"                      to FILE (atomically) every interval and at exit\n"
-"      --prometheus-interval SECONDS   default 15\n"
-"  -h, --help          this help\n"
-"\n"
-"Lost events (gaps in the kernel's sequence numbers, receive-buffer\n"
-"overruns) are reported as LOST lines / {\"type\":\"lost\"} records.\n"
-"Signals: SIGUSR1 prints the counters (text: stderr; JSON: in the stream),\n"
-"SIGHUP reopens FILE, SIGINT/SIGTERM print the counters and exit 0.\n",
-		.run = cmd_monitor,
-	},
-	{
-		.name = "stats",
-		.synopsis = "stats [--json]",
-		.summary = "print the module's counters and mode",
-		.help =
-"Usage: pmguard stats [--json]\n"
-"\n"
-"Ask the module for its counters (PMGUARD_CMD_GET_STATS) and print them.\n"
-"\n"
-"  -j, --json   one JSON object instead of text\n"
-"  -h, --help   this help\n",
-		.run = cmd_stats,
-	},
-	{
-		.name = "policy",
-		.synopsis = "policy list|add|del|flush|load|...",
-		.summary = "show, change, load, save or check the rules",
-		.help =
-"Usage: pmguard policy list [--json]\n"
-"       pmguard policy add [--index N] rule NAME action=A [FIELD=VALUE ...]\n"
-"       pmguard policy del NAME\n"
-"       pmguard policy flush\n"
-"       pmguard policy load [--skip-missing] FILE\n"
-"       pmguard policy save [FILE]\n"
-"       pmguard policy check [--skip-missing] FILE\n"
-"\n"
-"  list    print the rules in the order they are tried (first match wins);\n"
-"          STALE marks a rule whose executable path names another file now\n"
-"  add     insert one rule, written as a 'rule' line of the policy file, at\n"
-"          position N (from 0; default: at the end)\n"
-"  del     remove the rule called NAME\n"
-"  flush   remove every rule (the default action then applies to all)\n"
-"  load    validate FILE completely, then replace the whole policy (rules,\n"
-"          default, sensitive names) in one atomic step; on any error print\n"
-"          FILE:LINE: reason and change nothing (exit 2)\n"
-"  save    write the running policy in the file format (to stdout, or to\n"
-"          FILE atomically); 'policy load' takes it back\n"
-"  check   validate FILE only\n"
-"\n"
-"  --skip-missing   drop (with a warning each) rules whose caller_exe or\n"
-"                   target_exe does not exist on this host; the module\n"
-"                   refuses a policy naming a missing executable\n"
-"  -j, --json       list: a JSON array of rule objects\n"
-"\n"
-"File format (default file: /etc/pmguard/policy.conf):\n"
-"  # comment ('#' outside double quotes starts one)\n"
-"  default action=allow|alert|deny [severity=info|low|medium|high|critical]\n"
-"  sensitive NAME...        (repeatable; at most 64 names of < 64 bytes)\n"
-"  rule NAME action=A [severity=S] [caller_exe=/PATH] [caller_comm=COMM]\n"
-"       [caller_uid=UID|USER] [target_exe=/PATH] [target_comm=COMM]\n"
-"       [kinds=mem,environ,maps,smaps,smaps_rollup,numa_maps,pagemap,auxv|all]\n"
-"       [access=read,write] [if=FLAG,...] [unless=FLAG,...]\n"
-"  Rules are tried in order, the first match decides; a rule without\n"
-"  severity= gets medium.\n"
-"  FLAG: caller_cap_ptrace caller_is_tracer caller_is_ancestor same_uid\n"
-"        target_sensitive comm_mismatch comm_spoofs_allowed task_alias\n"
-"        target_exe_unknown\n"
-"  Values may be double-quoted (\\\" and \\\\ escapes) to hold blanks or '#'.\n"
-"\n"
-"Reading needs CAP_NET_ADMIN, changing also CAP_SYS_ADMIN (initial user\n"
-"namespace).  After 'pmguard lock' the module refuses every change.\n",
-		.run = pmg_cmd_policy,
-	},
-	{
-		.name = "mode",
-		.synopsis = "mode [audit|enforce]",
-		.summary = "print or set the mode (enforce: deny rules refuse the open)",
-		.help =
-"Usage: pmguard mode [audit|enforce]\n"
-"\n"
-"Without an argument, print the module's mode.  audit: every access is\n"
-"only reported; enforce: accesses a deny rule matches fail with EPERM.\n"
-"Setting it needs CAP_SYS_ADMIN; refused once the module is locked.\n",
-		.run = pmg_cmd_mode,
-	},
-	{
-		.name = "config",
-		.synopsis = "config [--json]",
-		.summary = "print mode, lock state, fold window, defaults, sensitive names",
-		.help =
-"Usage: pmguard config [--json]\n"
-"\n"
-"Ask the module for its configuration (PMGUARD_CMD_GET_CONFIG): mode,\n"
-"whether it is locked, the burst folding window, the default action and\n"
-"severity, the number of rules and the sensitive process names.\n"
-"\n"
-"  -j, --json   one JSON object instead of text\n"
-"  -h, --help   this help\n",
-		.run = pmg_cmd_config,
-	},
-	{
-		.name = "fold",
-		.synopsis = "fold MS",
-		.summary = "set the burst folding window (0: off)",
-		.help =
-"Usage: pmguard fold MS\n"
-"\n"
-"Repeated identical accesses within MS milliseconds are reported as one\n"
-"event with a count (flag \"folded\"); 0 turns folding off.\n"
-"Needs CAP_SYS_ADMIN; refused once the module is locked.\n",
-		.run = pmg_cmd_fold,
-	},
-	{
-		.name = "lock",
-		.synopsis = "lock --yes",
-		.summary = "freeze policy and mode until reboot (irreversible)",
-		.help =
-"Usage: pmguard lock --yes\n"
-"\n"
-"Freeze the policy and the mode and pin the module (it can no longer be\n"
-"unloaded) until the next reboot.  There is no unlock.  No question is\n"
-"asked, but --yes is required so that it cannot happen by accident.\n"
-"Needs CAP_SYS_ADMIN.\n",
-		.run = pmg_cmd_lock,
-	},
-	{
-		.name = "help",
-		.synopsis = "help [COMMAND]",
-		.summary = "show help for pmguard or one command",
-		.help = "Usage: pmguard help [COMMAND]\n",
-		.run = cmd_help,
-	},
-};
-
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-static const struct command *find_command(const char *name)
-{
-	for (size_t i = 0; i < N_COMMANDS; i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
-	return NULL;
-}
-
-static void print_usage(FILE *f)
-{
-	fputs("Usage: pmguard <command> [options]\n"
-	      "       pmguard --help | --version\n"
-	      "\n"
-	      "Commands:\n", f);
-	for (size_t i = 0; i < N_COMMANDS; i++)
-		fprintf(f, "  %-34s %s\n", commands[i].synopsis, commands[i].summary);
-	fputs("\n"
-	      "Exit status:\n"
-	      "  0  success\n"
-	      "  1  internal or unexpected error\n"
-	      "  2  usage error\n"
-	      "  3  kernel module not loaded\n"
-	      "  4  permission denied (missing capability)\n"
-	      "  5  cannot open or write the output\n", f);
-}
-
 static int cmd_help(int argc, char **argv)
 {
-	const struct command *cmd;
+	const char *help;
 
 	if (argc > 2)
 		return pmg_usage_error("help", "unexpected argument '%s'", argv[2]);
 	if (argc < 2) {
-		print_usage(stdout);
+		pmg_print_usage(stdout);
 		return PMG_EXIT_OK;
 	}
-	cmd = find_command(argv[1]);
-	if (!cmd)
+	help = pmg_command_help(argv[1]);
+	if (!help)
 		return pmg_usage_error(NULL, "unknown command '%s'", argv[1]);
-	fputs(cmd->help, stdout);
+	fputs(help, stdout);
 	return PMG_EXIT_OK;
 }
 
+/* What runs each command; their help texts are in cli.c. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "monitor",	cmd_monitor },
+	{ "stats",	cmd_stats },
+	{ "policy",	pmg_cmd_policy },
+	{ "mode",	pmg_cmd_mode },
+	{ "config",	pmg_cmd_config },
+	{ "fold",	pmg_cmd_fold },
+	{ "lock",	pmg_cmd_lock },
+	{ "help",	cmd_help },
+};
+
 int main(int argc, char **argv)
 {
-	const struct command *cmd;
-
 	if (argc < 2)
 		return pmg_usage_error(NULL, "%s", "missing command");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_usage(stdout);
+		pmg_print_usage(stdout);
 		return PMG_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
@@ -804,11 +576,10 @@ int main(int argc, char **argv)
 		       PMG_VERSION, PMGUARD_GENL_VERSION);
 		return PMG_EXIT_OK;
 	}
-	cmd = find_command(argv[1]);
-	if (!cmd) {
-		if (argv[1][0] == '-')
-			return pmg_usage_error(NULL, "unknown option '%s'", argv[1]);
-		return pmg_usage_error(NULL, "unknown command '%s'", argv[1]);
-	}
-	return cmd->run(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, argv[1]) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	if (argv[1][0] == '-')
+		return pmg_usage_error(NULL, "unknown option '%s'", argv[1]);
+	return pmg_usage_error(NULL, "unknown command '%s'", argv[1]);
 }
