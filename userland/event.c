@@ -35,6 +35,7 @@ static struct nla_policy event_policy[PMGUARD_A_MAX + 1] = {
 	[PMGUARD_A_COUNT]	= { .type = NLA_U32 },
 	[PMGUARD_A_SUMMARY]	= { .type = NLA_NESTED },
 	[PMGUARD_A_FIRST_SEQ]	= { .type = NLA_U64 },
+	[PMGUARD_A_BYTES]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy summary_policy[PMGUARD_SUM_MAX + 1] = {
@@ -165,6 +166,10 @@ int pmg_event_parse(struct nlmsghdr *nlh, struct pmguard_event *ev)
 	if (tb[PMGUARD_A_FIRST_SEQ]) {
 		ev->first_seq = nla_get_u64(tb[PMGUARD_A_FIRST_SEQ]);
 		ev->present |= 1ull << PMGUARD_A_FIRST_SEQ;
+	}
+	if (tb[PMGUARD_A_BYTES]) {
+		ev->bytes = nla_get_u64(tb[PMGUARD_A_BYTES]);
+		ev->present |= 1ull << PMGUARD_A_BYTES;
 	}
 	if (tb[PMGUARD_A_RULE]) {
 		ev->rule = attr_str(tb[PMGUARD_A_RULE]);

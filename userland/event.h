@@ -60,6 +60,8 @@ struct pmguard_event {
 	uint32_t flags;			/* PMGUARD_F_* */
 	uint32_t count;			/* accesses this event stands for */
 	uint64_t first_seq;		/* folded: seq of the first access folded */
+	uint64_t bytes;			/* bytes copied (vm_*, ptrace_read/write);
+					 * folded: the sum over the accesses */
 	struct pmg_str rule;
 	struct pmguard_proc caller;
 	struct pmguard_proc target;

@@ -153,6 +153,25 @@ void pmg_flags_join(uint32_t flags, char *buf, size_t size)
 		snprintf(buf + o, size - o, "%sunknown(0x%" PRIx32 ")", o ? "," : "", flags);
 }
 
+size_t pmg_event_numbers(const struct pmguard_event *ev,
+			 struct pmg_event_number out[PMG_EVENT_NUMBERS])
+{
+	const struct pmg_event_number all[PMG_EVENT_NUMBERS] = {
+		{ "count",	"PMGUARD_COUNT",	ev->count },
+		{ "first_seq",	"PMGUARD_FIRST_SEQ",	ev->first_seq },
+		{ "bytes",	"PMGUARD_BYTES",	ev->bytes },
+	};
+	static const int attrs[PMG_EVENT_NUMBERS] = {
+		PMGUARD_A_COUNT, PMGUARD_A_FIRST_SEQ, PMGUARD_A_BYTES,
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < PMG_EVENT_NUMBERS; i++)
+		if (pmg_event_has(ev, attrs[i]))
+			out[n++] = all[i];
+	return n;
+}
+
 /* "OK" for 0, the errno's symbolic name for -errno, else unknown(N). */
 static const char *result_name(int32_t result, char *buf)
 {
@@ -399,7 +418,9 @@ static void text_event(FILE *f, const struct pmguard_event *ev)
 {
 	char b1[NAME_BUF_LEN], b2[NAME_BUF_LEN], b3[NAME_BUF_LEN];
 	const struct pmguard_proc *c = &ev->caller, *t = &ev->target;
+	struct pmg_event_number nums[PMG_EVENT_NUMBERS];
 	const char *label;
+	size_t n;
 
 	text_time(f, pmg_event_has(ev, PMGUARD_A_TIME_NS), ev->time_ns);
 	if (pmg_event_has(ev, PMGUARD_A_SEQ))
@@ -428,10 +449,9 @@ static void text_event(FILE *f, const struct pmguard_event *ev)
 		fputs(" rule=", f);
 		pmg_escape_text(f, ev->rule.ptr, ev->rule.len);
 	}
-	if (pmg_event_has(ev, PMGUARD_A_COUNT))
-		fprintf(f, " count=%" PRIu32, ev->count);
-	if (pmg_event_has(ev, PMGUARD_A_FIRST_SEQ))
-		fprintf(f, " first_seq=%" PRIu64, ev->first_seq);
+	n = pmg_event_numbers(ev, nums);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, " %s=%" PRIu64, nums[i].key, nums[i].value);
 
 	fputs(" caller=", f);
 	text_proc_id(f, c, true);
@@ -649,7 +669,9 @@ static struct json_object *json_event(const struct pmguard_event *ev, const char
 			pmg_event_has(ev, PMGUARD_A_SEQ) ? &ev->seq : NULL,
 			pmg_event_has(ev, PMGUARD_A_TIME_NS) ? &ev->time_ns : NULL, host);
 	struct json_object *caller, *target;
+	struct pmg_event_number nums[PMG_EVENT_NUMBERS];
 	char buf[NAME_BUF_LEN];
+	size_t n;
 
 	if (!obj)
 		return NULL;
@@ -668,10 +690,9 @@ static struct json_object *json_event(const struct pmguard_event *ev, const char
 	if (pmg_event_has(ev, PMGUARD_A_RULE) && !json_add_untrusted(obj, "rule", ev->rule))
 		goto nomem;
 	json_add_cstr(obj, "mitre", MITRE_TECHNIQUE);
-	if (pmg_event_has(ev, PMGUARD_A_COUNT))
-		json_add_u64(obj, "count", ev->count);
-	if (pmg_event_has(ev, PMGUARD_A_FIRST_SEQ))
-		json_add_u64(obj, "first_seq", ev->first_seq);
+	n = pmg_event_numbers(ev, nums);
+	for (size_t i = 0; i < n; i++)
+		json_add_u64(obj, nums[i].key, nums[i].value);
 	if (pmg_event_has(ev, PMGUARD_A_FLAGS))
 		json_add(obj, "flags", json_flags(ev->flags));
 

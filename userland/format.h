@@ -109,6 +109,23 @@ const char *pmg_access_name(uint32_t access, char *buf);
 void pmg_flags_join(uint32_t flags, char *buf, size_t size);
 
 /*
+ * An access event's plain numbers after its rule (count, first_seq,
+ * bytes), as the three renderings show them: text "KEY=N", JSON
+ * "KEY": N, journal JOURNAL=N.  One table, so a new number is one row.
+ */
+struct pmg_event_number {
+	const char *key;
+	const char *journal;
+	uint64_t value;
+};
+
+#define PMG_EVENT_NUMBERS 3
+
+/* The numbers ev has, in order; returns how many (<= PMG_EVENT_NUMBERS). */
+size_t pmg_event_numbers(const struct pmguard_event *ev,
+			 struct pmg_event_number out[PMG_EVENT_NUMBERS]);
+
+/*
  * Copy of s with every byte that does not begin a valid UTF-8 sequence
  * (stray continuation, overlong form, surrogate, > U+10FFFF, truncated
  * sequence) replaced by U+FFFD.  Result is malloc'd and NUL-terminated;

@@ -172,7 +172,9 @@ static void add_name(struct pmg_journal_fields *f, const char *field,
 int pmg_journal_event(struct pmg_journal_fields *f, const struct pmguard_event *ev,
 		      const char *message)
 {
+	struct pmg_event_number nums[PMG_EVENT_NUMBERS];
 	char buf[512];
+	size_t n;
 
 	add_head(f, PMG_JOURNAL_ID_ACCESS, "access", message,
 		 pmg_journal_priority(pmg_event_has(ev, PMGUARD_A_SEVERITY), ev->severity));
@@ -191,10 +193,9 @@ int pmg_journal_event(struct pmg_journal_fields *f, const struct pmguard_event *
 	if (pmg_event_has(ev, PMGUARD_A_RULE))
 		add_raw(f, "PMGUARD_RULE", ev->rule.ptr, ev->rule.len);
 	add_str(f, "PMGUARD_MITRE", MITRE_TECHNIQUE);
-	if (pmg_event_has(ev, PMGUARD_A_COUNT))
-		add_u64(f, "PMGUARD_COUNT", ev->count);
-	if (pmg_event_has(ev, PMGUARD_A_FIRST_SEQ))
-		add_u64(f, "PMGUARD_FIRST_SEQ", ev->first_seq);
+	n = pmg_event_numbers(ev, nums);
+	for (size_t i = 0; i < n; i++)
+		add_u64(f, nums[i].journal, nums[i].value);
 	if (pmg_event_has(ev, PMGUARD_A_FLAGS)) {
 		pmg_flags_join(ev->flags, buf, sizeof(buf));
 		add_str(f, "PMGUARD_FLAGS", buf);

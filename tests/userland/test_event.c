@@ -393,6 +393,34 @@ static void test_folded_event_parses(void **state)
 	nlmsg_free(msg);
 }
 
+/* PMGUARD_A_BYTES: bytes a vm_read/vm_write/ptrace_read/_write copied. */
+static void test_bytes_parses(void **state)
+{
+	struct nl_msg *msg = test_copy_event(91, 4, 88, 5300000123ull);
+	struct pmguard_event ev;
+	uint32_t four = 4;
+
+	(void)state;
+	assert_int_equal(pmg_event_parse(nlmsg_hdr(msg), &ev), 0);
+	assert_int_equal(ev.kind, PMGUARD_KIND_VM_READ);
+	assert_true(pmg_event_has(&ev, PMGUARD_A_BYTES));
+	assert_int_equal(ev.bytes, 5300000123ull);
+	assert_true(ev.flags & PMGUARD_F_COMPAT_SYSCALL);
+	nlmsg_free(msg);
+
+	/* Absent (a procfs open): not present, not a made-up 0. */
+	msg = test_full_event(5);
+	assert_int_equal(pmg_event_parse(nlmsg_hdr(msg), &ev), 0);
+	assert_false(pmg_event_has(&ev, PMGUARD_A_BYTES));
+	nlmsg_free(msg);
+
+	/* Too short for a u64: the message is refused, never read past. */
+	msg = test_msg_new(PMGUARD_CMD_EVENT);
+	assert_int_equal(nla_put(msg, PMGUARD_A_BYTES, sizeof(four), &four), 0);
+	assert_true(pmg_event_parse(nlmsg_hdr(msg), &ev) < 0);
+	nlmsg_free(msg);
+}
+
 static void test_summary_parses(void **state)
 {
 	struct nl_msg *msg = test_summary(42);
@@ -490,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_ctrl_new_group),
 		cmocka_unit_test(test_ctrl_other_family),
 		cmocka_unit_test(test_folded_event_parses),
+		cmocka_unit_test(test_bytes_parses),
 		cmocka_unit_test(test_summary_parses),
 		cmocka_unit_test(test_summary_partial_and_truncated),
 		cmocka_unit_test(test_stats_new_counters),

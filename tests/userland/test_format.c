@@ -799,6 +799,42 @@ static void test_folded_event_format(void **state)
 	nlmsg_free(msg);
 }
 
+/* A folded process_vm_readv burst: bytes in all three renderings. */
+static void test_bytes_format(void **state)
+{
+	struct nl_msg *msg = test_copy_event(91, 4, 88, 5300000123ull);
+	struct pmguard_event ev;
+	struct json_object *obj;
+	char *s;
+
+	(void)state;
+	assert_int_equal(pmg_event_parse(nlmsg_hdr(msg), &ev), 0);
+	s = pmg_format_event(PMG_FMT_TEXT, &ev, "h");
+	assert_non_null(s);
+	assert_non_null(strstr(s, " ALERT high vm_read read result=0 rule=sensitive-memory "
+			       "count=4 first_seq=88 bytes=5300000123 caller=python3[700/700]"));
+	assert_non_null(strstr(s, " flags=target_sensitive,folded,compat_syscall"));
+	free(s);
+
+	obj = json_of(&ev);
+	assert_json_str(obj, "kind", "vm_read");
+	assert_json_int(obj, "bytes", 5300000123ll);
+	assert_json_int(obj, "count", 4);
+	json_object_put(obj);
+	nlmsg_free(msg);
+
+	/* An open sends no bytes: none shown. */
+	msg = test_full_event(5);
+	assert_int_equal(pmg_event_parse(nlmsg_hdr(msg), &ev), 0);
+	s = pmg_format_event(PMG_FMT_TEXT, &ev, "h");
+	assert_null(strstr(s, "bytes="));
+	free(s);
+	obj = json_of(&ev);
+	assert_json_absent(obj, "bytes");
+	json_object_put(obj);
+	nlmsg_free(msg);
+}
+
 static void test_summary_text(void **state)
 {
 	struct nl_msg *msg = test_summary(42);
@@ -930,6 +966,7 @@ int main(void)
 		cmocka_unit_test(test_summary_text),
 		cmocka_unit_test(test_summary_json),
 		cmocka_unit_test(test_summary_hostile),
+		cmocka_unit_test(test_bytes_format),
 	};
 
 	return cmocka_run_group_tests_name("formatting", tests, NULL, NULL);

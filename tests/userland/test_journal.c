@@ -235,6 +235,32 @@ static void test_folded_fields(void **state)
 	nlmsg_free(msg);
 }
 
+static void test_bytes_fields(void **state)
+{
+	struct nl_msg *msg = test_copy_event(91, 4, 88, 5300000123ull);
+	struct pmg_journal_fields f;
+	struct pmguard_event ev;
+
+	(void)state;
+	assert_int_equal(pmg_event_parse(nlmsg_hdr(msg), &ev), 0);
+	assert_int_equal(pmg_journal_event(&f, &ev, "m"), 0);
+	assert_names_valid(&f);
+	assert_field(&f, "PMGUARD_KIND", "vm_read");
+	assert_field(&f, "PMGUARD_BYTES", "5300000123");
+	assert_field(&f, "PMGUARD_COUNT", "4");
+	assert_field(&f, "PMGUARD_FIRST_SEQ", "88");
+	assert_field(&f, "PMGUARD_FLAGS", "target_sensitive,folded,compat_syscall");
+	pmg_journal_free(&f);
+	nlmsg_free(msg);
+
+	msg = test_full_event(5);
+	assert_int_equal(pmg_event_parse(nlmsg_hdr(msg), &ev), 0);
+	assert_int_equal(pmg_journal_event(&f, &ev, "m"), 0);
+	assert_no_field(&f, "PMGUARD_BYTES");
+	pmg_journal_free(&f);
+	nlmsg_free(msg);
+}
+
 /* Only what the kernel sent, plus the fixed fields. */
 static void test_empty_event_fields(void **state)
 {
@@ -349,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_hostile_strings),
 		cmocka_unit_test(test_folded_fields),
+		cmocka_unit_test(test_bytes_fields),
 		cmocka_unit_test(test_empty_event_fields),
 		cmocka_unit_test(test_summary_fields),
 		cmocka_unit_test(test_lost_reset_note_fields),

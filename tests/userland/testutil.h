@@ -113,6 +113,24 @@ static inline struct nl_msg *test_summary(uint64_t seq)
 	return msg;
 }
 
+/* The attributes of a folded event of the kernel's, before the processes. */
+static inline int test_put_folded(struct nl_msg *msg, uint64_t seq, uint32_t kind,
+				  uint32_t severity, const char *rule, uint32_t flags,
+				  uint32_t count, uint64_t first_seq)
+{
+	return nla_put_u64(msg, PMGUARD_A_SEQ, seq) ||
+	       nla_put_u64(msg, PMGUARD_A_TIME_NS, 1795678812123456789ull) ||
+	       nla_put_u32(msg, PMGUARD_A_KIND, kind) ||
+	       nla_put_u32(msg, PMGUARD_A_ACCESS, PMGUARD_ACCESS_READ) ||
+	       nla_put_s32(msg, PMGUARD_A_RESULT, 0) ||
+	       nla_put_u32(msg, PMGUARD_A_ACTION, PMGUARD_ACTION_ALERT) ||
+	       nla_put_u32(msg, PMGUARD_A_SEVERITY, severity) ||
+	       nla_put_string(msg, PMGUARD_A_RULE, rule) ||
+	       nla_put_u32(msg, PMGUARD_A_FLAGS, flags | PMGUARD_F_FOLDED) ||
+	       nla_put_u32(msg, PMGUARD_A_COUNT, count) ||
+	       nla_put_u64(msg, PMGUARD_A_FIRST_SEQ, first_seq) ? -1 : 0;
+}
+
 /* A folded event: COUNT accesses, the first of them first_seq. */
 static inline struct nl_msg *test_folded_event(uint64_t seq, uint32_t count,
 					       uint64_t first_seq)
@@ -120,19 +138,32 @@ static inline struct nl_msg *test_folded_event(uint64_t seq, uint32_t count,
 	struct nl_msg *msg = test_msg_new(PMGUARD_CMD_EVENT);
 
 	if (!msg ||
-	    nla_put_u64(msg, PMGUARD_A_SEQ, seq) ||
-	    nla_put_u64(msg, PMGUARD_A_TIME_NS, 1795678812123456789ull) ||
-	    nla_put_u32(msg, PMGUARD_A_KIND, PMGUARD_KIND_MAPS) ||
-	    nla_put_u32(msg, PMGUARD_A_ACCESS, PMGUARD_ACCESS_READ) ||
-	    nla_put_s32(msg, PMGUARD_A_RESULT, 0) ||
-	    nla_put_u32(msg, PMGUARD_A_ACTION, PMGUARD_ACTION_ALERT) ||
-	    nla_put_u32(msg, PMGUARD_A_SEVERITY, PMGUARD_SEV_LOW) ||
-	    nla_put_string(msg, PMGUARD_A_RULE, "own-uid") ||
-	    nla_put_u32(msg, PMGUARD_A_FLAGS, PMGUARD_F_SAME_UID | PMGUARD_F_FOLDED) ||
-	    nla_put_u32(msg, PMGUARD_A_COUNT, count) ||
-	    nla_put_u64(msg, PMGUARD_A_FIRST_SEQ, first_seq) ||
+	    test_put_folded(msg, seq, PMGUARD_KIND_MAPS, PMGUARD_SEV_LOW, "own-uid",
+			    PMGUARD_F_SAME_UID, count, first_seq) < 0 ||
 	    test_put_proc(msg, PMGUARD_A_CALLER, 500, 500, "top", "/usr/bin/top") < 0 ||
 	    test_put_proc(msg, PMGUARD_A_TARGET, 600, 600, "bash", "/usr/bin/bash") < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/*
+ * A folded process_vm_readv burst: count calls from a 32-bit caller
+ * that copied bytes in all (PMGUARD_A_BYTES), the first of them first_seq.
+ */
+static inline struct nl_msg *test_copy_event(uint64_t seq, uint32_t count,
+					     uint64_t first_seq, uint64_t bytes)
+{
+	struct nl_msg *msg = test_msg_new(PMGUARD_CMD_EVENT);
+
+	if (!msg ||
+	    test_put_folded(msg, seq, PMGUARD_KIND_VM_READ, PMGUARD_SEV_HIGH,
+			    "sensitive-memory", PMGUARD_F_TARGET_SENSITIVE |
+			    PMGUARD_F_COMPAT_SYSCALL, count, first_seq) < 0 ||
+	    nla_put_u64(msg, PMGUARD_A_BYTES, bytes) ||
+	    test_put_proc(msg, PMGUARD_A_CALLER, 700, 700, "python3", "/usr/bin/python3.11") < 0 ||
+	    test_put_proc(msg, PMGUARD_A_TARGET, 77, 77, "sshd", "/usr/sbin/sshd") < 0) {
 		nlmsg_free(msg);
 		return NULL;
 	}
