@@ -98,14 +98,18 @@ static const struct pmg_command_doc docs[] = {
 "  sensitive NAME...        (repeatable; at most 64 names of < 64 bytes)\n"
 "  rule NAME action=A [severity=S] [caller_exe=/PATH] [caller_comm=COMM]\n"
 "       [caller_uid=UID|USER] [target_exe=/PATH] [target_comm=COMM]\n"
-"       [kinds=mem,environ,maps,smaps,smaps_rollup,numa_maps,pagemap,auxv|all]\n"
-"       [access=read,write] [if=FLAG,...] [unless=FLAG,...]\n"
+"       [kinds=KIND,...|all] [access=read,write] [if=FLAG,...] [unless=FLAG,...]\n"
 "  Rules are tried in order, the first match decides; a rule without\n"
 "  severity= gets medium.\n"
+"  KIND: mem environ maps smaps smaps_rollup numa_maps pagemap auxv\n"
+"        vm_read vm_write (process_vm_readv/writev) ptrace (attach, seize)\n"
+"        ptrace_read ptrace_write (PEEK/POKE); all alone: any kind\n"
 "  FLAG: caller_cap_ptrace caller_is_tracer caller_is_ancestor same_uid\n"
 "        target_sensitive comm_mismatch comm_spoofs_allowed task_alias\n"
 "        target_exe_unknown\n"
 "  Values may be double-quoted (\\\" and \\\\ escapes) to hold blanks or '#'.\n"
+"  add: one rule line, as one argument or one word per token; a '#'\n"
+"  outside quotes is an error there, not a comment.\n"
 "\n"
 "Reading needs CAP_NET_ADMIN, changing also CAP_SYS_ADMIN (initial user\n"
 "namespace).  After 'pmguard lock' the module refuses every change.\n",
@@ -113,7 +117,7 @@ static const struct pmg_command_doc docs[] = {
 	{
 		.name = "mode",
 		.synopsis = "mode [audit|enforce]",
-		.summary = "print or set the mode (enforce: deny rules refuse the open)",
+		.summary = "print or set the mode (enforce: deny rules refuse the access)",
 		.help =
 "Usage: pmguard mode [audit|enforce]\n"
 "\n"

@@ -945,12 +945,19 @@ static void test_default_policy_conf(void **state)
 		"allow:gdb", "allow:gdb-multiarch", "allow:strace", "allow:ltrace",
 		"allow:lldb", "allow:systemd-coredump", "inventory:pmap",
 		"inventory:lsof", "inventory:ps", "inventory:top", "inventory:htop",
-		"environ:ps", "sensitive-memory", "sensitive-other", "own-uid",
-		"memory-read",
+		"environ:ps", "own-tracee", "debug-child", "same-uid-copy",
+		"sensitive-memory", "sensitive-other", "own-uid", "memory-read",
 	};
 	const uint32_t maps = (1u << PMGUARD_KIND_MAPS) | (1u << PMGUARD_KIND_SMAPS) |
 			      (1u << PMGUARD_KIND_SMAPS_ROLLUP) |
 			      (1u << PMGUARD_KIND_NUMA_MAPS);
+	const uint32_t copy = (1u << PMGUARD_KIND_VM_READ) | (1u << PMGUARD_KIND_VM_WRITE) |
+			      (1u << PMGUARD_KIND_PTRACE_READ) |
+			      (1u << PMGUARD_KIND_PTRACE_WRITE);
+	/* Every route into memory: the module's PMGUARD_KINDS_DIRECT, and environ. */
+	const uint32_t direct = (1u << PMGUARD_KIND_MEM) | (1u << PMGUARD_KIND_PAGEMAP) |
+				copy | (1u << PMGUARD_KIND_PTRACE) |
+				(1u << PMGUARD_KIND_ENVIRON);
 	const char *path = getenv("PMG_POLICY_CONF");
 	const struct pmg_rule *r;
 	int ret;
@@ -991,29 +998,47 @@ static void test_default_policy_conf(void **state)
 		assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE);
 		assert_int_equal(r->action, PMGUARD_ACTION_ALLOW);
 	}
+	/* environ:ps no longer opens a credential holder's environ (issue 11). */
 	r = &pol->rules[11];
 	assert_string_equal(r->caller_exe, "/usr/bin/ps");
 	assert_int_equal(r->kinds, 1u << PMGUARD_KIND_ENVIRON);
+	assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE);
+	/* Everyday debugging, never on a sensitive target (issue 10). */
+	for (size_t i = 12; i < 15; i++) {
+		r = &pol->rules[i];
+		assert_int_equal(r->action, PMGUARD_ACTION_ALLOW);
+		assert_int_equal(r->severity, PMGUARD_SEV_INFO);
+		assert_true(r->flags_clear & PMGUARD_F_TARGET_SENSITIVE);
+	}
 	r = &pol->rules[12];
+	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_MEM) | copy);
+	assert_int_equal(r->flags_set, PMGUARD_F_CALLER_IS_TRACER);
+	r = &pol->rules[13];
+	assert_int_equal(r->kinds, 1u << PMGUARD_KIND_PTRACE);
+	assert_int_equal(r->flags_set, PMGUARD_F_CALLER_IS_ANCESTOR);
+	r = &pol->rules[14];
+	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_VM_READ) | (1u << PMGUARD_KIND_VM_WRITE));
+	assert_int_equal(r->flags_set, PMGUARD_F_SAME_UID);
+	assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_CALLER_CAP_PTRACE);
+	r = &pol->rules[15];
 	assert_int_equal(r->action, PMGUARD_ACTION_DENY);
 	assert_int_equal(r->severity, PMGUARD_SEV_HIGH);
-	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_MEM) | (1u << PMGUARD_KIND_ENVIRON));
+	assert_int_equal(r->kinds, direct);
 	assert_int_equal(r->flags_set, PMGUARD_F_TARGET_SENSITIVE);
-	r = &pol->rules[13];
+	r = &pol->rules[16];
 	assert_int_equal(r->action, PMGUARD_ACTION_ALERT);
 	assert_int_equal(r->severity, PMGUARD_SEV_MEDIUM);
 	assert_false(pmg_rule_has(r, PMGUARD_R_KINDS));
 	assert_int_equal(r->flags_set, PMGUARD_F_TARGET_SENSITIVE);
-	r = &pol->rules[14];
+	r = &pol->rules[17];
 	assert_int_equal(r->severity, PMGUARD_SEV_LOW);
 	assert_int_equal(r->kinds, maps | (1u << PMGUARD_KIND_ENVIRON) |
 			 (1u << PMGUARD_KIND_AUXV));
 	assert_int_equal(r->flags_set, PMGUARD_F_SAME_UID);
 	assert_int_equal(r->flags_clear, PMGUARD_F_CALLER_CAP_PTRACE);
-	r = &pol->rules[15];
+	r = &pol->rules[18];
 	assert_int_equal(r->severity, PMGUARD_SEV_MEDIUM);
-	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_MEM) | (1u << PMGUARD_KIND_ENVIRON) |
-			 (1u << PMGUARD_KIND_PAGEMAP));
+	assert_int_equal(r->kinds, direct);
 }
 
 static void test_read_file_errors(void **state)

@@ -101,6 +101,7 @@ static void test_reader_only(void **state)
 	c.folded_events = 1;
 	c.by_kind_action[PMGUARD_KIND_MEM][PMGUARD_ACTION_DENY] = 10;
 	c.by_kind_action[PMGUARD_KIND_MAPS][PMGUARD_ACTION_ALLOW] = 2;
+	c.by_kind_action[PMGUARD_KIND_VM_READ][PMGUARD_ACTION_DENY] = 5;
 	c.lost = 4;
 	c.gaps = 1;
 	c.summaries = 2;
@@ -111,6 +112,12 @@ static void test_reader_only(void **state)
 	assert_true(has_line(s, "pmguard_reader_events_total{kind=\"mem\",action=\"deny\"} 10"));
 	assert_true(has_line(s, "pmguard_reader_events_total{kind=\"maps\",action=\"allow\"} 2"));
 	assert_true(has_line(s, "pmguard_reader_events_total{kind=\"auxv\",action=\"alert\"} 0"));
+	/* The kinds of process_vm_readv/writev and ptrace (issue 10). */
+	assert_true(has_line(s, "pmguard_reader_events_total{kind=\"vm_read\",action=\"deny\"} 5"));
+	assert_true(has_line(s, "pmguard_reader_events_total{kind=\"vm_write\",action=\"alert\"} 0"));
+	assert_true(has_line(s, "pmguard_reader_events_total{kind=\"ptrace\",action=\"allow\"} 0"));
+	assert_true(has_line(s, "pmguard_reader_events_total{kind=\"ptrace_read\",action=\"alert\"} 0"));
+	assert_true(has_line(s, "pmguard_reader_events_total{kind=\"ptrace_write\",action=\"deny\"} 0"));
 	assert_null(strstr(s, "kind=\"unknown\""));	/* only when it happens */
 	assert_true(has_line(s, "pmguard_reader_event_records_total 3"));
 	assert_true(has_line(s, "pmguard_reader_folded_events_total 1"));
