@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The differences between the kernels pmguard supports (Debian 6.1 and
- * 6.12, with and without PREEMPT_RT), kept in one place.
+ * The differences between the kernels pmguard supports (Debian 5.10, 6.1,
+ * 6.12 and 7.3, with and without PREEMPT_RT), kept in one place.  Tested
+ * by feature (the kernel's own macros and config), never by version.
  */
 #ifndef _PMGUARD_COMPAT_H
 #define _PMGUARD_COMPAT_H
@@ -10,15 +11,23 @@
 #include <linux/mm_types.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
 #include <net/genetlink.h>
+#include <net/netlink.h>
 
 /*
- * Only CAP_NET_ADMIN in the initial user namespace may join the events
- * group.  The flag came with 6.7 and was backported to the stable series
- * Debian ships (6.1.66+); without it anyone could listen.
+ * The events group's designated initializer that makes joining it
+ * privileged.  The group carries nothing (events are unicast to
+ * subscribers, see netlink.c): this only keeps it closed where the kernel
+ * can.  Since 6.7 (and 6.1.66+ stable): CAP_NET_ADMIN.  5.10 stable
+ * (5.10.262 in Debian 11) has only the older bit from the drop_monitor fix,
+ * cap_sys_admin: CAP_SYS_ADMIN in the netns's user namespace.
  */
-#ifndef GENL_MCAST_CAP_NET_ADMIN
-#error "kernel lacks GENL_MCAST_CAP_NET_ADMIN (needs 6.7, or 6.1.66+ stable)"
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define PMGUARD_MCGRP_PRIVILEGED .flags = GENL_MCAST_CAP_NET_ADMIN
+#else
+#define PMGUARD_MCGRP_PRIVILEGED .cap_sys_admin = 1
 #endif
 
 /*
@@ -49,8 +58,17 @@ static inline struct file *pmguard_mm_exe_file(struct mm_struct *mm)
  */
 static inline struct dentry *pmguard_inode_dentry(struct inode *inode)
 {
+	/*
+	 * 7.3 moved d_alias out of d_u into an anonymous union of its own
+	 * and added for_each_alias() with it.
+	 */
+#ifdef for_each_alias
+	return hlist_entry_safe(READ_ONCE(inode->i_dentry.first),
+				struct dentry, d_alias);
+#else
 	return hlist_entry_safe(READ_ONCE(inode->i_dentry.first),
 				struct dentry, d_u.d_alias);
+#endif
 }
 
 /*
@@ -60,7 +78,35 @@ static inline struct dentry *pmguard_inode_dentry(struct inode *inode)
  */
 static inline void pmguard_mmdrop_atomic(struct mm_struct *mm)
 {
+	/*
+	 * Without PREEMPT_RT, mmdrop_sched() is mmdrop(); mmdrop() exists on
+	 * every kernel, mmdrop_sched() since 6.0.
+	 */
+#ifdef CONFIG_PREEMPT_RT
 	mmdrop_sched(mm);
+#else
+	mmdrop(mm);
+#endif
+}
+
+/*
+ * Copy a string attribute into @dst, NUL-terminated and zero-padded,
+ * truncated to @size - 1 characters: what nla_strscpy() (5.11+) and
+ * nla_strlcpy() (before) both do, on every kernel.
+ */
+static inline void pmguard_nla_strscpy(char *dst, const struct nlattr *nla,
+				       size_t size)
+{
+	const char *src = nla_data(nla);
+	size_t len = nla_len(nla);
+
+	if (!size)
+		return;
+	if (len && !src[len - 1])
+		len--;
+	len = min(len, size - 1);
+	memcpy(dst, src, len);
+	memset(dst + len, 0, size - len);
 }
 
 #endif /* _PMGUARD_COMPAT_H */

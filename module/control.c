@@ -17,6 +17,7 @@
 #include <net/genetlink.h>
 
 #include "netlink.h"
+#include "compat.h"
 
 #define PMGUARD_KINDS_ALL	GENMASK(PMGUARD_KIND_MAX, PMGUARD_KIND_MEM)
 #define PMGUARD_FLAGS_ALL	(PMGUARD_F_FOLDED * 2 - 1)
@@ -69,7 +70,7 @@ static int pmguard_rule_exe(struct nlattr *attr, char *path,
 {
 	int err;
 
-	nla_strscpy(path, attr, PMGUARD_RULE_PATH_MAX);
+	pmguard_nla_strscpy(path, attr, PMGUARD_RULE_PATH_MAX);
 	if (path[0] != '/') {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
 				    "pmguard: executable path must be absolute");
@@ -100,7 +101,7 @@ static int pmguard_rule_from_nl(struct nlattr *nest, struct pmguard_rule *rule,
 	}
 
 	memset(rule, 0, sizeof(*rule));
-	nla_strscpy(rule->name, tb[PMGUARD_R_NAME], sizeof(rule->name));
+	pmguard_nla_strscpy(rule->name, tb[PMGUARD_R_NAME], sizeof(rule->name));
 	if (!pmguard_rule_name_valid(rule->name)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[PMGUARD_R_NAME],
 				    "pmguard: rule names are letters, digits and _.:-");
@@ -127,13 +128,13 @@ static int pmguard_rule_from_nl(struct nlattr *nest, struct pmguard_rule *rule,
 		rule->match |= PMGUARD_M_TARGET_EXE;
 	}
 	if (tb[PMGUARD_R_CALLER_COMM]) {
-		nla_strscpy(rule->caller_comm, tb[PMGUARD_R_CALLER_COMM],
-			    sizeof(rule->caller_comm));
+		pmguard_nla_strscpy(rule->caller_comm, tb[PMGUARD_R_CALLER_COMM],
+				    sizeof(rule->caller_comm));
 		rule->match |= PMGUARD_M_CALLER_COMM;
 	}
 	if (tb[PMGUARD_R_TARGET_COMM]) {
-		nla_strscpy(rule->target_comm, tb[PMGUARD_R_TARGET_COMM],
-			    sizeof(rule->target_comm));
+		pmguard_nla_strscpy(rule->target_comm, tb[PMGUARD_R_TARGET_COMM],
+				    sizeof(rule->target_comm));
 		rule->match |= PMGUARD_M_TARGET_COMM;
 	}
 	if (tb[PMGUARD_R_CALLER_UID]) {
@@ -252,7 +253,7 @@ int pmguard_ctl_rule_del(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "pmguard: PMGUARD_A_RULE_NAME missing");
 		return -EINVAL;
 	}
-	nla_strscpy(name, info->attrs[PMGUARD_A_RULE_NAME], sizeof(name));
+	pmguard_nla_strscpy(name, info->attrs[PMGUARD_A_RULE_NAME], sizeof(name));
 
 	mutex_lock(&pmguard_config_mutex);
 	err = pmguard_ctl_allowed(skb, info);
@@ -349,8 +350,8 @@ static int pmguard_policy_from_nl(struct nlattr *nest,
 			    memchr(nla_data(attr), 0, nla_len(attr)) !=
 			    nla_data(attr) + nla_len(attr) - 1)
 				goto bad;
-			nla_strscpy(policy->sensitive[policy->nr_sensitive++],
-				    attr, PMGUARD_NAME_LEN);
+			pmguard_nla_strscpy(policy->sensitive[policy->nr_sensitive++],
+					    attr, PMGUARD_NAME_LEN);
 			break;
 		default:
 			goto bad;
