@@ -128,19 +128,25 @@ static int failf(char *reason, const char *fmt, ...)
 	return -1;
 }
 
+/* The n bytes at s, cut to CLIP_LEN at a UTF-8 boundary ("..." if cut), in buf. */
+static const char *clip_len(const char *s, size_t n, char buf[CLIP_LEN + 4])
+{
+	bool cut = n > CLIP_LEN;
+
+	if (cut) {
+		n = CLIP_LEN;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(buf, s, n);
+	memcpy(buf + n, cut ? "..." : "", cut ? 4 : 1);
+	return buf;
+}
+
 /* s, cut to CLIP_LEN bytes at a UTF-8 boundary, with "..." if cut. */
 static const char *clip(const char *s, char buf[CLIP_LEN + 4])
 {
-	size_t n = strlen(s);
-
-	if (n <= CLIP_LEN)
-		return s;
-	n = CLIP_LEN;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	memcpy(buf, s, n);
-	memcpy(buf + n, "...", 4);
-	return buf;
+	return clip_len(s, strlen(s), buf);
 }
 
 /* ---- lines and tokens ------------------------------------------------- */
@@ -822,7 +828,8 @@ int pmg_rule_parse_line(const char *line, size_t len, struct pmg_rule *rule,
 
 		failf(reason, "'#' at column %zu would start a comment and drop '%s' "
 		      "from the rule; quote it (\"#\") if it is part of a value",
-		      tk->comment, clip(line + tk->comment - 1, clipbuf));
+		      tk->comment, clip_len(line + tk->comment - 1, len - tk->comment + 1,
+					    clipbuf));
 		goto out;
 	}
 	ret = parse_rule_tokens(tk->t + 1, tk->n - 1, rule, reason);

@@ -373,6 +373,10 @@ static void test_rule_line(void **state)
 	assert_string_equal(reason, "'#' at column 20 would start a comment and drop "
 			    "'# kinds=mem' from the rule; quote it (\"#\") if it is "
 			    "part of a value");
+	/* Only len bytes are the line (fuzz_policy found the message read on). */
+	assert_int_equal(pmg_rule_parse_line("rule x action=deny # kinds=memNOT-THE-LINE", 30,
+					     &r, reason), -1);
+	assert_null(strstr(reason, "NOT"));
 	assert_int_equal(pmg_rule_parse_line("rule x action=deny#x", 20, &r, reason), -1);
 	assert_string_equal(reason, "'#' at column 19 would start a comment and drop "
 			    "'#x' from the rule; quote it (\"#\") if it is part of a value");
