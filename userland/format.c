@@ -15,143 +15,13 @@
 
 #define NAME_BUF_LEN PMG_NAME_BUF_LEN
 
-static const char *const kind_names[__PMGUARD_KIND_MAX] = {
-	[PMGUARD_KIND_MEM]		= "mem",
-	[PMGUARD_KIND_ENVIRON]		= "environ",
-	[PMGUARD_KIND_MAPS]		= "maps",
-	[PMGUARD_KIND_SMAPS]		= "smaps",
-	[PMGUARD_KIND_SMAPS_ROLLUP]	= "smaps_rollup",
-	[PMGUARD_KIND_NUMA_MAPS]	= "numa_maps",
-	[PMGUARD_KIND_PAGEMAP]		= "pagemap",
-	[PMGUARD_KIND_AUXV]		= "auxv",
-	[PMGUARD_KIND_VM_READ]		= "vm_read",
-	[PMGUARD_KIND_VM_WRITE]		= "vm_write",
-	[PMGUARD_KIND_PTRACE]		= "ptrace",
-	[PMGUARD_KIND_PTRACE_READ]	= "ptrace_read",
-	[PMGUARD_KIND_PTRACE_WRITE]	= "ptrace_write",
-};
-
-static const char *const action_names[__PMGUARD_ACTION_MAX] = {
-	[PMGUARD_ACTION_ALLOW]	= "allow",
-	[PMGUARD_ACTION_ALERT]	= "alert",
-	[PMGUARD_ACTION_DENY]	= "deny",
-};
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const action_labels[__PMGUARD_ACTION_MAX] = {
 	[PMGUARD_ACTION_ALLOW]	= "ALLOW",
 	[PMGUARD_ACTION_ALERT]	= "ALERT",
 	[PMGUARD_ACTION_DENY]	= "DENY",
 };
-
-static const char *const severity_names[__PMGUARD_SEV_MAX] = {
-	[PMGUARD_SEV_INFO]	= "info",
-	[PMGUARD_SEV_LOW]	= "low",
-	[PMGUARD_SEV_MEDIUM]	= "medium",
-	[PMGUARD_SEV_HIGH]	= "high",
-	[PMGUARD_SEV_CRITICAL]	= "critical",
-};
-
-static const char *const mode_names[__PMGUARD_MODE_MAX] = {
-	[PMGUARD_MODE_AUDIT]	= "audit",
-	[PMGUARD_MODE_ENFORCE]	= "enforce",
-};
-
-static const struct {
-	uint32_t bit;
-	const char *name;
-} flag_names[] = {
-	{ PMGUARD_F_CALLER_CAP_PTRACE,	"caller_cap_ptrace" },
-	{ PMGUARD_F_CALLER_IS_TRACER,	"caller_is_tracer" },
-	{ PMGUARD_F_CALLER_IS_ANCESTOR,	"caller_is_ancestor" },
-	{ PMGUARD_F_SAME_UID,		"same_uid" },
-	{ PMGUARD_F_TARGET_SENSITIVE,	"target_sensitive" },
-	{ PMGUARD_F_COMM_MISMATCH,	"comm_mismatch" },
-	{ PMGUARD_F_COMM_SPOOFS_ALLOWED, "comm_spoofs_allowed" },
-	{ PMGUARD_F_TASK_ALIAS,		"task_alias" },
-	{ PMGUARD_F_TARGET_EXE_UNKNOWN,	"target_exe_unknown" },
-	{ PMGUARD_F_WOULD_DENY,		"would_deny" },
-	{ PMGUARD_F_FOLDED,		"folded" },
-	{ PMGUARD_F_COMPAT_SYSCALL,	"compat_syscall" },
-};
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *table_name(const char *const *names, size_t n, uint32_t v)
-{
-	return v < n ? names[v] : NULL;
-}
-
-const char *pmg_kind_name(uint32_t kind)
-{
-	return table_name(kind_names, ARRAY_SIZE(kind_names), kind);
-}
-
-const char *pmg_action_name(uint32_t action)
-{
-	return table_name(action_names, ARRAY_SIZE(action_names), action);
-}
-
-const char *pmg_severity_name(uint32_t severity)
-{
-	return table_name(severity_names, ARRAY_SIZE(severity_names), severity);
-}
-
-const char *pmg_mode_name(uint32_t mode)
-{
-	return table_name(mode_names, ARRAY_SIZE(mode_names), mode);
-}
-
-/* name, or "unknown(N)" in buf for values newer than this reader. */
-static const char *name_or_unknown(const char *name, uint32_t v, char *buf)
-{
-	if (name)
-		return name;
-	snprintf(buf, NAME_BUF_LEN, "unknown(%" PRIu32 ")", v);
-	return buf;
-}
-
-const char *pmg_name_or_unknown(const char *name, uint32_t v, char *buf)
-{
-	return name_or_unknown(name, v, buf);
-}
-
-static const char *access_name(uint32_t access, char *buf)
-{
-	switch (access) {
-	case 0:
-		return "none";
-	case PMGUARD_ACCESS_READ:
-		return "read";
-	case PMGUARD_ACCESS_WRITE:
-		return "write";
-	case PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE:
-		return "read-write";
-	default:
-		return name_or_unknown(NULL, access, buf);
-	}
-}
-
-const char *pmg_access_name(uint32_t access, char *buf)
-{
-	return access_name(access, buf);
-}
-
-void pmg_flags_join(uint32_t flags, char *buf, size_t size)
-{
-	size_t o = 0;
-	int n;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(flag_names) && o < size; i++) {
-		if (!(flags & flag_names[i].bit))
-			continue;
-		n = snprintf(buf + o, size - o, "%s%s", o ? "," : "", flag_names[i].name);
-		o += n > 0 ? (size_t)n : 0;
-		flags &= ~flag_names[i].bit;
-	}
-	if (flags && o < size)
-		snprintf(buf + o, size - o, "%sunknown(0x%" PRIx32 ")", o ? "," : "", flags);
-}
 
 size_t pmg_event_numbers(const struct pmguard_event *ev,
 			 struct pmg_event_number out[PMG_EVENT_NUMBERS])
@@ -218,94 +88,7 @@ void pmg_hostname(char *buf, size_t size)
 	buf[size - 1] = '\0';
 }
 
-/* ---- UTF-8 and text escaping ------------------------------------------ */
-
-static bool is_cont(unsigned char c)
-{
-	return (c & 0xc0) == 0x80;
-}
-
-/*
- * Length of the valid UTF-8 sequence at s, or 0 if s does not start one.
- * Follows Unicode table 3-7 (well-formed byte sequences): the second
- * byte's range excludes overlong forms, surrogates and > U+10FFFF.
- */
-static size_t utf8_seq_len(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;	/* continuation byte, C0/C1, F5..FF */
-
-	if (c == 0xe0)
-		lo = 0xa0;	/* overlong 3-byte */
-	else if (c == 0xed)
-		hi = 0x9f;	/* surrogates */
-	else if (c == 0xf0)
-		lo = 0x90;	/* overlong 4-byte */
-	else if (c == 0xf4)
-		hi = 0x8f;	/* > U+10FFFF */
-
-	if (avail < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (!is_cont(s[i]))
-			return 0;
-	return n;
-}
-
-char *pmg_utf8_sanitize(const char *s, size_t len, size_t *out_len)
-{
-	static const char replacement[] = "\xef\xbf\xbd";	/* U+FFFD */
-	const unsigned char *in = (const unsigned char *)s;
-	/* Worst case: every byte becomes a 3-byte replacement. */
-	char *out = malloc(len * 3 + 1);
-	size_t o = 0;
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq_len(in + i, len - i);
-
-		if (n == 0) {
-			memcpy(out + o, replacement, 3);
-			o += 3;
-			i++;
-		} else {
-			memcpy(out + o, in + i, n);
-			o += n;
-			i += n;
-		}
-	}
-	out[o] = '\0';
-	if (out_len)
-		*out_len = o;
-	return out;
-}
-
-size_t pmg_utf8_invalid_at(const char *s, size_t len)
-{
-	const unsigned char *in = (const unsigned char *)s;
-
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq_len(in + i, len - i);
-
-		if (n == 0)
-			return i;
-		i += n;
-	}
-	return len;
-}
+/* ---- text escaping ------------------------------------------------------ */
 
 void pmg_escape_text(FILE *f, const char *s, size_t len)
 {
@@ -358,22 +141,10 @@ static void text_time(FILE *f, bool has, uint64_t ns)
 
 static void text_flags(FILE *f, uint32_t flags)
 {
-	const char *sep = "";
+	char buf[512];
 
-	fputs(" flags=", f);
-	if (!flags) {
-		fputs("none", f);
-		return;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++) {
-		if (flags & flag_names[i].bit) {
-			fprintf(f, "%s%s", sep, flag_names[i].name);
-			flags &= ~flag_names[i].bit;
-			sep = ",";
-		}
-	}
-	if (flags)
-		fprintf(f, "%sunknown(0x%" PRIx32 ")", sep, flags);
+	pmg_flags_join(flags, buf, sizeof(buf));
+	fprintf(f, " flags=%s", flags ? buf : "none");
 }
 
 /* A uid-like value: (u32)-1 means "unset" and prints as -1. */
@@ -431,14 +202,14 @@ static void text_event(FILE *f, const struct pmguard_event *ev)
 	else if (ev->action < ARRAY_SIZE(action_labels))
 		label = action_labels[ev->action];
 	else
-		label = name_or_unknown(NULL, ev->action, b1);
+		label = pmg_name_or_unknown(NULL, ev->action, b1);
 	fprintf(f, " %s", label);
 	fprintf(f, " %s", !pmg_event_has(ev, PMGUARD_A_SEVERITY) ? "-" :
-		name_or_unknown(pmg_severity_name(ev->severity), ev->severity, b2));
+		pmg_name_or_unknown(pmg_severity_name(ev->severity), ev->severity, b2));
 	fprintf(f, " %s", !pmg_event_has(ev, PMGUARD_A_KIND) ? "-" :
-		name_or_unknown(pmg_kind_name(ev->kind), ev->kind, b3));
+		pmg_name_or_unknown(pmg_kind_name(ev->kind), ev->kind, b3));
 	fprintf(f, " %s", !pmg_event_has(ev, PMGUARD_A_ACCESS) ? "-" :
-		access_name(ev->access, b1));
+		pmg_access_name(ev->access, b1));
 
 	if (pmg_event_has(ev, PMGUARD_A_RESULT)) {
 		fprintf(f, " result=%" PRId32, ev->result);
@@ -528,7 +299,7 @@ static void json_add_name(struct json_object *obj, const char *key,
 {
 	char buf[NAME_BUF_LEN];
 
-	json_add_cstr(obj, key, name_or_unknown(name, v, buf));
+	json_add_cstr(obj, key, pmg_name_or_unknown(name, v, buf));
 }
 
 /*
@@ -581,10 +352,10 @@ static struct json_object *json_flags(uint32_t flags)
 	struct json_object *arr = json_object_new_array();
 	char buf[NAME_BUF_LEN];
 
-	for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++) {
-		if (flags & flag_names[i].bit) {
-			json_object_array_add(arr, json_object_new_string(flag_names[i].name));
-			flags &= ~flag_names[i].bit;
+	for (size_t i = 0; i < pmg_n_flags; i++) {
+		if (flags & pmg_flags[i].bit) {
+			json_object_array_add(arr, json_object_new_string(pmg_flags[i].name));
+			flags &= ~pmg_flags[i].bit;
 		}
 	}
 	if (flags) {
@@ -678,7 +449,7 @@ static struct json_object *json_event(const struct pmguard_event *ev, const char
 	if (pmg_event_has(ev, PMGUARD_A_KIND))
 		json_add_name(obj, "kind", pmg_kind_name(ev->kind), ev->kind);
 	if (pmg_event_has(ev, PMGUARD_A_ACCESS))
-		json_add_cstr(obj, "access", access_name(ev->access, buf));
+		json_add_cstr(obj, "access", pmg_access_name(ev->access, buf));
 	if (pmg_event_has(ev, PMGUARD_A_RESULT)) {
 		json_add_i64(obj, "result", ev->result);
 		json_add_cstr(obj, "result_name", result_name(ev->result, buf));
@@ -810,7 +581,7 @@ static void text_summary(FILE *f, const struct pmguard_mem_summary *s)
 			s->sum[PMGUARD_SUM_DURATION_NS] / 1000000000u,
 			s->sum[PMGUARD_SUM_DURATION_NS] % 1000000000u);
 	if (pmg_summary_has(s, PMGUARD_A_KIND))
-		fprintf(f, " kind=%s", name_or_unknown(pmg_kind_name(s->kind), s->kind, buf));
+		fprintf(f, " kind=%s", pmg_name_or_unknown(pmg_kind_name(s->kind), s->kind, buf));
 	text_opt_u32(f, c, PMGUARD_P_UID, "caller_uid", c->uid);
 	text_opt_str(f, c, PMGUARD_P_EXE, "caller_exe", c->exe);
 	text_opt_u32(f, t, PMGUARD_P_UID, "target_uid", t->uid);
@@ -956,12 +727,12 @@ char *pmg_format_counters(enum pmg_format fmt, const struct pmg_counters *c,
 		json_add_u64(obj, "journal_errors", c->journal_errors);
 		kinds = json_object_new_object();
 		for (uint32_t k = 1; k < __PMGUARD_KIND_MAX; k++)
-			json_add_u64(kinds, kind_names[k], c->by_kind[k]);
+			json_add_u64(kinds, pmg_kind_name(k), c->by_kind[k]);
 		json_add_u64(kinds, "unknown", c->kind_unknown);
 		json_add(obj, "kind", kinds);
 		actions = json_object_new_object();
 		for (uint32_t a = 0; a < __PMGUARD_ACTION_MAX; a++)
-			json_add_u64(actions, action_names[a], c->by_action[a]);
+			json_add_u64(actions, pmg_action_name(a), c->by_action[a]);
 		json_add_u64(actions, "unknown", c->action_unknown);
 		json_add(obj, "action", actions);
 		return json_finish(obj);
@@ -978,11 +749,11 @@ char *pmg_format_counters(enum pmg_format fmt, const struct pmg_counters *c,
 		c->journal_errors);
 	fputs("pmguard accesses by kind:", t.f);
 	for (uint32_t k = 1; k < __PMGUARD_KIND_MAX; k++)
-		fprintf(t.f, " %s=%" PRIu64, kind_names[k], c->by_kind[k]);
+		fprintf(t.f, " %s=%" PRIu64, pmg_kind_name(k), c->by_kind[k]);
 	fprintf(t.f, " unknown=%" PRIu64 "\n", c->kind_unknown);
 	fputs("pmguard accesses by action:", t.f);
 	for (uint32_t a = 0; a < __PMGUARD_ACTION_MAX; a++)
-		fprintf(t.f, " %s=%" PRIu64, action_names[a], c->by_action[a]);
+		fprintf(t.f, " %s=%" PRIu64, pmg_action_name(a), c->by_action[a]);
 	fprintf(t.f, " unknown=%" PRIu64, c->action_unknown);
 	return text_finish(&t);
 }
@@ -1019,7 +790,7 @@ static const char *kind_stats_name(const struct pmguard_kind_stats *ks, char *bu
 {
 	if (!(ks->present & (1u << PMGUARD_KS_KIND)))
 		return "unspecified";
-	return name_or_unknown(pmg_kind_name(ks->kind), ks->kind, buf);
+	return pmg_name_or_unknown(pmg_kind_name(ks->kind), ks->kind, buf);
 }
 
 static struct json_object *json_stats(const struct pmguard_stats *st,
@@ -1072,7 +843,7 @@ static void text_stats(FILE *f, const struct pmguard_stats *st)
 
 	if (st->has_mode)
 		fprintf(f, "mode:        %s\n",
-			name_or_unknown(pmg_mode_name(st->mode), st->mode, buf));
+			pmg_name_or_unknown(pmg_mode_name(st->mode), st->mode, buf));
 	for (size_t i = 0; i < ARRAY_SIZE(stat_keys); i++) {
 		fprintf(f, "%s:%*s", stat_keys[i].key, (int)(12 - strlen(stat_keys[i].key)), "");
 		text_stat(f, st, stat_keys[i].attr);
@@ -1119,7 +890,7 @@ static struct json_object *json_kinds(uint32_t mask)
 
 	for (uint32_t k = 1; k < __PMGUARD_KIND_MAX; k++) {
 		if (mask & (1u << k)) {
-			json_object_array_add(arr, json_object_new_string(kind_names[k]));
+			json_object_array_add(arr, json_object_new_string(pmg_kind_name(k)));
 			mask &= ~(1u << k);
 		}
 	}
@@ -1233,9 +1004,9 @@ static void text_rule(FILE *f, const struct pmg_rule *r)
 	}
 	fprintf(f, " %-6s %-8s",
 		!pmg_rule_has(r, PMGUARD_R_ACTION) ? "-" :
-		name_or_unknown(pmg_action_name(r->action), r->action, b1),
+		pmg_name_or_unknown(pmg_action_name(r->action), r->action, b1),
 		!pmg_rule_has(r, PMGUARD_R_SEVERITY) ? "-" :
-		name_or_unknown(pmg_severity_name(r->severity), r->severity, b2));
+		pmg_name_or_unknown(pmg_severity_name(r->severity), r->severity, b2));
 	if (pmg_rule_has(r, PMGUARD_R_CALLER_EXE))
 		text_rule_str(f, "caller_exe", r->caller_exe);
 	if (pmg_rule_has(r, PMGUARD_R_CALLER_COMM))
@@ -1347,7 +1118,7 @@ char *pmg_format_config(enum pmg_format fmt, const struct pmg_config *cfg,
 	if (!text_start(&t))
 		return NULL;
 	fprintf(t.f, "mode:             %s\n", !pmg_config_has(cfg, PMGUARD_A_MODE) ? "-" :
-		name_or_unknown(pmg_mode_name(cfg->mode), cfg->mode, buf));
+		pmg_name_or_unknown(pmg_mode_name(cfg->mode), cfg->mode, buf));
 	fprintf(t.f, "locked:           %s\n", !pmg_config_has(cfg, PMGUARD_A_LOCKED) ? "-" :
 		cfg->locked ? "yes (policy and mode frozen until reboot)" : "no");
 	if (pmg_config_has(cfg, PMGUARD_A_FOLD_MS))
@@ -1357,10 +1128,10 @@ char *pmg_format_config(enum pmg_format fmt, const struct pmg_config *cfg,
 		fputs("fold_ms:          -\n", t.f);
 	fprintf(t.f, "default action:   %s\n",
 		!pmg_config_has(cfg, PMGUARD_A_DEFAULT_ACTION) ? "-" :
-		name_or_unknown(pmg_action_name(cfg->default_action), cfg->default_action, buf));
+		pmg_name_or_unknown(pmg_action_name(cfg->default_action), cfg->default_action, buf));
 	fprintf(t.f, "default severity: %s\n",
 		!pmg_config_has(cfg, PMGUARD_A_DEFAULT_SEVERITY) ? "-" :
-		name_or_unknown(pmg_severity_name(cfg->default_severity),
+		pmg_name_or_unknown(pmg_severity_name(cfg->default_severity),
 				cfg->default_severity, buf));
 	if (pmg_config_has(cfg, PMGUARD_A_NR_RULES))
 		fprintf(t.f, "rules:            %" PRIu32 "\n", cfg->nr_rules);

@@ -11,12 +11,12 @@
  * and stats blocks, which are multi-line by design.
  *
  * JSON records (one compact object per line; "time" is RFC 3339 UTC with
- * nanoseconds and a Z suffix; "host" is gethostname()):
+ * nanoseconds and a Z suffix; "host" is gethostname(), made valid UTF-8):
  *
  *  {"type":"access","seq":N,"time":T,"host":H,"kind":K,"access":A,
  *   "result":0|-errno,"result_name":"OK"|"EACCES"|...,"action":"allow|alert|deny",
  *   "severity":"info|low|medium|high|critical","rule":S,"mitre":"T1003.007",
- *   "count":N,"first_seq":N,"flags":["caller_cap_ptrace",...],
+ *   "count":N,"first_seq":N,"bytes":N,"flags":["caller_cap_ptrace",...],
  *   "caller":{"pid","tid","ppid","uid","euid","fsuid","gid","loginuid",
  *             "sessionid","comm","exe","cap_sys_ptrace","is_tracer",
  *             "is_ancestor","comm_mismatch"},
@@ -33,7 +33,10 @@
  *     the window closes one event (flag "folded") reports those repeats:
  *     "count" of them, "first_seq" = the seq of the burst's first event.
  *     Its "seq" is its own, the next in the stream (no gap).
- *     K: mem|environ|maps|smaps|smaps_rollup|numa_maps|pagemap|auxv;
+ *     "bytes": what a vm_read, vm_write, ptrace_read or ptrace_write
+ *     access copied (folded: the sum over the accesses).
+ *     K: mem|environ|maps|smaps|smaps_rollup|numa_maps|pagemap|auxv|
+ *     vm_read|vm_write|ptrace|ptrace_read|ptrace_write;
  *     A: read|write|read-write|none.  Strings are made valid UTF-8 (each
  *     invalid byte becomes U+FFFD), then escaped by json-c.
  *  {"type":"lost","time":T,"host":H,"count":N,"first_seq":N,"last_seq":N,"reason":"seq_gap"}
@@ -64,6 +67,7 @@
 
 #include "account.h"
 #include "event.h"
+#include "names.h"
 #include "policy.h"
 
 enum pmg_format {
@@ -83,30 +87,6 @@ uint64_t pmg_now_ns(void);
 /* This host's name for the "host" key; "unknown" if it cannot be read. */
 void pmg_hostname(char *buf, size_t size);
 
-/*
- * Names of enum values; NULL when the value is unknown to this reader
- * (callers print "unknown(N)" then).
- */
-const char *pmg_kind_name(uint32_t kind);
-const char *pmg_action_name(uint32_t action);
-const char *pmg_severity_name(uint32_t severity);
-const char *pmg_mode_name(uint32_t mode);
-
-/* Room for "unknown(4294967295)" and "unknown(0xffffffff)". */
-#define PMG_NAME_BUF_LEN 24
-
-/* name, or "unknown(v)" written to buf[PMG_NAME_BUF_LEN]. */
-const char *pmg_name_or_unknown(const char *name, uint32_t v, char *buf);
-
-/* read|write|read-write|none|unknown(N), as in the JSON "access" key. */
-const char *pmg_access_name(uint32_t access, char *buf);
-
-/*
- * Flag names joined by commas ("" for none, "unknown(0x..)" for bits
- * this reader does not know), as in the JSON "flags" array.  buf of 512
- * bytes always suffices.
- */
-void pmg_flags_join(uint32_t flags, char *buf, size_t size);
 
 /*
  * An access event's plain numbers after its rule (count, first_seq,
@@ -125,16 +105,6 @@ struct pmg_event_number {
 size_t pmg_event_numbers(const struct pmguard_event *ev,
 			 struct pmg_event_number out[PMG_EVENT_NUMBERS]);
 
-/*
- * Copy of s with every byte that does not begin a valid UTF-8 sequence
- * (stray continuation, overlong form, surrogate, > U+10FFFF, truncated
- * sequence) replaced by U+FFFD.  Result is malloc'd and NUL-terminated;
- * *out_len (if not NULL) receives its length.  NULL on ENOMEM.
- */
-char *pmg_utf8_sanitize(const char *s, size_t len, size_t *out_len);
-
-/* Offset of the first byte of s that is not valid UTF-8; len if none. */
-size_t pmg_utf8_invalid_at(const char *s, size_t len);
 
 /*
  * Write s to f so that it is one unambiguous token of printable ASCII:

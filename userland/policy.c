@@ -73,7 +73,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "format.h"
+#include "names.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -83,26 +83,12 @@
 /* Every kind this reader knows, as a rule bitmask. */
 #define ALL_KINDS (((1u << __PMGUARD_KIND_MAX) - 1) & ~1u)
 
-static const struct {
-	uint32_t bit;
-	const char *name;
-} rule_flags[] = {
-	{ PMGUARD_F_CALLER_CAP_PTRACE,	"caller_cap_ptrace" },
-	{ PMGUARD_F_CALLER_IS_TRACER,	"caller_is_tracer" },
-	{ PMGUARD_F_CALLER_IS_ANCESTOR,	"caller_is_ancestor" },
-	{ PMGUARD_F_SAME_UID,		"same_uid" },
-	{ PMGUARD_F_TARGET_SENSITIVE,	"target_sensitive" },
-	{ PMGUARD_F_COMM_MISMATCH,	"comm_mismatch" },
-	{ PMGUARD_F_COMM_SPOOFS_ALLOWED, "comm_spoofs_allowed" },
-	{ PMGUARD_F_TASK_ALIAS,		"task_alias" },
-	{ PMGUARD_F_TARGET_EXE_UNKNOWN,	"target_exe_unknown" },
-};
-
+/* The flags a rule can test: the rule ones of names.c's table. */
 const char *pmg_rule_flag_name(uint32_t bit)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(rule_flags); i++)
-		if (rule_flags[i].bit == bit)
-			return rule_flags[i].name;
+	for (size_t i = 0; i < pmg_n_flags; i++)
+		if (pmg_flags[i].rule && pmg_flags[i].bit == bit)
+			return pmg_flags[i].name;
 	return NULL;
 }
 
@@ -110,8 +96,9 @@ static uint32_t rule_flags_mask(void)
 {
 	uint32_t m = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(rule_flags); i++)
-		m |= rule_flags[i].bit;
+	for (size_t i = 0; i < pmg_n_flags; i++)
+		if (pmg_flags[i].rule)
+			m |= pmg_flags[i].bit;
 	return m;
 }
 
@@ -450,9 +437,12 @@ static const struct name_bit access_table[] = {
 
 static size_t flag_table(struct name_bit *tab)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(rule_flags); i++)
-		tab[i] = (struct name_bit){ rule_flags[i].bit, rule_flags[i].name };
-	return ARRAY_SIZE(rule_flags);
+	size_t n = 0;
+
+	for (size_t i = 0; i < pmg_n_flags; i++)
+		if (pmg_flags[i].rule)
+			tab[n++] = (struct name_bit){ pmg_flags[i].bit, pmg_flags[i].name };
+	return n;
 }
 
 /* ---- rule lines ------------------------------------------------------- */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "atomic.h"
-#include "format.h"
+#include "names.h"
 
 /* node_exporter runs as another user: the file must be world-readable. */
 #define PROM_FILE_MODE 0644
