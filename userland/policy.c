@@ -479,42 +479,71 @@ static bool valid_rule_name(const char *s, size_t len)
 	return true;
 }
 
+/* A rule's string field (NULL for the others) and its room. */
+static char *rule_string(struct pmg_rule *r, int attr, size_t *size)
+{
+	switch (attr) {
+	case PMGUARD_R_CALLER_EXE:
+		*size = sizeof(r->caller_exe);
+		return r->caller_exe;
+	case PMGUARD_R_CALLER_COMM:
+		*size = sizeof(r->caller_comm);
+		return r->caller_comm;
+	case PMGUARD_R_TARGET_EXE:
+		*size = sizeof(r->target_exe);
+		return r->target_exe;
+	case PMGUARD_R_TARGET_COMM:
+		*size = sizeof(r->target_comm);
+		return r->target_comm;
+	}
+	return NULL;
+}
+
+/* A rule's list field (NULL for the others), and the names it takes in tab. */
+static uint32_t *rule_list(struct pmg_rule *r, int attr, struct name_bit tab[32],
+			   size_t *n)
+{
+	switch (attr) {
+	case PMGUARD_R_KINDS:
+		*n = kind_table(tab);
+		return &r->kinds;
+	case PMGUARD_R_ACCESS:
+		*n = ARRAY_SIZE(access_table);
+		memcpy(tab, access_table, sizeof(access_table));
+		return &r->access;
+	case PMGUARD_R_FLAGS_SET:
+		*n = flag_table(tab);
+		return &r->flags_set;
+	case PMGUARD_R_FLAGS_CLEAR:
+		*n = flag_table(tab);
+		return &r->flags_clear;
+	}
+	return NULL;
+}
+
 static int parse_field(struct pmg_rule *r, int attr, const char *field,
 		       const char *v, size_t len, char *reason)
 {
 	struct name_bit tab[32];
-	size_t n;
+	size_t n, size;
+	char *str = rule_string(r, attr, &size);
+	uint32_t *mask = rule_list(r, attr, tab, &n);
 
+	if (attr == PMGUARD_R_CALLER_EXE || attr == PMGUARD_R_TARGET_EXE)
+		return parse_path(field, v, len, str, reason);
+	if (str)
+		return parse_string(field, v, len, str, size, reason);
+	/* kinds=all: any kind, also those a newer module adds (mask 0). */
+	if (mask)
+		return parse_list(field, v, tab, n, attr == PMGUARD_R_KINDS ? "all" : NULL,
+				  0, mask, reason);
 	switch (attr) {
 	case PMGUARD_R_ACTION:
 		return parse_action(field, v, &r->action, reason);
 	case PMGUARD_R_SEVERITY:
 		return parse_severity(field, v, &r->severity, reason);
-	case PMGUARD_R_CALLER_EXE:
-		return parse_path(field, v, len, r->caller_exe, reason);
-	case PMGUARD_R_TARGET_EXE:
-		return parse_path(field, v, len, r->target_exe, reason);
-	case PMGUARD_R_CALLER_COMM:
-		return parse_string(field, v, len, r->caller_comm,
-				    sizeof(r->caller_comm), reason);
-	case PMGUARD_R_TARGET_COMM:
-		return parse_string(field, v, len, r->target_comm,
-				    sizeof(r->target_comm), reason);
 	case PMGUARD_R_CALLER_UID:
 		return parse_uid(field, v, &r->caller_uid, reason);
-	case PMGUARD_R_KINDS:
-		n = kind_table(tab);
-		/* all: any kind, also those a newer module adds (mask 0). */
-		return parse_list(field, v, tab, n, "all", 0, &r->kinds, reason);
-	case PMGUARD_R_ACCESS:
-		return parse_list(field, v, access_table, ARRAY_SIZE(access_table),
-				  NULL, 0, &r->access, reason);
-	case PMGUARD_R_FLAGS_SET:
-		n = flag_table(tab);
-		return parse_list(field, v, tab, n, NULL, 0, &r->flags_set, reason);
-	case PMGUARD_R_FLAGS_CLEAR:
-		n = flag_table(tab);
-		return parse_list(field, v, tab, n, NULL, 0, &r->flags_clear, reason);
 	}
 	return failf(reason, "internal error: field %s", field);
 }
@@ -923,6 +952,8 @@ static int put_list(FILE *f, const char *field, uint32_t mask,
 
 char *pmg_rule_format(const struct pmg_rule *r, char *reason)
 {
+	/* rule_string and rule_list hand out pointers; nothing is written. */
+	struct pmg_rule *rw = (struct pmg_rule *)r;
 	struct name_bit tab[32];
 	char *buf = NULL;
 	size_t size = 0, n;
@@ -944,15 +975,13 @@ char *pmg_rule_format(const struct pmg_rule *r, char *reason)
 		failf(reason, "rule '%s': unknown severity %" PRIu32, r->name, r->severity);
 		return NULL;
 	}
-	if ((pmg_rule_has(r, PMGUARD_R_CALLER_EXE) &&
-	     check_writable(r->name, "caller_exe", r->caller_exe, reason) < 0) ||
-	    (pmg_rule_has(r, PMGUARD_R_CALLER_COMM) &&
-	     check_writable(r->name, "caller_comm", r->caller_comm, reason) < 0) ||
-	    (pmg_rule_has(r, PMGUARD_R_TARGET_EXE) &&
-	     check_writable(r->name, "target_exe", r->target_exe, reason) < 0) ||
-	    (pmg_rule_has(r, PMGUARD_R_TARGET_COMM) &&
-	     check_writable(r->name, "target_comm", r->target_comm, reason) < 0))
-		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(rule_fields); i++) {
+		const char *str = rule_string(rw, rule_fields[i].attr, &n);
+
+		if (str && pmg_rule_has(r, rule_fields[i].attr) &&
+		    check_writable(r->name, rule_fields[i].name, str, reason) < 0)
+			return NULL;
+	}
 
 	f = open_memstream(&buf, &size);
 	if (!f) {
@@ -962,36 +991,24 @@ char *pmg_rule_format(const struct pmg_rule *r, char *reason)
 	fprintf(f, "rule %s action=%s", r->name, pmg_action_name(r->action));
 	if (*sev)
 		fprintf(f, " severity=%s", sev);
-	if (pmg_rule_has(r, PMGUARD_R_CALLER_EXE)) {
-		fputs(" caller_exe=", f);
-		put_value(f, r->caller_exe);
+	/* The other fields in the order of rule_fields[]. */
+	for (size_t i = 0; i < ARRAY_SIZE(rule_fields); i++) {
+		int attr = rule_fields[i].attr;
+		const char *name = rule_fields[i].name;
+		const char *str = rule_string(rw, attr, &n);
+		const uint32_t *mask = rule_list(rw, attr, tab, &n);
+
+		if (!pmg_rule_has(r, attr))
+			continue;
+		if (str) {
+			fprintf(f, " %s=", name);
+			put_value(f, str);
+		} else if (mask && *mask) {
+			bad |= put_list(f, name, *mask, tab, n) < 0;
+		} else if (attr == PMGUARD_R_CALLER_UID) {
+			fprintf(f, " %s=%" PRIu32, name, r->caller_uid);
+		}
 	}
-	if (pmg_rule_has(r, PMGUARD_R_CALLER_COMM)) {
-		fputs(" caller_comm=", f);
-		put_value(f, r->caller_comm);
-	}
-	if (pmg_rule_has(r, PMGUARD_R_CALLER_UID))
-		fprintf(f, " caller_uid=%" PRIu32, r->caller_uid);
-	if (pmg_rule_has(r, PMGUARD_R_TARGET_EXE)) {
-		fputs(" target_exe=", f);
-		put_value(f, r->target_exe);
-	}
-	if (pmg_rule_has(r, PMGUARD_R_TARGET_COMM)) {
-		fputs(" target_comm=", f);
-		put_value(f, r->target_comm);
-	}
-	if (pmg_rule_has(r, PMGUARD_R_KINDS) && r->kinds) {
-		n = kind_table(tab);
-		bad |= put_list(f, "kinds", r->kinds, tab, n) < 0;
-	}
-	if (pmg_rule_has(r, PMGUARD_R_ACCESS) && r->access)
-		bad |= put_list(f, "access", r->access, access_table,
-				ARRAY_SIZE(access_table)) < 0;
-	n = flag_table(tab);
-	if (pmg_rule_has(r, PMGUARD_R_FLAGS_SET) && r->flags_set)
-		bad |= put_list(f, "if", r->flags_set, tab, n) < 0;
-	if (pmg_rule_has(r, PMGUARD_R_FLAGS_CLEAR) && r->flags_clear)
-		bad |= put_list(f, "unless", r->flags_clear, tab, n) < 0;
 	if (fclose(f) != 0) {
 		free(buf);
 		failf(reason, "out of memory");
