@@ -219,17 +219,23 @@ int pmg_usage_error(const char *cmd, const char *fmt, const char *arg)
  * option always moves optind past its word; a short one whose cluster
  * goes on does not, so a word that optind did not pass is short.
  */
-static void option_error(char *buf, size_t size, int opt, char **argv, int before)
+static void option_error(char *buf, size_t size, int opt, char **argv, int before,
+			 const struct option *longopts)
 {
 	const char *word = optind > before ? argv[optind - 1] : NULL;
 
 	if (word && strncmp(word, "--", 2) == 0) {
-		int len = (int)strcspn(word, "=");
+		int len = (int)strcspn(word, "="), matches = 0;
 
+		/* glibc takes an abbreviation that names one option. */
+		for (const struct option *o = longopts; o && o->name; o++)
+			matches += strncmp(o->name, word + 2, (size_t)len - 2) == 0;
 		if (opt == ':')
 			snprintf(buf, size, "option '%.*s' needs an argument", len, word);
 		else if (word[len] == '=' && optopt)
 			snprintf(buf, size, "option '%.*s' takes no argument", len, word);
+		else if (matches > 1)
+			snprintf(buf, size, "ambiguous option '%.*s'", len, word);
 		else
 			snprintf(buf, size, "unknown option '%.*s'", len, word);
 	} else if (opt == ':') {
@@ -250,7 +256,7 @@ int pmg_next_option(const char *cmd, int argc, char **argv, const char *shortopt
 	opterr = 0;
 	opt = getopt_long(argc, argv, shortopts, longopts, NULL);
 	if (opt == '?' || opt == ':') {
-		option_error(msg, sizeof(msg), opt, argv, before);
+		option_error(msg, sizeof(msg), opt, argv, before, longopts);
 		*status = pmg_usage_error(cmd, "%s", msg);
 		return -1;
 	}

@@ -23,6 +23,7 @@ static const struct option longopts[] = {
 	{ "json",	 no_argument,	    NULL, 'j' },
 	{ "output",	 required_argument, NULL, 'o' },
 	{ "prometheus",	 required_argument, NULL, 'p' },
+	{ "prometheus-interval", required_argument, NULL, 'i' },
 	{ "help",	 no_argument,	    NULL, 'h' },
 	{ 0 }
 };
@@ -47,7 +48,7 @@ static const char *parse(int *status, char **argv)
 	assert_true(dup2(fileno(tmp), 2) >= 0);
 	optind = 0;	/* glibc: start over */
 	*status = PMG_EXIT_OK;
-	while ((opt = pmg_next_option("monitor", argc, argv, ":jo:p:h", longopts,
+	while ((opt = pmg_next_option("monitor", argc, argv, ":jo:p:i:h", longopts,
 				      status)) != -1)
 		;
 	fflush(stderr);
@@ -76,6 +77,7 @@ static void test_option_names(void **state)
 		{ ARGV("-j", "-x"),		"pmguard monitor: unknown option '-x'" },
 		{ ARGV("--foo"),		"pmguard monitor: unknown option '--foo'" },
 		{ ARGV("--foo=1"),		"pmguard monitor: unknown option '--foo'" },
+		{ ARGV("--p"),			"pmguard monitor: ambiguous option '--p'" },
 		{ ARGV("--json=1"),		"pmguard monitor: option '--json' takes no argument" },
 		{ ARGV("--output"),		"pmguard monitor: option '--output' needs an argument" },
 		{ ARGV("-jo"),			"pmguard monitor: option '-o' needs an argument" },
