@@ -37,6 +37,12 @@ static int open_temp(const char *path, char **tmp)
 	return fd;
 }
 
+int pmg_open_append(const char *path, mode_t mode)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+		    mode);
+}
+
 int pmg_write_atomic(const char *path, const char *text, mode_t mode)
 {
 	size_t len = strlen(text), off = 0;

@@ -40,6 +40,7 @@
 
 #include <linux/pmguard.h>
 
+#include "atomic.h"
 #include "event.h"
 #include "exit_codes.h"
 #include "format.h"
@@ -175,7 +176,7 @@ static void prom_tick(struct monitor *m)
 
 static FILE *open_output(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, OUTPUT_FILE_MODE);
+	int fd = pmg_open_append(path, OUTPUT_FILE_MODE);
 	FILE *f;
 
 	if (fd < 0)

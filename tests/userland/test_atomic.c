@@ -201,6 +201,41 @@ static void test_failure_cleans_up(void **state)
 	remove_dir(&d);
 }
 
+/* monitor --output: appends, and never through a planted symlink. */
+static void test_open_append(void **state)
+{
+	struct dir d, v;
+	char *path, *victim;
+	int fd;
+
+	(void)state;
+	make_dir(&d);
+	make_dir(&v);
+	path = join(&d, "events.jsonl");
+	victim = join(&v, "passwd");
+	make_victim(victim, "root:x:0:0\n");
+	assert_int_equal(symlink(victim, path), 0);
+	errno = 0;
+	assert_int_equal(pmg_open_append(path, 0640), -1);
+	assert_int_equal(errno, ELOOP);
+	assert_string_equal(slurp(victim), "root:x:0:0\n");
+	assert_int_equal(unlink(path), 0);
+
+	fd = pmg_open_append(path, 0640);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "a\n", 2), 2);
+	close(fd);
+	fd = pmg_open_append(path, 0640);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "b\n", 2), 2);
+	close(fd);
+	assert_string_equal(slurp(path), "a\nb\n");
+	free(path);
+	free(victim);
+	remove_dir(&d);
+	remove_dir(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_symlink_at_path),
 		cmocka_unit_test(test_mode_and_replace),
 		cmocka_unit_test(test_failure_cleans_up),
+		cmocka_unit_test(test_open_append),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
