@@ -4,12 +4,18 @@
 # tests/setup.sh: install everything `make check` needs on Debian 12.
 # Run as root; idempotent; quiet unless something fails.
 #
-#  - enables bookworm-backports (for the 6.12 kernels) in a source file of
-#    its own, /etc/apt/sources.list.d/pmguard-backports.sources
+#  - enables bookworm-backports (for the 6.12-bpo headers) in a source file
+#    of its own, /etc/apt/sources.list.d/pmguard-backports.sources
+#  - enables bullseye, bullseye-security (5.10 and 6.1-deb11 kernels,
+#    gcc-10 for the 5.10 headers), trixie, trixie-security and
+#    trixie-backports (7.3 kernels) in /etc/apt/sources.list.d/
+#    pmguard-kernels.sources, pinned to priority 100 by
+#    /etc/apt/preferences.d/pmguard-kernels: nothing from them replaces a
+#    bookworm package; only packages bookworm lacks (gcc-10) come from them
 #  - apt-get update, then installs the packages below
 #
 # Kernels are not installed: tests/kernels/fetch downloads and extracts them
-# into the cache.
+# into the cache (7.x builds happen in a trixie build root it debootstraps).
 set -euo pipefail
 
 PACKAGES=(
@@ -19,6 +25,9 @@ PACKAGES=(
 	libnl-genl-3-dev libnl-3-dev libjson-c-dev libcmocka-dev libsystemd-dev
 	# kernels: Debian's 6.1 source for the debug kernel, unpacking .debs
 	linux-source-6.1 xz-utils zstd cpio dpkg-dev
+	# 5.10 headers are built with gcc-10 (from bullseye); 7.x in a trixie
+	# build root (debootstrap)
+	gcc-10 debootstrap
 	# VM
 	qemu-system-x86 busybox-static
 	# used inside the guest (it runs on the host's root filesystem)
@@ -26,6 +35,8 @@ PACKAGES=(
 )
 
 SOURCES=/etc/apt/sources.list.d/pmguard-backports.sources
+KSOURCES=/etc/apt/sources.list.d/pmguard-kernels.sources
+KPREFS=/etc/apt/preferences.d/pmguard-kernels
 LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 
@@ -48,6 +59,31 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
 if [ "$(cat "$SOURCES" 2>/dev/null)" != "$want_sources" ]; then
 	printf '%s\n' "$want_sources" >"$SOURCES"
+fi
+want_ksources="Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bullseye trixie trixie-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: bullseye-security trixie-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+if [ "$(cat "$KSOURCES" 2>/dev/null)" != "$want_ksources" ]; then
+	printf '%s\n' "$want_ksources" >"$KSOURCES"
+fi
+want_kprefs=
+for suite in bullseye bullseye-security trixie trixie-security trixie-backports; do
+	want_kprefs+="Package: *
+Pin: release n=$suite
+Pin-Priority: 100
+
+"
+done
+if [ "$(cat "$KPREFS" 2>/dev/null)" != "$(printf '%s' "$want_kprefs")" ]; then
+	printf '%s' "$want_kprefs" >"$KPREFS"
 fi
 
 export DEBIAN_FRONTEND=noninteractive
