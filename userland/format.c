@@ -760,10 +760,7 @@ char *pmg_format_counters(enum pmg_format fmt, const struct pmg_counters *c,
 
 /* ---- kernel stats ----------------------------------------------------- */
 
-static const struct {
-	int attr;
-	const char *key;
-} stat_keys[] = {
+static const struct pmg_stat_name stat_keys[] = {
 	{ PMGUARD_S_SEEN,	"seen" },
 	{ PMGUARD_S_REPORTED,	"reported" },
 	{ PMGUARD_S_ALLOWED,	"allowed" },
@@ -772,13 +769,6 @@ static const struct {
 	{ PMGUARD_S_PROBES,	"probes" },
 	{ PMGUARD_S_FOLDED,	"folded" },
 	{ PMGUARD_S_SUMMARIES,	"summaries" },
-}, drop_keys[] = {
-	{ PMGUARD_S_DROP_QUEUE_FULL,	"queue_full" },
-	{ PMGUARD_S_DROP_NOMEM,		"nomem" },
-	{ PMGUARD_S_DROP_NO_LISTENER,	"no_listener" },
-	{ PMGUARD_S_DROP_SEND,		"send" },
-	{ PMGUARD_S_DROP_MISSED,	"missed" },
-	{ PMGUARD_S_DROP_TRACKING,	"tracking" },
 };
 
 static bool stat_has(const struct pmguard_stats *st, int attr)
@@ -806,11 +796,11 @@ static struct json_object *json_stats(const struct pmguard_stats *st,
 		json_add_name(obj, "mode", pmg_mode_name(st->mode), st->mode);
 	for (size_t i = 0; i < ARRAY_SIZE(stat_keys); i++)
 		if (stat_has(st, stat_keys[i].attr))
-			json_add_u64(obj, stat_keys[i].key, st->counter[stat_keys[i].attr]);
+			json_add_u64(obj, stat_keys[i].name, st->counter[stat_keys[i].attr]);
 	drops = json_object_new_object();
-	for (size_t i = 0; i < ARRAY_SIZE(drop_keys); i++)
-		if (stat_has(st, drop_keys[i].attr))
-			json_add_u64(drops, drop_keys[i].key, st->counter[drop_keys[i].attr]);
+	for (size_t i = 0; i < pmg_n_drop_names; i++)
+		if (stat_has(st, pmg_drop_names[i].attr))
+			json_add_u64(drops, pmg_drop_names[i].name, st->counter[pmg_drop_names[i].attr]);
 	json_add(obj, "dropped", drops);
 	kinds = json_object_new_object();
 	for (size_t i = 0; i < st->n_kinds; i++) {
@@ -845,14 +835,14 @@ static void text_stats(FILE *f, const struct pmguard_stats *st)
 		fprintf(f, "mode:        %s\n",
 			pmg_name_or_unknown(pmg_mode_name(st->mode), st->mode, buf));
 	for (size_t i = 0; i < ARRAY_SIZE(stat_keys); i++) {
-		fprintf(f, "%s:%*s", stat_keys[i].key, (int)(12 - strlen(stat_keys[i].key)), "");
+		fprintf(f, "%s:%*s", stat_keys[i].name, (int)(12 - strlen(stat_keys[i].name)), "");
 		text_stat(f, st, stat_keys[i].attr);
 		fputc('\n', f);
 	}
 	fputs("dropped:    ", f);
-	for (size_t i = 0; i < ARRAY_SIZE(drop_keys); i++) {
-		fprintf(f, " %s=", drop_keys[i].key);
-		text_stat(f, st, drop_keys[i].attr);
+	for (size_t i = 0; i < pmg_n_drop_names; i++) {
+		fprintf(f, " %s=", pmg_drop_names[i].name);
+		text_stat(f, st, pmg_drop_names[i].attr);
 	}
 	fprintf(f, "\n%-14s %20s %20s %s", "kind", "seen", "reported", "probed");
 	for (size_t i = 0; i < st->n_kinds; i++) {

@@ -66,6 +66,17 @@ const struct pmg_flag pmg_flags[] = {
 
 const size_t pmg_n_flags = sizeof(pmg_flags) / sizeof(pmg_flags[0]);
 
+const struct pmg_stat_name pmg_drop_names[] = {
+	{ PMGUARD_S_DROP_QUEUE_FULL,	"queue_full" },
+	{ PMGUARD_S_DROP_NOMEM,		"nomem" },
+	{ PMGUARD_S_DROP_NO_LISTENER,	"no_listener" },
+	{ PMGUARD_S_DROP_SEND,		"send" },
+	{ PMGUARD_S_DROP_MISSED,	"missed" },
+	{ PMGUARD_S_DROP_TRACKING,	"tracking" },
+};
+
+const size_t pmg_n_drop_names = ARRAY_SIZE(pmg_drop_names);
+
 static const char *table_name(const char *const *names, size_t n, uint32_t v)
 {
 	return v < n ? names[v] : NULL;

@@ -52,6 +52,19 @@ struct pmg_flag {
 extern const struct pmg_flag pmg_flags[];
 extern const size_t pmg_n_flags;
 
+/* A counter of PMGUARD_CMD_GET_STATS (enum pmguard_stat_attr) and its name. */
+struct pmg_stat_name {
+	int attr;
+	const char *name;
+};
+
+/*
+ * The drop counters, as "stats" (text, JSON "dropped") and the metrics
+ * (pmguard_kernel_dropped_total{reason}) name them.
+ */
+extern const struct pmg_stat_name pmg_drop_names[];
+extern const size_t pmg_n_drop_names;
+
 /*
  * Copy of s with every byte that does not begin a valid UTF-8 sequence
  * (stray continuation, overlong form, surrogate, > U+10FFFF, truncated

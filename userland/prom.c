@@ -120,15 +120,10 @@ static void kernel_counter(FILE *f, const struct pmguard_stats *st, int attr,
 	sample(f, name, NULL, NULL, st->counter[attr]);
 }
 
-/* A labelled family over several stats attributes. */
-struct labelled {
-	int attr;
-	const char *value;
-};
-
+/* A labelled family over several stats attributes (label value: name). */
 static void kernel_labelled(FILE *f, const struct pmguard_stats *st, const char *name,
 			    const char *help, const char *label,
-			    const struct labelled *items, size_t n)
+			    const struct pmg_stat_name *items, size_t n)
 {
 	bool any = false;
 
@@ -139,7 +134,7 @@ static void kernel_labelled(FILE *f, const struct pmguard_stats *st, const char 
 	family(f, name, "counter", help);
 	for (size_t i = 0; i < n; i++)
 		if (stat_has(st, items[i].attr))
-			sample(f, name, label, items[i].value, st->counter[items[i].attr]);
+			sample(f, name, label, items[i].name, st->counter[items[i].attr]);
 }
 
 static void kernel_kinds(FILE *f, const struct pmguard_stats *st)
@@ -186,18 +181,10 @@ static void kernel_kinds(FILE *f, const struct pmguard_stats *st)
 
 static void kernel_metrics(FILE *f, const struct pmguard_stats *st)
 {
-	static const struct labelled actions[] = {
+	static const struct pmg_stat_name actions[] = {
 		{ PMGUARD_S_ALLOWED, "allow" },
 		{ PMGUARD_S_ALERTED, "alert" },
 		{ PMGUARD_S_DENIED, "deny" },
-	};
-	static const struct labelled drops[] = {
-		{ PMGUARD_S_DROP_QUEUE_FULL, "queue_full" },
-		{ PMGUARD_S_DROP_NOMEM, "nomem" },
-		{ PMGUARD_S_DROP_NO_LISTENER, "no_listener" },
-		{ PMGUARD_S_DROP_SEND, "send" },
-		{ PMGUARD_S_DROP_MISSED, "missed" },
-		{ PMGUARD_S_DROP_TRACKING, "tracking" },
 	};
 	char buf[PMG_NAME_BUF_LEN];
 
@@ -211,7 +198,8 @@ static void kernel_metrics(FILE *f, const struct pmguard_stats *st)
 			       pmg_name_or_unknown(NULL, st->mode, buf), 1);
 	}
 	kernel_counter(f, st, PMGUARD_S_SEEN, "pmguard_kernel_seen_total",
-		       "Cross-process opens of procfs memory files the module observed.");
+		       "Cross-process accesses the module observed (procfs memory files, "
+		       "process_vm_readv/writev, ptrace).");
 	kernel_counter(f, st, PMGUARD_S_REPORTED, "pmguard_kernel_reported_total",
 		       "Events the module handed to netlink.");
 	kernel_labelled(f, st, "pmguard_kernel_actions_total",
@@ -219,7 +207,7 @@ static void kernel_metrics(FILE *f, const struct pmguard_stats *st)
 			actions, sizeof(actions) / sizeof(actions[0]));
 	kernel_labelled(f, st, "pmguard_kernel_dropped_total",
 			"Events (or mem files) the module could not report, by reason.",
-			"reason", drops, sizeof(drops) / sizeof(drops[0]));
+			"reason", pmg_drop_names, pmg_n_drop_names);
 	kernel_counter(f, st, PMGUARD_S_FOLDED, "pmguard_kernel_folded_total",
 		       "Accesses folded into another event.");
 	kernel_counter(f, st, PMGUARD_S_SUMMARIES, "pmguard_kernel_summaries_total",
