@@ -2,9 +2,10 @@
 /*
  * Burst folding.  MimiPenguin-style tools open /proc/<pid>/mem once per
  * memory region, hundreds of times a second.  The first access of a burst
- * is reported at once; the same caller, target, kind and verdict again
- * within fold_ms are only counted, and when the window closes one event
- * reports them all with their count (flag "folded").  Every access is
+ * is reported at once; the same caller, target, kind, verdict, severity
+ * and flags again within fold_ms are only counted, and when the window
+ * closes one event reports them all with their count (flag "folded") and,
+ * for the copy routes, the bytes they copied.  Every access is
  * still decided on its own, and counted: nothing is lost from the counts.
  */
 #include <linux/spinlock.h>
@@ -23,6 +24,7 @@ struct pmguard_burst {
 	struct pmguard_fold_key key;
 	u64 start_ns;			/* monotonic */
 	u32 folded;			/* accesses since the first one */
+	u64 folded_bytes;		/* what they copied (copy routes) */
 	struct pmguard_event ev;	/* the first access, with references */
 };
 
@@ -46,6 +48,7 @@ static void pmguard_burst_close(struct pmguard_burst *b)
 	if (b->folded) {
 		b->ev.first_seq = b->ev.seq;
 		b->ev.count = b->folded;
+		b->ev.bytes = b->folded_bytes;
 		b->ev.acc.flags |= PMGUARD_F_FOLDED;
 		atomic64_add(b->folded, &pmguard_stats[PMGUARD_S_FOLDED]);
 		pmguard_submit(&b->ev);	/* the queue takes the references */
@@ -71,7 +74,7 @@ bool pmguard_fold(struct pmguard_event *ev)
 
 	if (!window)
 		return false;
-	pmguard_fold_key_of(&ev->acc, ev->action, &key);
+	pmguard_fold_key_of(&ev->acc, ev->action, ev->severity, &key);
 
 	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
 	if (pmguard_fold_stopped)
@@ -87,6 +90,7 @@ bool pmguard_fold(struct pmguard_event *ev)
 			if (pmguard_fold_same_burst(&b->key, b->start_ns, &key,
 						    now, window)) {
 				b->folded++;
+				b->folded_bytes += ev->bytes;
 				ev->first_seq = b->ev.seq;
 				absorbed = true;
 				goto out;
@@ -104,6 +108,7 @@ bool pmguard_fold(struct pmguard_event *ev)
 	slot->key = key;
 	slot->start_ns = now;
 	slot->folded = 0;
+	slot->folded_bytes = 0;
 	slot->ev = *ev;
 	slot->ev.seq = 0;
 	pmguard_event_hold(&slot->ev);
@@ -121,7 +126,7 @@ void pmguard_fold_started(const struct pmguard_event *ev)
 	struct pmguard_burst *b;
 	unsigned long flags;
 
-	pmguard_fold_key_of(&ev->acc, ev->action, &key);
+	pmguard_fold_key_of(&ev->acc, ev->action, ev->severity, &key);
 	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
 	for (b = pmguard_bursts; b < pmguard_bursts + PMGUARD_FOLD_SLOTS; b++)
 		if (b->used && !b->ev.seq && !memcmp(&b->key, &key, sizeof(key)))

@@ -101,7 +101,9 @@ struct pmguard_fold_key {
 	u32 kind;
 	u32 access;
 	int result;
+	u32 flags;			/* all but PMGUARD_F_FOLDED */
 	u8 action;
+	u8 severity;
 };
 
 static inline bool pmguard_kind_copies(u32 kind)
@@ -125,7 +127,7 @@ u32 pmguard_comm_flags(const struct pmguard_policy *policy,
 		       const struct pmguard_proc_info *caller);
 bool pmguard_rule_name_valid(const char *name);
 void pmguard_fold_key_of(const struct pmguard_access *acc, u8 action,
-			 struct pmguard_fold_key *key);
+			 u8 severity, struct pmguard_fold_key *key);
 bool pmguard_fold_same_burst(const struct pmguard_fold_key *burst,
 			     u64 burst_start_ns, const struct pmguard_fold_key *key,
 			     u64 now_ns, u64 window_ns);
@@ -198,10 +200,22 @@ void pmguard_fold_stop(void);
 void pmguard_track_set_seq(struct file *file, u64 seq);
 void pmguard_trace_access(const struct pmguard_event *ev);
 
-/* probe.c */
+/* probe.c: procfs opens, and what every route shares */
+struct mm_struct;
+void pmguard_fill_caller(struct pmguard_access *acc);
+void pmguard_fill_target(struct pmguard_access *acc, struct task_struct *task);
+void pmguard_fill_exes(struct pmguard_event *ev, struct mm_struct *target_mm);
+bool pmguard_decide_event(struct pmguard_event *ev);
+void pmguard_report_access(struct pmguard_event *ev);
 int pmguard_probes_register(unsigned int maxactive);
 void pmguard_probes_unregister(void);
 u64 pmguard_probes_missed(void);
 unsigned int pmguard_probes_active(void);
+
+/* route.c: process_vm_readv/writev and ptrace */
+int pmguard_routes_register(unsigned int maxactive);
+void pmguard_routes_unregister(void);
+u64 pmguard_routes_missed(void);
+unsigned int pmguard_routes_active(void);
 
 #endif /* _PMGUARD_INTERNAL_H */

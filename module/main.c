@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pmguard: detect (and optionally deny) access to other processes' memory
- * through procfs: /proc/<pid>/mem, environ, maps and their aliases.
+ * through procfs (/proc/<pid>/mem, environ, maps and their aliases),
+ * process_vm_readv/writev and ptrace.
  * MITRE ATT&CK T1003.007, OS Credential Dumping: Proc Filesystem.
  *
  * This file holds the module parameters, the first policy built from them,
@@ -30,7 +31,7 @@
 
 static char *mode = "audit";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "audit (report only, default) or enforce (deny rules make the open fail with -EPERM)");
+MODULE_PARM_DESC(mode, "audit (report only, default) or enforce (deny rules make the open, process_vm_readv/writev or ptrace attach fail with -EPERM and PEEK/POKE with -EIO)");
 
 #define PMGUARD_LIST_MAX 64
 
@@ -59,7 +60,7 @@ MODULE_PARM_DESC(inventory_exe, "Comma-separated executables allowed to read map
 static char *environ_exe[PMGUARD_LIST_MAX] = { "/usr/bin/ps" };
 static int environ_exe_count = 1;
 module_param_array(environ_exe, charp, &environ_exe_count, 0444);
-MODULE_PARM_DESC(environ_exe, "Comma-separated executables allowed to read any process's environ (ps reads them all); matched by inode");
+MODULE_PARM_DESC(environ_exe, "Comma-separated executables allowed to read the environ of any process that is not sensitive (ps reads them all); matched by inode");
 
 static char *pmguard_sensitive[PMGUARD_MAX_SENSITIVE] = {
 	"sshd", "sshd-session", "sshd-auth", "sudo", "su", "login", "passwd",
@@ -80,7 +81,7 @@ MODULE_PARM_DESC(queue_len, "Events buffered between probe context and the netli
 
 static unsigned int maxactive;
 module_param(maxactive, uint, 0444);
-MODULE_PARM_DESC(maxactive, "Concurrent proc_mem_open() calls tracked (0: 64 per CPU); excess is counted as missed");
+MODULE_PARM_DESC(maxactive, "Concurrent calls tracked per return probe (proc_mem_open, the ptrace access check, process_vm_rw; 0: 64 per CPU); excess is counted as missed");
 
 static bool lock;
 module_param(lock, bool, 0444);
@@ -204,19 +205,25 @@ void pmguard_count_action(u8 action)
  * references from here on.  An access's sequence number is taken under
  * the queue lock so that queue order is sequence order, and an access
  * that does not fit still uses one: readers see the gap.  A summary keeps
- * the number of the access it summarizes.
+ * the number of the access it summarizes.  The last eighth of the queue
+ * is kept for priority events (pmguard_event_priority()): a flood of
+ * lesser ones cannot take every slot.
  */
 void pmguard_submit(struct pmguard_event *ev)
 {
+	bool priority = pmguard_event_priority(ev);
+	unsigned int room = pmguard_queue.size;
 	unsigned long flags;
 	bool queued = false;
 
 	ev->time_ns = ktime_get_real_ns();
+	if (!priority)
+		room -= pmguard_queue.size / 8;
 
 	raw_spin_lock_irqsave(&pmguard_queue.lock, flags);
 	if (ev->type == PMGUARD_EV_ACCESS)
 		ev->seq = ++pmguard_queue.seq;
-	if (pmguard_queue.count < pmguard_queue.size) {
+	if (pmguard_queue.count < room) {
 		unsigned int tail = (pmguard_queue.head + pmguard_queue.count) %
 				    pmguard_queue.size;
 
@@ -229,11 +236,15 @@ void pmguard_submit(struct pmguard_event *ev)
 	if (queued) {
 		queue_work(pmguard_wq, &pmguard_report_work);
 	} else {
-		if (ev->type == PMGUARD_EV_ACCESS)
+		if (ev->type == PMGUARD_EV_SUMMARY) {
+			atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_TRACKING]);
+		} else {
 			atomic64_add(ev->count,
 				     &pmguard_stats[PMGUARD_S_DROP_QUEUE_FULL]);
-		else
-			atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_TRACKING]);
+			if (priority)
+				atomic64_add(ev->count,
+					     &pmguard_stats[PMGUARD_S_PRIORITY_DROPPED]);
+		}
 		pmguard_event_release(ev);
 	}
 }
@@ -363,9 +374,28 @@ static struct pmguard_policy *pmguard_default_policy(void)
 			      PMGUARD_KINDS_MAPS | BIT(PMGUARD_KIND_AUXV),
 			      PMGUARD_F_TARGET_SENSITIVE);
 	pmguard_add_exe_rules(policy, environ_exe, environ_exe_count,
-			      "environ", BIT(PMGUARD_KIND_ENVIRON), 0);
+			      "environ", BIT(PMGUARD_KIND_ENVIRON),
+			      PMGUARD_F_TARGET_SENSITIVE);
+	/*
+	 * Debugging as it happens every day: a tracer reading its tracee,
+	 * strace or gdb attaching to the child it started, one user's
+	 * processes sharing memory by process_vm_readv (MPI's CMA).
+	 */
+	pmguard_add_rule(policy, "own-tracee",
+			 BIT(PMGUARD_KIND_MEM) | PMGUARD_KINDS_COPY,
+			 PMGUARD_F_CALLER_IS_TRACER, PMGUARD_F_TARGET_SENSITIVE,
+			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
+	pmguard_add_rule(policy, "debug-child", BIT(PMGUARD_KIND_PTRACE),
+			 PMGUARD_F_CALLER_IS_ANCESTOR, PMGUARD_F_TARGET_SENSITIVE,
+			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
+	pmguard_add_rule(policy, "same-uid-copy",
+			 BIT(PMGUARD_KIND_VM_READ) | BIT(PMGUARD_KIND_VM_WRITE),
+			 PMGUARD_F_SAME_UID,
+			 PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_CALLER_CAP_PTRACE,
+			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
+	/* Every route into a credential holder's memory. */
 	pmguard_add_rule(policy, "sensitive-memory",
-			 BIT(PMGUARD_KIND_MEM) | BIT(PMGUARD_KIND_ENVIRON),
+			 PMGUARD_KINDS_DIRECT | BIT(PMGUARD_KIND_ENVIRON),
 			 PMGUARD_F_TARGET_SENSITIVE, 0,
 			 PMGUARD_ACTION_DENY, PMGUARD_SEV_HIGH);
 	pmguard_add_rule(policy, "sensitive-other", 0,
@@ -377,7 +407,7 @@ static struct pmguard_policy *pmguard_default_policy(void)
 			 PMGUARD_F_SAME_UID, PMGUARD_F_CALLER_CAP_PTRACE,
 			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_LOW);
 	pmguard_add_rule(policy, "memory-read",
-			 PMGUARD_KINDS_MEMORY | BIT(PMGUARD_KIND_ENVIRON), 0, 0,
+			 PMGUARD_KINDS_DIRECT | BIT(PMGUARD_KIND_ENVIRON), 0, 0,
 			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM);
 	return policy;
 }
@@ -472,5 +502,5 @@ module_init(pmguard_init);
 module_exit(pmguard_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("pmguard developers");
-MODULE_DESCRIPTION("Detect and deny credential dumping through /proc/<pid>/mem, environ and maps (T1003.007)");
+MODULE_DESCRIPTION("Detect and deny credential dumping from process memory: /proc/<pid>/mem, environ, maps, process_vm_readv/writev, ptrace (T1003.007)");
 MODULE_VERSION("0.1");

@@ -192,7 +192,7 @@ u32 pmguard_comm_flags(const struct pmguard_policy *policy,
 }
 
 void pmguard_fold_key_of(const struct pmguard_access *acc, u8 action,
-			 struct pmguard_fold_key *key)
+			 u8 severity, struct pmguard_fold_key *key)
 {
 	memset(key, 0, sizeof(*key));
 	key->caller_pid = acc->caller.pid;
@@ -200,13 +200,16 @@ void pmguard_fold_key_of(const struct pmguard_access *acc, u8 action,
 	key->kind = acc->kind;
 	key->access = acc->access;
 	key->result = acc->result;
+	/* A spoofed comm or a would-deny must not hide in a milder burst. */
+	key->flags = acc->flags & ~PMGUARD_F_FOLDED;
 	key->action = action;
+	key->severity = severity;
 }
 
 /*
  * Does an access (@key at @now_ns) belong to the burst that started at
- * @burst_start_ns?  Same caller, target, kind, access, result and verdict,
- * within the window; a window of 0 folds nothing.
+ * @burst_start_ns?  Same caller, target, kind, access, result, flags,
+ * verdict and severity, within the window; a window of 0 folds nothing.
  */
 bool pmguard_fold_same_burst(const struct pmguard_fold_key *burst,
 			     u64 burst_start_ns, const struct pmguard_fold_key *key,

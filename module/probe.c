@@ -144,7 +144,7 @@ static bool pmguard_is_ancestor(struct task_struct *task)
 	return false;
 }
 
-static void pmguard_fill_caller(struct pmguard_access *acc)
+void pmguard_fill_caller(struct pmguard_access *acc)
 {
 	struct pmguard_proc_info *c = &acc->caller;
 	const struct cred *cred = current_cred();
@@ -169,8 +169,7 @@ static void pmguard_fill_caller(struct pmguard_access *acc)
 }
 
 /* Caller holds rcu_read_lock(); @task is not in the caller's thread group. */
-static void pmguard_fill_target(struct pmguard_access *acc,
-				struct task_struct *task)
+void pmguard_fill_target(struct pmguard_access *acc, struct task_struct *task)
 {
 	struct pmguard_proc_info *t = &acc->target;
 	const struct cred *cred = __task_cred(task);
@@ -192,6 +191,85 @@ static void pmguard_fill_target(struct pmguard_access *acc,
 		acc->flags |= PMGUARD_F_CALLER_IS_TRACER;
 	if (pmguard_is_ancestor(task))
 		acc->flags |= PMGUARD_F_CALLER_IS_ANCESTOR;
+}
+
+/*
+ * Both executables, as counted references in @ev: the caller's and that of
+ * @target_mm (the target's mm, kept alive by the caller; NULL if unknown).
+ */
+void pmguard_fill_exes(struct pmguard_event *ev, struct mm_struct *target_mm)
+{
+	if (current->mm)
+		ev->caller_exe = pmguard_mm_exe_file(current->mm);
+	pmguard_exe_info(ev->caller_exe, &ev->acc.caller);
+	if (target_mm) {
+		ev->target_exe = pmguard_mm_exe_file(target_mm);
+		pmguard_exe_info(ev->target_exe, &ev->acc.target);
+	}
+	if (!ev->target_exe) {
+		ev->acc.flags |= PMGUARD_F_TARGET_EXE_UNKNOWN;
+		/*
+		 * No struct pid reference here: its last put would free in
+		 * probe context, which PREEMPT_RT forbids.  The worker looks
+		 * the task up by number, a few milliseconds later.
+		 */
+		ev->lookup_target_exe = true;
+	}
+}
+
+/*
+ * The policy's verdict on @ev, whose identities and kernel result are
+ * filled in: sensitivity and comm flags first, then the first matching
+ * rule.  In audit mode a deny is reported as an alert flagged would_deny.
+ * Returns true when the access must be refused now (enforce mode).
+ */
+bool pmguard_decide_event(struct pmguard_event *ev)
+{
+	const struct pmguard_policy *policy;
+	struct pmguard_verdict verdict;
+	bool deny;
+
+	if (ev->acc.caller.uid == ev->acc.target.uid)
+		ev->acc.flags |= PMGUARD_F_SAME_UID;
+	rcu_read_lock();
+	policy = rcu_dereference(pmguard_policy);
+	if (pmguard_target_sensitive(policy, ev->acc.target.comm,
+				     ev->acc.target.exe_name))
+		ev->acc.flags |= PMGUARD_F_TARGET_SENSITIVE;
+	ev->acc.flags |= pmguard_comm_flags(policy, &ev->acc.caller);
+	pmguard_decide(policy, &ev->acc, &verdict);
+	strscpy(ev->rule, verdict.rule, sizeof(ev->rule));
+	rcu_read_unlock();
+
+	deny = verdict.action == PMGUARD_ACTION_DENY;
+	if (deny && READ_ONCE(pmguard_mode) != PMGUARD_MODE_ENFORCE) {
+		verdict.action = PMGUARD_ACTION_ALERT;
+		ev->acc.flags |= PMGUARD_F_WOULD_DENY;
+		deny = false;
+	}
+	ev->action = verdict.action;
+	ev->severity = verdict.severity;
+	ev->count = 1;
+	return deny;
+}
+
+/*
+ * Hand a decided access on: counted into a running burst (its references
+ * dropped here; ev->first_seq names the burst's event), or reported now
+ * with a sequence number in ev->seq.  The queue owns the references; the
+ * tracepoint fires last, so it shows the sequence number.
+ */
+void pmguard_report_access(struct pmguard_event *ev)
+{
+	pmguard_count_action(ev->action);
+	if (pmguard_fold(ev)) {
+		pmguard_trace_access(ev);
+		pmguard_event_release(ev);
+		return;
+	}
+	pmguard_submit(ev);
+	pmguard_fold_started(ev);
+	pmguard_trace_access(ev);
 }
 
 /*
@@ -236,8 +314,6 @@ static int pmguard_open_entry(struct kretprobe_instance *ri,
 	rcu_read_unlock();
 
 	pmguard_fill_caller(&ev->acc);
-	if (ev->acc.caller.uid == ev->acc.target.uid)
-		ev->acc.flags |= PMGUARD_F_SAME_UID;
 	pmguard_count_seen(kind);
 	return 0;
 
@@ -258,76 +334,30 @@ static int pmguard_open_return(struct kretprobe_instance *ri,
 	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
 	void *ret = (void *)regs_return_value(regs);
 	struct mm_struct *mm = IS_ERR_OR_NULL(ret) ? NULL : ret;
-	struct pmguard_verdict verdict;
-	const struct pmguard_policy *policy;
 	bool track;
 
 	ev->acc.result = IS_ERR(ret) ? PTR_ERR(ret) : 0;
-
-	if (current->mm)
-		ev->caller_exe = pmguard_mm_exe_file(current->mm);
-	pmguard_exe_info(ev->caller_exe, &ev->acc.caller);
-	if (mm) {
-		ev->target_exe = pmguard_mm_exe_file(mm);
-		pmguard_exe_info(ev->target_exe, &ev->acc.target);
-	}
-	if (!ev->target_exe) {
-		ev->acc.flags |= PMGUARD_F_TARGET_EXE_UNKNOWN;
+	pmguard_fill_exes(ev, mm);
+	if (pmguard_decide_event(ev) && !IS_ERR(ret)) {
 		/*
-		 * No struct pid reference here: its last put would free in
-		 * probe context, which PREEMPT_RT forbids.  The worker looks
-		 * the task up by number, a few milliseconds later.
+		 * Deny before any file holds the mm.  Every caller of
+		 * proc_mem_open() handles an error pointer; the reference it
+		 * took is ours to drop, as the scheduler does (mmdrop_sched:
+		 * RCU-deferred on RT).
 		 */
-		ev->lookup_target_exe = true;
+		regs_set_return_value(regs, (unsigned long)ERR_PTR(-EPERM));
+		if (mm)
+			pmguard_mmdrop_atomic(mm);
+		ev->acc.result = -EPERM;
 	}
-	rcu_read_lock();
-	policy = rcu_dereference(pmguard_policy);
-	if (pmguard_target_sensitive(policy, ev->acc.target.comm,
-				     ev->acc.target.exe_name))
-		ev->acc.flags |= PMGUARD_F_TARGET_SENSITIVE;
-	ev->acc.flags |= pmguard_comm_flags(policy, &ev->acc.caller);
-	pmguard_decide(policy, &ev->acc, &verdict);
-	strscpy(ev->rule, verdict.rule, sizeof(ev->rule));
-	rcu_read_unlock();
-
-	if (verdict.action == PMGUARD_ACTION_DENY) {
-		if (READ_ONCE(pmguard_mode) != PMGUARD_MODE_ENFORCE) {
-			verdict.action = PMGUARD_ACTION_ALERT;
-			ev->acc.flags |= PMGUARD_F_WOULD_DENY;
-		} else if (!IS_ERR(ret)) {
-			/*
-			 * Deny before any file holds the mm.  Every caller
-			 * of proc_mem_open() handles an error pointer; the
-			 * reference it took is ours to drop, as the
-			 * scheduler does (mmdrop_sched: RCU-deferred on RT).
-			 */
-			regs_set_return_value(regs, (unsigned long)ERR_PTR(-EPERM));
-			if (mm)
-				pmguard_mmdrop_atomic(mm);
-			ev->acc.result = -EPERM;
-		}
-	}
-	ev->action = verdict.action;
-	ev->severity = verdict.severity;
-	ev->count = 1;
-	pmguard_count_action(ev->action);
-	pmguard_trace_access(ev);
-
 	/* Account reads through a mem file the caller now holds. */
 	track = ev->mem_file && !ev->acc.result;
 	if (track)
 		pmguard_track_mem(ev->mem_file, ev);
-	if (pmguard_fold(ev)) {
-		/* Counted in a burst; summaries name the burst's event. */
-		if (track)
-			pmguard_track_set_seq(ev->mem_file, ev->first_seq);
-		pmguard_event_release(ev);
-		return 0;
-	}
-	pmguard_submit(ev);
-	pmguard_fold_started(ev);
+	pmguard_report_access(ev);
+	/* Summaries name the event that reported the access (or its burst). */
 	if (track)
-		pmguard_track_set_seq(ev->mem_file, ev->seq);
+		pmguard_track_set_seq(ev->mem_file, ev->first_seq ?: ev->seq);
 	return 0;
 }
 
@@ -339,6 +369,13 @@ static struct kretprobe pmguard_open_probe = {
 	.handler	= pmguard_open_return,
 	.data_size	= sizeof(struct pmguard_event),
 };
+
+static void pmguard_probes_unregister_procfs(void)
+{
+	if (pmguard_mem_open_probe.addr)
+		unregister_kprobe(&pmguard_mem_open_probe);
+	unregister_kretprobe(&pmguard_open_probe);
+}
 
 int pmguard_probes_register(unsigned int maxactive)
 {
@@ -356,14 +393,18 @@ int pmguard_probes_register(unsigned int maxactive)
 		pr_warn("cannot probe mem_open (%d): mem open modes unknown\n", err);
 		pmguard_mem_open_probe.addr = NULL;
 	}
+	err = pmguard_routes_register(maxactive);
+	if (err) {
+		pmguard_probes_unregister_procfs();
+		return err;
+	}
 	return 0;
 }
 
 void pmguard_probes_unregister(void)
 {
-	if (pmguard_mem_open_probe.addr)
-		unregister_kprobe(&pmguard_mem_open_probe);
-	unregister_kretprobe(&pmguard_open_probe);
+	pmguard_routes_unregister();
+	pmguard_probes_unregister_procfs();
 }
 
 u64 pmguard_probes_missed(void)
@@ -372,10 +413,10 @@ u64 pmguard_probes_missed(void)
 
 	if (pmguard_mem_open_probe.addr)
 		missed += pmguard_mem_open_probe.nmissed;
-	return missed;
+	return missed + pmguard_routes_missed();
 }
 
 unsigned int pmguard_probes_active(void)
 {
-	return 1 + !!pmguard_mem_open_probe.addr;
+	return 1 + !!pmguard_mem_open_probe.addr + pmguard_routes_active();
 }

@@ -28,6 +28,11 @@ static void kind_from_name_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("memx"), PMGUARD_KIND_UNSPEC);
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("me"), PMGUARD_KIND_UNSPEC);
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name(""), PMGUARD_KIND_UNSPEC);
+	/* The syscall routes' names are no procfs files. */
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("vm_read"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("ptrace"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_STREQ(test, pmguard_kind_name(PMGUARD_KIND_PTRACE_WRITE),
+			   "ptrace_write");
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("unknown"), PMGUARD_KIND_UNSPEC);
 	KUNIT_EXPECT_STREQ(test, pmguard_kind_name(PMGUARD_KIND_SMAPS_ROLLUP),
 			   "smaps_rollup");
@@ -321,10 +326,10 @@ static void fold_window_test(struct kunit *test)
 	fill_access(&acc);
 	acc.caller.pid = 10;
 	acc.target.pid = 20;
-	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &burst);
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM, &burst);
 
 	/* same access, inside the window: folded */
-	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &key);
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM, &key);
 	KUNIT_EXPECT_TRUE(test, pmguard_fold_same_burst(&burst, 1000 * ms, &key,
 							1000 * ms, 1000 * ms));
 	KUNIT_EXPECT_TRUE(test, pmguard_fold_same_burst(&burst, 1000 * ms, &key,
@@ -341,26 +346,39 @@ static void fold_window_test(struct kunit *test)
 
 	/* anything that matters to a responder starts another burst */
 	acc.caller.pid = 11;
-	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &key);
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM, &key);
 	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
 	acc.caller.pid = 10;
 	acc.kind = PMGUARD_KIND_ENVIRON;
-	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &key);
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM, &key);
 	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
 	acc.kind = PMGUARD_KIND_MEM;
 	acc.result = -EACCES;
-	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &key);
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM, &key);
 	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
 	acc.result = 0;
-	pmguard_fold_key_of(&acc, PMGUARD_ACTION_DENY, &key);
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_DENY, PMGUARD_SEV_MEDIUM, &key);
 	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
 	acc.access |= PMGUARD_ACCESS_WRITE;
-	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &key);
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM, &key);
 	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
+	/* a worse severity, or another flag, is another burst */
+	acc.access = PMGUARD_ACCESS_READ;
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, PMGUARD_SEV_HIGH, &key);
+	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
+	acc.flags |= PMGUARD_F_COMM_SPOOFS_ALLOWED;
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM, &key);
+	KUNIT_EXPECT_FALSE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
+	acc.flags &= ~PMGUARD_F_COMM_SPOOFS_ALLOWED;
+	/* ... but "folded" itself is not part of the key */
+	acc.flags |= PMGUARD_F_FOLDED;
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM, &key);
+	KUNIT_EXPECT_TRUE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
+	acc.flags &= ~PMGUARD_F_FOLDED;
 	/* the target's other threads are the same target */
 	acc.access = PMGUARD_ACCESS_READ;
 	acc.target.tid = 21;
-	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, &key);
+	pmguard_fold_key_of(&acc, PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM, &key);
 	KUNIT_EXPECT_TRUE(test, pmguard_fold_same_burst(&burst, 0, &key, 1, ms));
 }
 

@@ -6,7 +6,9 @@ FIELD is dotted (caller.comm); VALUE is compared as a string, or as a
 regular expression with FIELD~REGEX; FIELD!=VALUE negates; FIELD@ITEM
 tests list membership; a VALUE of $OTHER.FIELD names another field.  Only records
 with "type":"access" count (--type TYPE picks another record type).
---sum-count N: the matching events' "count" fields must add up to N.  Every line must be valid JSON: a line that is
+--sum-count N: the matching events' "count" fields must add up to N.
+--min-bytes N: their "bytes" fields must add up to at least N.
+Every line must be valid JSON: a line that is
 not fails the check, since the reader promises one JSON object per line.
 Exit 0 when the number of matches is within [min, max].
 
@@ -80,7 +82,7 @@ def read_records(path, cache):
 def check(path, args, cache):
     """Runs one check; prints why it failed.  Returns True when it holds."""
     lo, hi, show, conds = 0, None, False, []
-    rtype, want_sum = 'access', None
+    rtype, want_sum, min_bytes = 'access', None, None
     args = list(args)
     while args:
         a = args.pop(0)
@@ -94,27 +96,33 @@ def check(path, args, cache):
             rtype = args.pop(0)
         elif a == '--sum-count':
             want_sum = int(args.pop(0))
+        elif a == '--min-bytes':
+            min_bytes = int(args.pop(0))
         else:
             conds.append(a)
     records = read_records(path, cache)
     if isinstance(records, str):
         print(records)
         return False
-    count = total = 0
+    count = total = nbytes = 0
     for record in records:
         if not isinstance(record, dict) or record.get('type') != rtype:
             continue
         if all(matches(record, c) for c in conds):
             count += 1
             total += record.get('count', 1)
+            nbytes += record.get('bytes', 0)
             if show:
                 print(json.dumps(record))
     ok = count >= lo and (hi is None or count <= hi)
     if want_sum is not None and total != want_sum:
         ok = False
+    if min_bytes is not None and nbytes < min_bytes:
+        ok = False
     if not ok:
         print(f'{count} event(s) match {conds} (wanted {lo}..{hi}), '
-              f'their counts add up to {total} (wanted {want_sum})')
+              f'their counts add up to {total} (wanted {want_sum}), '
+              f'their bytes to {nbytes} (wanted at least {min_bytes})')
         with open(path, encoding='utf-8', errors='replace') as f:
             for line in f.readlines()[-20:]:
                 print('  ' + line.rstrip())

