@@ -1,9 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pmguard generic netlink family: events to the "events" multicast group,
- * counters on request.  The family lives in the initial network namespace
- * only (no netnsok), and joining the group needs CAP_NET_ADMIN in the
- * initial user namespace: root in a container hears nothing.
+ * pmguard generic netlink family: events unicast to subscribers, counters
+ * and policy on request.  The family lives in the initial network
+ * namespace only (no netnsok), and every command, SUBSCRIBE included,
+ * needs CAP_NET_ADMIN in the initial user namespace: root in a container
+ * hears nothing.
+ *
+ * Why not a multicast group: genl_bind() lets any socket join a group id
+ * that no family owns yet, and a family that registers later inherits
+ * those members.  A user who joined the free ids before pmguard loaded
+ * (boot, a DKMS upgrade, a reload) would hear every event, whatever the
+ * group's flags say.  So nothing is ever sent to a group.  A socket asks
+ * for the events with PMGUARD_CMD_SUBSCRIBE, and each event is unicast to
+ * each subscriber's port, from the worker, without blocking.
+ *
+ * A port id is only a number: once a socket is released, any socket may
+ * bind the same id.  A subscription therefore holds a reference to the
+ * subscriber's socket file, so the socket is not released and its port
+ * cannot be taken over while events go to it.  When that reference is the
+ * last one (the subscriber closed the socket, or exited), the
+ * subscription ends and the reference is dropped.  Unloading the module
+ * ends every subscription.
+ *
+ * A subscriber whose socket is full loses events (counted as "send"), but
+ * not the ones that matter: an access of severity high or above, a deny
+ * or a would-be deny (and the mem summary of such an access) is held back
+ * for that subscriber, up to PMGUARD_NL_HELD_MAX of them, and sent before
+ * anything else once its socket has room again.  While a subscriber has
+ * held events, nothing of lower priority is sent to it: the room its
+ * reader makes goes to them first, and the subscriber still sees events in
+ * sequence order.  When the hold is full, an access the kernel refused
+ * gives way to one that succeeded or that pmguard denied.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -11,24 +38,30 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/dcache.h>
+#include <linux/mutex.h>
+#include <linux/net.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 
 #include "netlink.h"
 #include "compat.h"
 
-enum pmguard_nl_group {
-	PMGUARD_NL_GROUP_EVENTS,
-};
-
+/*
+ * The "events" group carries nothing.  It stays declared because readers
+ * that follow module reloads through nlctrl (pmguard monitor) take its
+ * announcement as the sign to subscribe again.
+ */
 static const struct genl_multicast_group pmguard_nl_groups[] = {
-	[PMGUARD_NL_GROUP_EVENTS] = {
+	{
 		.name = PMGUARD_GENL_MCGRP_EVENTS,
-		.flags = GENL_MCAST_CAP_NET_ADMIN,
+		PMGUARD_MCGRP_PRIVILEGED,
 	},
 };
 
@@ -57,6 +90,7 @@ static const struct nla_policy pmguard_nl_policy[PMGUARD_A_MAX + 1] = {
 };
 
 static int pmguard_nl_get_stats(struct sk_buff *skb, struct genl_info *info);
+static int pmguard_nl_subscribe(struct sk_buff *skb, struct genl_info *info);
 
 /* Every command needs CAP_NET_ADMIN; changes check CAP_SYS_ADMIN too. */
 static const struct genl_small_ops pmguard_nl_ops[] = {
@@ -103,6 +137,11 @@ static const struct genl_small_ops pmguard_nl_ops[] = {
 	{
 		.cmd = PMGUARD_CMD_LOCK,
 		.doit = pmguard_ctl_lock,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = PMGUARD_CMD_SUBSCRIBE,
+		.doit = pmguard_nl_subscribe,
 		.flags = GENL_ADMIN_PERM,
 	},
 };
@@ -328,22 +367,352 @@ cancel:
 
 /*
  * Count an event's fate.  Accesses count as many as they stand for, so
- * allowed + alerted + denied = reported + dropped; summaries apart.
+ * allowed + alerted + denied = reported + dropped; summaries apart.  A
+ * dropped priority access is also counted as priority_dropped.
  */
-static void pmguard_nl_count(const struct pmguard_event *ev, int counter)
+static void pmguard_nl_count_fate(u8 type, u32 count, u32 kind, bool priority,
+				  int counter)
 {
-	if (ev->type == PMGUARD_EV_SUMMARY) {
+	if (type == PMGUARD_EV_SUMMARY) {
 		atomic64_inc(&pmguard_stats[counter == PMGUARD_S_REPORTED ?
 					    PMGUARD_S_SUMMARIES :
 					    PMGUARD_S_DROP_TRACKING]);
 		return;
 	}
-	atomic64_add(ev->count, &pmguard_stats[counter]);
+	atomic64_add(count, &pmguard_stats[counter]);
 	if (counter == PMGUARD_S_REPORTED)
-		atomic64_add(ev->count, &pmguard_kind_reported[ev->acc.kind]);
+		atomic64_add(count, &pmguard_kind_reported[kind]);
+	else if (priority)
+		atomic64_add(count, &pmguard_stats[PMGUARD_S_PRIORITY_DROPPED]);
 }
 
-/* Worker context: build one event message and multicast it. */
+static void pmguard_nl_count(const struct pmguard_event *ev, int counter)
+{
+	pmguard_nl_count_fate(ev->type, ev->count, ev->acc.kind,
+			      pmguard_event_priority(ev), counter);
+}
+
+#define PMGUARD_NL_MAX_SUBSCRIBERS	8
+#define PMGUARD_NL_HELD_MAX		256
+#define PMGUARD_NL_RETRY_MIN_MS		10
+#define PMGUARD_NL_RETRY_MAX_MS		1000
+
+/*
+ * A priority event that some subscriber has not taken yet.  It is
+ * counted once: reported when the first copy is delivered (or at once, if
+ * another subscriber took it), dropped when its last held copy goes
+ * undelivered.
+ */
+struct pmguard_nl_pending {
+	unsigned int refs;		/* held copies */
+	bool counted;
+	u8 type;
+	u32 count;
+	u32 kind;
+};
+
+struct pmguard_nl_held {
+	struct sk_buff *skb;
+	struct pmguard_nl_pending *pending;
+	bool urgent;			/* succeeded, or denied by pmguard */
+};
+
+struct pmguard_nl_sub {
+	u32 portid;
+	struct file *file;		/* pins the socket, and so its port */
+	unsigned int head, len;		/* ring of held events, oldest first */
+	struct pmguard_nl_held held[PMGUARD_NL_HELD_MAX];
+};
+
+/* Subscribers and their held events; taken by the worker and requests. */
+static DEFINE_MUTEX(pmguard_nl_subs_mutex);
+static struct pmguard_nl_sub *pmguard_nl_subs[PMGUARD_NL_MAX_SUBSCRIBERS];
+static unsigned int pmguard_nl_nr_subs;
+static unsigned int pmguard_nl_retry_ms = PMGUARD_NL_RETRY_MIN_MS;
+
+static void pmguard_nl_retry_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(pmguard_nl_retry_work, pmguard_nl_retry_fn);
+
+/* A priority event that got through, or that pmguard itself stopped. */
+static bool pmguard_nl_urgent(const struct pmguard_event *ev)
+{
+	return !ev->acc.result || ev->action == PMGUARD_ACTION_DENY;
+}
+
+/* Nobody but the subscription holds the socket: its owner closed it. */
+static bool pmguard_nl_sub_gone(const struct pmguard_nl_sub *sub)
+{
+	return file_count(sub->file) <= 1;
+}
+
+/* One held copy's fate is known: delivered, or dropped. */
+static void pmguard_nl_resolve(struct pmguard_nl_held *h, bool delivered)
+{
+	struct pmguard_nl_pending *p = h->pending;
+
+	kfree_skb(h->skb);
+	h->skb = NULL;
+	h->pending = NULL;
+	if (delivered && !p->counted) {
+		pmguard_nl_count_fate(p->type, p->count, p->kind, true,
+				      PMGUARD_S_REPORTED);
+		p->counted = true;
+	}
+	if (--p->refs)
+		return;
+	if (!p->counted)
+		pmguard_nl_count_fate(p->type, p->count, p->kind, true,
+				      PMGUARD_S_DROP_SEND);
+	kfree(p);
+}
+
+/*
+ * Send a copy of @skb to @sub without blocking: 0, -EAGAIN (its socket is
+ * full), -ECONNREFUSED (no socket there can take it: it connected its
+ * socket elsewhere) or -ENOMEM.
+ */
+static int pmguard_nl_send(struct pmguard_nl_sub *sub, struct sk_buff *skb)
+{
+	struct sk_buff *copy = skb_clone(skb, GFP_KERNEL);
+
+	if (!copy)
+		return -ENOMEM;
+	return genlmsg_unicast(&init_net, copy, sub->portid);
+}
+
+/* Send what @sub holds, oldest first; false if some is still held. */
+static bool pmguard_nl_flush(struct pmguard_nl_sub *sub)
+{
+	while (sub->len) {
+		struct pmguard_nl_held *h = &sub->held[sub->head];
+
+		if (pmguard_nl_send(sub, h->skb))
+			return false;
+		pmguard_nl_resolve(h, true);
+		sub->head = (sub->head + 1) % PMGUARD_NL_HELD_MAX;
+		sub->len--;
+	}
+	return true;
+}
+
+/* The hold is full: drop its oldest access that the kernel refused. */
+static bool pmguard_nl_make_room(struct pmguard_nl_sub *sub)
+{
+	unsigned int i, at, next;
+
+	for (i = 0; i < sub->len; i++) {
+		at = (sub->head + i) % PMGUARD_NL_HELD_MAX;
+		if (!sub->held[at].urgent)
+			break;
+	}
+	if (i == sub->len)
+		return false;
+	pmguard_nl_resolve(&sub->held[at], false);
+	for (; i + 1 < sub->len; i++) {
+		next = (at + 1) % PMGUARD_NL_HELD_MAX;
+		sub->held[at] = sub->held[next];
+		at = next;
+	}
+	sub->len--;
+	return true;
+}
+
+/* Keep a copy of @skb for @sub; false if it cannot. */
+static bool pmguard_nl_hold(struct pmguard_nl_sub *sub, struct sk_buff *skb,
+			    struct pmguard_nl_pending *p, bool urgent)
+{
+	struct pmguard_nl_held *h;
+	struct sk_buff *copy;
+
+	if (sub->len == PMGUARD_NL_HELD_MAX &&
+	    (!urgent || !pmguard_nl_make_room(sub)))
+		return false;
+	copy = skb_clone(skb, GFP_KERNEL);
+	if (!copy)
+		return false;
+	h = &sub->held[(sub->head + sub->len) % PMGUARD_NL_HELD_MAX];
+	h->skb = copy;
+	h->pending = p;
+	h->urgent = urgent;
+	p->refs++;
+	sub->len++;
+	atomic64_inc(&pmguard_stats[PMGUARD_S_HELD]);
+	return true;
+}
+
+/* End subscription @i: what it held is dropped, the socket let go. */
+static void pmguard_nl_sub_remove(unsigned int i)
+{
+	struct pmguard_nl_sub *sub = pmguard_nl_subs[i];
+
+	lockdep_assert_held(&pmguard_nl_subs_mutex);
+	while (sub->len) {
+		pmguard_nl_resolve(&sub->held[sub->head], false);
+		sub->head = (sub->head + 1) % PMGUARD_NL_HELD_MAX;
+		sub->len--;
+	}
+	/* From the worker, the final release is deferred (delayed_fput). */
+	fput(sub->file);
+	kfree(sub);
+	pmguard_nl_subs[i] = NULL;
+	WRITE_ONCE(pmguard_nl_nr_subs, pmguard_nl_nr_subs - 1);
+	atomic64_set(&pmguard_stats[PMGUARD_S_SUBSCRIBERS], pmguard_nl_nr_subs);
+}
+
+/* Subscriber @i, or NULL: none, or its owner closed it (it is removed). */
+static struct pmguard_nl_sub *pmguard_nl_sub_get(unsigned int i)
+{
+	struct pmguard_nl_sub *sub = pmguard_nl_subs[i];
+
+	if (sub && pmguard_nl_sub_gone(sub)) {
+		pmguard_nl_sub_remove(i);
+		sub = NULL;
+	}
+	return sub;
+}
+
+static void pmguard_nl_retry_later(bool progress)
+{
+	if (progress)
+		pmguard_nl_retry_ms = PMGUARD_NL_RETRY_MIN_MS;
+	schedule_delayed_work(&pmguard_nl_retry_work,
+			      msecs_to_jiffies(pmguard_nl_retry_ms));
+}
+
+/* Held events wait for room in their subscriber's socket: try again. */
+static void pmguard_nl_retry_fn(struct work_struct *work)
+{
+	unsigned int i, before = 0, after = 0;
+
+	mutex_lock(&pmguard_nl_subs_mutex);
+	for (i = 0; i < PMGUARD_NL_MAX_SUBSCRIBERS; i++) {
+		struct pmguard_nl_sub *sub = pmguard_nl_sub_get(i);
+
+		if (!sub)
+			continue;
+		before += sub->len;
+		pmguard_nl_flush(sub);
+		after += sub->len;
+	}
+	if (after) {
+		if (after == before)
+			pmguard_nl_retry_ms = min(2 * pmguard_nl_retry_ms,
+						  PMGUARD_NL_RETRY_MAX_MS);
+		pmguard_nl_retry_later(after < before);
+	}
+	mutex_unlock(&pmguard_nl_subs_mutex);
+}
+
+/*
+ * PMGUARD_CMD_SUBSCRIBE: send events to the requesting socket until it is
+ * closed or the module unloads.  GENL_ADMIN_PERM has checked
+ * CAP_NET_ADMIN in the initial user namespace, of the socket's opener and
+ * of the sender.  Subscribing again is not an error.
+ */
+static int pmguard_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sock *sk = NETLINK_CB(skb).sk;
+	struct pmguard_nl_sub *sub;
+	int i, free = -1;
+
+	/* A user socket: it is sending this, so its file is alive. */
+	if (!sk || !sk->sk_socket || !sk->sk_socket->file) {
+		GENL_SET_ERR_MSG(info, "pmguard: only a user socket can subscribe");
+		return -EINVAL;
+	}
+	sub = kzalloc(sizeof(*sub), GFP_KERNEL);
+	if (!sub)
+		return -ENOMEM;
+
+	mutex_lock(&pmguard_nl_subs_mutex);
+	for (i = 0; i < PMGUARD_NL_MAX_SUBSCRIBERS; i++) {
+		struct pmguard_nl_sub *s = pmguard_nl_sub_get(i);
+
+		if (s && s->portid == info->snd_portid) {
+			free = -2;
+			break;
+		}
+		if (!s && free < 0)
+			free = i;
+	}
+	if (free >= 0) {
+		sub->portid = info->snd_portid;
+		sub->file = get_file(sk->sk_socket->file);
+		pmguard_nl_subs[free] = sub;
+		WRITE_ONCE(pmguard_nl_nr_subs, pmguard_nl_nr_subs + 1);
+		atomic64_set(&pmguard_stats[PMGUARD_S_SUBSCRIBERS],
+			     pmguard_nl_nr_subs);
+		sub = NULL;
+	}
+	mutex_unlock(&pmguard_nl_subs_mutex);
+
+	kfree(sub);
+	if (free == -1) {
+		GENL_SET_ERR_MSG(info, "pmguard: too many subscribers (8)");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * Hand @msg to every subscriber: now, held back (priority events), or
+ * dropped; count its fate.  Caller holds pmguard_nl_subs_mutex.
+ */
+static void pmguard_nl_deliver(const struct pmguard_event *ev,
+			       struct sk_buff *msg)
+{
+	bool priority = pmguard_event_priority(ev);
+	bool urgent = pmguard_nl_urgent(ev);
+	struct pmguard_nl_pending *p = NULL;
+	bool delivered = false, held = false;
+	unsigned int i;
+	int err;
+
+	if (priority) {
+		p = kzalloc(sizeof(*p), GFP_KERNEL);
+		if (p) {
+			p->type = ev->type;
+			p->count = ev->count;
+			p->kind = ev->acc.kind;
+		}
+	}
+	for (i = 0; i < PMGUARD_NL_MAX_SUBSCRIBERS; i++) {
+		struct pmguard_nl_sub *sub = pmguard_nl_sub_get(i);
+
+		if (!sub)
+			continue;
+		/* Nothing overtakes what is held: first room goes to it. */
+		if (pmguard_nl_flush(sub)) {
+			err = pmguard_nl_send(sub, msg);
+			if (!err) {
+				delivered = true;
+				continue;
+			}
+			if (err == -ECONNREFUSED) {
+				pmguard_nl_sub_remove(i);
+				continue;
+			}
+		}
+		if (p && pmguard_nl_hold(sub, msg, p, urgent))
+			held = true;
+	}
+
+	if (delivered) {
+		pmguard_nl_count(ev, PMGUARD_S_REPORTED);
+		if (p)
+			p->counted = true;
+	} else if (!held) {
+		pmguard_nl_count(ev, pmguard_nl_nr_subs ? PMGUARD_S_DROP_SEND :
+				 PMGUARD_S_DROP_NO_LISTENER);
+	}
+	/* Held and not delivered: counted when its copies are resolved. */
+	if (p && !p->refs)
+		kfree(p);
+	if (held && !delayed_work_pending(&pmguard_nl_retry_work))
+		pmguard_nl_retry_later(true);
+}
+
+/* Worker context: build one event message and send it to subscribers. */
 void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 {
 	const char *caller_exe, *target_exe;
@@ -352,8 +721,7 @@ void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 	size_t size;
 	int err;
 
-	if (!genl_has_listeners(&pmguard_nl_family, &init_net,
-				PMGUARD_NL_GROUP_EVENTS)) {
+	if (!READ_ONCE(pmguard_nl_nr_subs)) {
 		pmguard_nl_count(ev, PMGUARD_S_DROP_NO_LISTENER);
 		return;
 	}
@@ -381,22 +749,10 @@ void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 		pmguard_nl_count(ev, PMGUARD_S_DROP_NOMEM);
 		goto out;
 	}
-	err = genlmsg_multicast(&pmguard_nl_family, msg, 0,
-				PMGUARD_NL_GROUP_EVENTS, GFP_KERNEL);
-	/*
-	 * -ESRCH: no socket took it.  Without NETLINK_BROADCAST_ERROR that
-	 * is also what a listener whose receive buffer is full gets: only a
-	 * group that is empty now means nobody was listening.  A listener
-	 * that missed a message learns it from the seq gap.
-	 */
-	if (!err)
-		pmguard_nl_count(ev, PMGUARD_S_REPORTED);
-	else if (err == -ESRCH &&
-		 !genl_has_listeners(&pmguard_nl_family, &init_net,
-				     PMGUARD_NL_GROUP_EVENTS))
-		pmguard_nl_count(ev, PMGUARD_S_DROP_NO_LISTENER);
-	else
-		pmguard_nl_count(ev, PMGUARD_S_DROP_SEND);
+	mutex_lock(&pmguard_nl_subs_mutex);
+	pmguard_nl_deliver(ev, msg);
+	mutex_unlock(&pmguard_nl_subs_mutex);
+	nlmsg_free(msg);
 out:
 	if (looked_up)
 		fput(looked_up);
@@ -407,7 +763,23 @@ int pmguard_nl_register(void)
 	return genl_register_family(&pmguard_nl_family);
 }
 
+/*
+ * After the last event was handed over: no new subscriber, one last try
+ * for what is held, then every subscription ends (held events that still
+ * do not fit are counted as dropped).
+ */
 void pmguard_nl_unregister(void)
 {
+	unsigned int i;
+
 	genl_unregister_family(&pmguard_nl_family);
+	cancel_delayed_work_sync(&pmguard_nl_retry_work);
+	mutex_lock(&pmguard_nl_subs_mutex);
+	for (i = 0; i < PMGUARD_NL_MAX_SUBSCRIBERS; i++) {
+		if (!pmguard_nl_subs[i])
+			continue;
+		pmguard_nl_flush(pmguard_nl_subs[i]);
+		pmguard_nl_sub_remove(i);
+	}
+	mutex_unlock(&pmguard_nl_subs_mutex);
 }

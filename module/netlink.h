@@ -31,4 +31,15 @@ int pmguard_nl_register(void);
 void pmguard_nl_unregister(void);
 void pmguard_nl_report(const struct pmguard_event *ev, char *buf);
 
+/*
+ * Severity high or above, deny or would-deny: given the last queue slots,
+ * and held back for a subscriber whose socket is full.  Probe context too.
+ */
+static inline bool pmguard_event_priority(const struct pmguard_event *ev)
+{
+	return ev->severity >= PMGUARD_SEV_HIGH ||
+	       ev->action == PMGUARD_ACTION_DENY ||
+	       (ev->acc.flags & PMGUARD_F_WOULD_DENY);
+}
+
 #endif /* _PMGUARD_NETLINK_H */

@@ -3,6 +3,7 @@
 #include "nl.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -64,6 +65,8 @@ int pmg_nl_open(struct pmg_nl *nl)
 	int err;
 
 	nl->family = -1;
+	nl->in_request = false;
+	nl->again = false;
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk) {
 		report(nl, "pmguard: cannot allocate a netlink socket: out of memory\n");
@@ -121,59 +124,218 @@ static bool is_permission_error(int nlerr)
 	return nlerr == -NLE_PERM || nlerr == -NLE_NOACCESS;
 }
 
-int pmg_nl_join_group(struct pmg_nl *nl, int group)
-{
-	int err = nl_socket_add_membership(nl->sk, group);
+/*
+ * A request made on the event socket while events and nlctrl
+ * notifications keep arriving on it.  Its answer is recognized by
+ * sequence number and port (NL_CB_MSG_IN sees every message first); every
+ * other message goes on to the socket's own callbacks, the monitor's, so
+ * no event is taken for an answer, or lost while we wait.
+ */
+struct sync_req {
+	uint32_t seq, port;
+	bool done;
+	int error;		/* from NLMSG_ERROR: 0 or a negative errno */
+	int family;		/* CTRL_CMD_GETFAMILY: the id, or -1 */
+};
 
-	if (is_permission_error(err)) {
-		fprintf(stderr, "pmguard: permission denied joining the generic netlink "
-			"group '" PMGUARD_GENL_NAME "/" PMGUARD_GENL_MCGRP_EVENTS "': "
-			"CAP_NET_ADMIN in the initial user namespace is required "
-			"(run as root)\n");
+static int sync_msg_in(struct nl_msg *msg, void *arg)
+{
+	static struct nla_policy ctrl_policy[CTRL_ATTR_MAX + 1] = {
+		[CTRL_ATTR_FAMILY_ID] = { .type = NLA_U16 },
+	};
+	struct sync_req *r = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+
+	if (nlh->nlmsg_seq != r->seq || nlh->nlmsg_pid != r->port)
+		return NL_OK;
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = nlmsg_data(nlh);
+
+		r->error = nlh->nlmsg_len >= (uint32_t)nlmsg_size(sizeof(*e)) ?
+			   e->error : -EBADMSG;
+		r->done = true;
+	} else if (nlh->nlmsg_type == GENL_ID_CTRL) {
+		if (genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, ctrl_policy) == 0 &&
+		    tb[CTRL_ATTR_FAMILY_ID])
+			r->family = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+		else
+			r->error = -EBADMSG;
+		r->done = true;
+	}
+	return NL_SKIP;
+}
+
+/* How long a request on the event socket may wait for its answer. */
+#define SYNC_TIMEOUT_MS 5000
+
+/* Send msg (freed here) and wait for its answer; 0 or a negative libnl error. */
+static int sync_request(struct pmg_nl *nl, struct nl_msg *msg, struct sync_req *r)
+{
+	struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(nl->sk));
+	struct pollfd pfd = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
+	int waited = 0, err;
+
+	r->done = false;
+	r->error = 0;
+	r->family = -1;
+	if (!cb) {
+		nlmsg_free(msg);
+		return -NLE_NOMEM;
+	}
+	nl_cb_set(cb, NL_CB_MSG_IN, NL_CB_CUSTOM, sync_msg_in, r);
+	err = nl_send_auto(nl->sk, msg);
+	r->seq = nlmsg_hdr(msg)->nlmsg_seq;
+	r->port = nl_socket_get_local_port(nl->sk);
+	nlmsg_free(msg);
+	while (err >= 0 && !r->done) {
+		err = nl_recvmsgs(nl->sk, cb);
+		if (err == -NLE_NOMEM)	/* ENOBUFS: the seq gap reports the loss */
+			err = 0;
+		if (err != -NLE_AGAIN)
+			continue;
+		/* A non-blocking socket (the monitor's, after start-up). */
+		if (waited >= SYNC_TIMEOUT_MS)
+			break;
+		err = poll(&pfd, 1, 100) < 0 && errno != EINTR ? -NLE_FAILURE : 0;
+		waited += 100;
+	}
+	nl_cb_put(cb);
+	return r->done ? 0 : err < 0 ? err : -NLE_AGAIN;
+}
+
+static int subscribe_failed(int err, bool kernel)
+{
+	if (kernel && (err == -EPERM || err == -EACCES)) {
+		fprintf(stderr, "pmguard: permission denied subscribing to the "
+			PMGUARD_GENL_NAME " events: CAP_NET_ADMIN in the initial user "
+			"namespace is required (run as root)\n");
 		return PMG_EXIT_PERMISSION;
 	}
-	if (err < 0) {
-		fprintf(stderr, "pmguard: cannot join the generic netlink group '"
-			PMGUARD_GENL_NAME "/" PMGUARD_GENL_MCGRP_EVENTS "': %s\n",
-			nl_geterror(err));
+	if (kernel && err == -EBUSY) {
+		fprintf(stderr, "pmguard: cannot subscribe to the " PMGUARD_GENL_NAME
+			" events: the module has as many subscribers as it takes\n");
 		return PMG_EXIT_ERROR;
 	}
+	fprintf(stderr, "pmguard: cannot subscribe to the " PMGUARD_GENL_NAME
+		" events: %s\n", kernel ? strerror(-err) : nl_geterror(err));
+	return PMG_EXIT_ERROR;
+}
+
+/* A module older than PMGUARD_CMD_SUBSCRIBE multicasts to its group. */
+static int join_events_group(struct pmg_nl *nl, int group)
+{
+	int err = group < 0 ? -NLE_OBJ_NOTFOUND : nl_socket_add_membership(nl->sk, group);
+
+	if (is_permission_error(err))
+		return subscribe_failed(-EPERM, true);
+	if (err < 0)
+		return subscribe_failed(err, false);
 	return PMG_EXIT_OK;
 }
 
 /*
- * Subscribe to the events, and to nlctrl's "notify" group to hear about
- * the module (un)loading.  Both group ids are resolved before either group
- * is joined: a resolve is a request on this socket, and a multicast
- * message that arrived while it waited (under load: an event) would be
- * taken by libnl for its answer, and the group would be "not found".
+ * PMGUARD_CMD_SUBSCRIBE on the event socket, to family id nl->family;
+ * group is the "events" group, joined instead when the module is older.
+ */
+static int send_subscribe(struct pmg_nl *nl, int group)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct sync_req r;
+	int err;
+
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+				 NLM_F_ACK, PMGUARD_CMD_SUBSCRIBE, PMGUARD_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return subscribe_failed(-NLE_NOMEM, false);
+	}
+	err = sync_request(nl, msg, &r);
+	if (err < 0)
+		return subscribe_failed(err, false);
+	if (r.error == -EOPNOTSUPP)
+		return join_events_group(nl, group);
+	if (r.error)
+		return subscribe_failed(r.error, true);
+	return PMG_EXIT_OK;
+}
+
+/* The module came back: its family id may have changed. */
+static int resubscribe(struct pmg_nl *nl, int group)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct sync_req r;
+	int err;
+
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0, 0,
+				 CTRL_CMD_GETFAMILY, 1) ||
+	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, PMGUARD_GENL_NAME) < 0) {
+		nlmsg_free(msg);
+		return subscribe_failed(-NLE_NOMEM, false);
+	}
+	err = sync_request(nl, msg, &r);
+	if (err < 0)
+		return subscribe_failed(err, false);
+	if (r.error || r.family < 0) {
+		fprintf(stderr, "pmguard: cannot resolve the generic netlink family '"
+			PMGUARD_GENL_NAME "' again: %s\n", strerror(r.error ? -r.error : EBADMSG));
+		return PMG_EXIT_ERROR;
+	}
+	nl->family = r.family;
+	return send_subscribe(nl, group);
+}
+
+int pmg_nl_join_group(struct pmg_nl *nl, int group)
+{
+	int status;
+
+	/*
+	 * Called back from a message handler, possibly while we wait for an
+	 * answer ourselves (the module's NEWFAMILY and NEWMCAST_GRP come
+	 * together): the request under way subscribes once more when done.
+	 */
+	if (nl->in_request) {
+		nl->again = true;
+		nl->again_group = group;
+		return PMG_EXIT_OK;
+	}
+	nl->in_request = true;
+	do {
+		nl->again = false;
+		status = resubscribe(nl, group);
+		group = nl->again_group;
+	} while (status == PMG_EXIT_OK && nl->again);
+	nl->in_request = false;
+	return status;
+}
+
+/*
+ * Follow nlctrl's "notify" group, to hear about the module (un)loading,
+ * then subscribe.  Both group ids are resolved before either is joined: a
+ * resolve through libnl takes the next message on this socket for its
+ * answer, so it must come before anything else can arrive.
  */
 int pmg_nl_subscribe(struct pmg_nl *nl)
 {
 	int notify = genl_ctrl_resolve_grp(nl->sk, "nlctrl", "notify");
 	int events = genl_ctrl_resolve_grp(nl->sk, PMGUARD_GENL_NAME,
 					   PMGUARD_GENL_MCGRP_EVENTS);
+	int status;
 
-	if (events == -NLE_OBJ_NOTFOUND) {
-		/* The family exists (we resolved it), so only the group is missing. */
-		fprintf(stderr, "pmguard: the loaded module has no '"
-			PMGUARD_GENL_MCGRP_EVENTS "' multicast group "
-			"(module and reader versions do not match?)\n");
-		return PMG_EXIT_ERROR;
-	}
-	if (events < 0) {
-		fprintf(stderr, "pmguard: cannot resolve the '" PMGUARD_GENL_MCGRP_EVENTS
-			"' multicast group: %s\n", nl_geterror(events));
-		return PMG_EXIT_ERROR;
-	}
-	/* Notify first: a reload between the two joins is then still heard. */
+	/* Notify first: a reload while we subscribe is then still heard. */
 	if (notify >= 0)
 		notify = nl_socket_add_membership(nl->sk, notify);
 	if (notify < 0)
 		/* Not fatal: we only lose the automatic re-subscription. */
 		fprintf(stderr, "pmguard: warning: cannot follow module reloads "
 			"(nlctrl notify group): %s\n", nl_geterror(notify));
-	return pmg_nl_join_group(nl, events);
+	nl->in_request = true;
+	status = send_subscribe(nl, events);
+	while (status == PMG_EXIT_OK && nl->again) {
+		nl->again = false;
+		status = resubscribe(nl, nl->again_group);
+	}
+	nl->in_request = false;
+	return status;
 }
 
 void pmg_nl_grow_rcvbuf(struct pmg_nl *nl, int bytes)

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The pmguard generic netlink socket: family resolution, the "events"
- * multicast group, and request/ACK exchanges for commands (stats now,
- * policy and mode later).
+ * The pmguard generic netlink socket: family resolution, the events
+ * subscription, and request/ACK exchanges for commands.
  *
  * Functions returning int return an exit code (exit_codes.h) and have
  * already printed one clear message on stderr when it is not
@@ -37,6 +36,10 @@ struct pmg_nl {
 	void (*describe)(const struct nlmsghdr *req, uint32_t offset, char *buf,
 			 size_t size, void *ctx);
 	void *describe_ctx;
+	/* A subscription request is waiting for its answer on this socket. */
+	bool in_request;
+	bool again;		/* the module came back meanwhile: again */
+	int again_group;
 };
 
 /* Open a generic netlink socket and resolve the "pmguard" family. */
@@ -45,14 +48,20 @@ int pmg_nl_open(struct pmg_nl *nl);
 void pmg_nl_close(struct pmg_nl *nl);
 
 /*
- * Join the "events" multicast group, and nlctrl's "notify" group to hear
- * about the module (un)loading (a warning if that fails).  The events
- * group needs CAP_NET_ADMIN in the initial user namespace when the module
- * restricts it (it does).
+ * Subscribe this socket to the events (PMGUARD_CMD_SUBSCRIBE: the module
+ * unicasts every event to it; CAP_NET_ADMIN in the initial user namespace
+ * required), after joining nlctrl's "notify" group to hear about the
+ * module (un)loading (a warning if that fails).  With a module older than
+ * the command, joins the "events" multicast group instead.  Events that
+ * arrive meanwhile go to the socket's callbacks.
  */
 int pmg_nl_subscribe(struct pmg_nl *nl);
 
-/* Join a multicast group by id (after the module came back). */
+/*
+ * The module came back (nlctrl announced it, with its "events" group id
+ * @group): resolve the family again and subscribe again, from within a
+ * message callback of the socket.  Idempotent.
+ */
 int pmg_nl_join_group(struct pmg_nl *nl, int group);
 
 /*

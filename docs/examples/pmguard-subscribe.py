@@ -3,8 +3,9 @@
 """pmguard-subscribe: a second, independent pmguard subscriber.
 
 Uses only Python's standard library (the plain socket API: no libnl, no
-pyroute2).  Resolves the generic netlink family "pmguard" and its "events"
-multicast group through the nlctrl family, joins the group, decodes every
+pyroute2).  Resolves the generic netlink family "pmguard" through the
+nlctrl family, subscribes (PMGUARD_CMD_SUBSCRIBE: the module then unicasts
+every event to this socket until it is closed), decodes every
 PMGUARD_CMD_EVENT and PMGUARD_CMD_MEM_SUMMARY message (all attributes,
 including the nested caller/target processes) and prints one JSON object
 per line, with the same keys as `pmguard monitor --json` for the fields it
@@ -33,6 +34,7 @@ NETLINK_GENERIC = 16
 SOL_NETLINK = 270
 NETLINK_ADD_MEMBERSHIP = 1
 NLM_F_REQUEST = 0x1
+NLM_F_ACK = 0x4
 NLMSG_ERROR = 2
 NLMSG_DONE = 3
 NLA_F_NESTED = 0x8000
@@ -49,10 +51,11 @@ CTRL_ATTR_MCAST_GRP_ID = 2
 
 # <linux/pmguard.h> (values are append-only: never renumbered)
 PMGUARD_GENL_NAME = "pmguard"
-PMGUARD_GENL_VERSION = 1
-PMGUARD_GENL_MCGRP_EVENTS = "events"
+PMGUARD_GENL_VERSION = 2
+PMGUARD_GENL_MCGRP_EVENTS = "events"  # version 1 only: 2 sends nothing there
 PMGUARD_CMD_EVENT = 1
 PMGUARD_CMD_MEM_SUMMARY = 11
+PMGUARD_CMD_SUBSCRIBE = 12
 
 KINDS = ["unspec", "mem", "environ", "maps", "smaps", "smaps_rollup",
          "numa_maps", "pagemap", "auxv", "vm_read", "vm_write", "ptrace",
@@ -211,9 +214,35 @@ def decode_summary(a):
     return out
 
 
-def genl_request(sock, family_id, cmd, attrs, version=1):
+def genl_request(sock, family_id, cmd, attrs, version=1, flags=NLM_F_REQUEST, seq=1):
     body = struct.pack("=BBH", cmd, version, 0) + attrs
-    sock.send(struct.pack("=IHHII", 16 + len(body), family_id, NLM_F_REQUEST, 1, 0) + body)
+    sock.send(struct.pack("=IHHII", 16 + len(body), family_id, flags, seq, 0) + body)
+
+
+def subscribe(sock, family_id, groups, pending):
+    """PMGUARD_CMD_SUBSCRIBE, acknowledged.  Events may come before the
+    ACK: they are kept in pending.  A version 1 module does not know the
+    command: join its "events" group then."""
+    genl_request(sock, family_id, PMGUARD_CMD_SUBSCRIBE, b"", version=PMGUARD_GENL_VERSION,
+                 flags=NLM_F_REQUEST | NLM_F_ACK, seq=2)
+    while True:
+        data = sock.recv(1 << 20)
+        off = 0
+        while off + 16 <= len(data):
+            length, mtype, _, seq = struct.unpack_from("=IHHI", data, off)
+            if length < 16:
+                break
+            if mtype == NLMSG_ERROR and seq == 2:
+                err = -struct.unpack_from("=i", data, off + 16)[0]
+                if err == errno.EOPNOTSUPP and PMGUARD_GENL_MCGRP_EVENTS in groups:
+                    sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+                                    groups[PMGUARD_GENL_MCGRP_EVENTS])
+                elif err:
+                    raise OSError(err, os.strerror(err))
+                pending.append(data[off + ((length + 3) & ~3):])
+                return
+            off += (length + 3) & ~3
+        pending.append(data)
 
 
 def nla(kind, payload):
@@ -268,15 +297,13 @@ def main():
     if version != PMGUARD_GENL_VERSION:
         print(f"pmguard-subscribe: family version {version}, written for "
               f"{PMGUARD_GENL_VERSION}: meanings may differ", file=sys.stderr)
-    if PMGUARD_GENL_MCGRP_EVENTS not in groups:
-        print("pmguard-subscribe: no 'events' group", file=sys.stderr)
-        return 1
+    pending = []
     try:
-        sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, groups[PMGUARD_GENL_MCGRP_EVENTS])
-    except PermissionError as e:
-        print(f"pmguard-subscribe: joining the events group: {e} "
+        subscribe(sock, family_id, groups, pending)
+    except OSError as e:
+        print(f"pmguard-subscribe: subscribing: {e} "
               "(needs CAP_NET_ADMIN in the initial user namespace)", file=sys.stderr)
-        return 4
+        return 4 if e.errno in (errno.EPERM, errno.EACCES) else 1
     if args.ready_file:
         open(args.ready_file, "w").close()
     if args.timeout:
@@ -286,7 +313,7 @@ def main():
     printed = 0
     while not args.count or printed < args.count:
         try:
-            data = sock.recv(1 << 20)
+            data = pending.pop(0) if pending else sock.recv(1 << 20)
         except socket.timeout:
             break
         except OSError as e:

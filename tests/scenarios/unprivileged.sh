@@ -1,9 +1,12 @@
 #!/bin/bash
-# kernels: 6.1 6.12
+# kernels: 5.10 6.1 6.12 6.12-rt 7.3 7.3-rt
 # Only CAP_NET_ADMIN in the initial user namespace hears events: not an
 # unprivileged user, not root inside a user namespace (with or without its
 # own network namespace).  Checked with the reader and with a raw socket,
-# so the kernel is what refuses.
+# so the kernel is what refuses.  Nothing is sent to the "events" group
+# (even root, joined to it, hears nothing), and when a subscriber closes
+# its socket, an unprivileged socket that binds the same port id as soon
+# as it is free does not inherit the stream.
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"
 
 JOIN="$PMGUARD_REPO/tests/scenarios/genl_join.py"
@@ -21,24 +24,57 @@ check "reader as root in a user namespace: denied (exit 4, got $rc)" test "$rc" 
 rc=0; unshare -Urn timeout 20 "$PMGUARD_BIN" monitor --json >"$PMGUARD_OUT/netns.jsonl" 2>&1 || rc=$?
 check "reader in a user+net namespace: family not visible (exit 3, got $rc)" test "$rc" = 3
 rc=0; as_nobody "$PY" "$JOIN" >"$PMGUARD_OUT/raw-nobody.txt" 2>&1 || rc=$?
-check "raw join as nobody refused by the kernel (got $rc)" test "$rc" = 1
+check "raw subscribe as nobody refused by the kernel (got $rc)" test "$rc" = 1
 rc=0; unshare -Ur "$PY" "$JOIN" >"$PMGUARD_OUT/raw-userns.txt" 2>&1 || rc=$?
-check "raw join as userns root refused by the kernel (got $rc)" test "$rc" = 1
+check "raw subscribe as userns root refused by the kernel (got $rc)" test "$rc" = 1
 rc=0; as_nobody "$PMGUARD_BIN" stats >/dev/null 2>&1 || rc=$?
 check "stats as nobody: permission denied (exit 4, got $rc)" test "$rc" = 4
 check "stats as root works" "$PMGUARD_BIN" stats
 
-# Events do flow meanwhile, to root only.
+# Events do flow meanwhile, to root's subscribers only; root's socket
+# that joined the "events" group gets nothing.
+# listening: wait until FILE... all say which port they listen on
+listening() {
+	local f i
+	for f in "$@"; do
+		for i in $(seq 1 100); do grep -q '^port' "$f" && break; sleep 0.1; done
+	done
+}
 "$PY" "$JOIN" --listen 5 >"$PMGUARD_OUT/raw-root.txt" &
 RAW=$!
-sleep 2
+"$PY" "$JOIN" --join --listen 5 >"$PMGUARD_OUT/raw-group.txt" &
+GROUP=$!
+listening "$PMGUARD_OUT/raw-root.txt" "$PMGUARD_OUT/raw-group.txt"
 sleep 600 &
 V=$!
 cat /proc/$V/environ /proc/$V/maps >/dev/null
+wait "$RAW" "$GROUP"
+check "raw root subscriber received events" grep -q "^seq " "$PMGUARD_OUT/raw-root.txt"
+check "root's socket in the events group received nothing" \
+	bash -c "grep -q '^joined' '$PMGUARD_OUT/raw-group.txt' && ! grep -q '^seq ' '$PMGUARD_OUT/raw-group.txt'"
+
+# A subscriber closes its socket (it exits); nobody binds its port id as
+# soon as it is free and listens while events keep coming.
+"$PY" "$JOIN" --listen 3 >"$PMGUARD_OUT/raw-root2.txt" &
+RAW=$!
+listening "$PMGUARD_OUT/raw-root2.txt"
+port=$(sed -n 's/^port //p' "$PMGUARD_OUT/raw-root2.txt")
+as_nobody "$PY" "$JOIN" --rebind "$port" 15 >"$PMGUARD_OUT/rebind.txt" 2>&1 &
+REBIND=$!
+cat /proc/$V/environ /proc/$V/maps >/dev/null
 wait "$RAW"
+for i in $(seq 1 60); do
+	cat /proc/$V/environ /proc/$V/maps >/dev/null
+	sleep 0.2
+done
+wait "$REBIND"
+log "rebind: $(tr '\n' ' ' <"$PMGUARD_OUT/rebind.txt")"
+check "the closed subscriber had received events" grep -q "^seq " "$PMGUARD_OUT/raw-root2.txt"
+check "nobody bound the closed subscriber's port id" grep -q "^bound" "$PMGUARD_OUT/rebind.txt"
+check "and received nothing of pmguard's" bash -c "! grep -q '^LEAK' '$PMGUARD_OUT/rebind.txt'"
+
 pmg_monitor_stop
 kill "$V"
-check "raw root subscriber received events" grep -q "^seq " "$PMGUARD_OUT/raw-root.txt"
 expect "$ev" "root reader received the events" kind=environ target.pid="$V"
 check "nobody's output is empty" test ! -s "$PMGUARD_OUT/nobody.jsonl"
 check "userns output has no event" bash -c "! grep -q '\"type\":\"access\"' '$PMGUARD_OUT/userns.jsonl' '$PMGUARD_OUT/netns.jsonl'"

@@ -17,7 +17,11 @@
 #include <linux/types.h>
 
 #define PMGUARD_GENL_NAME		"pmguard"
-#define PMGUARD_GENL_VERSION		1
+/*
+ * 2: events are unicast to sockets that sent PMGUARD_CMD_SUBSCRIBE; the
+ * "events" multicast group is still declared but carries nothing.
+ */
+#define PMGUARD_GENL_VERSION		2
 #define PMGUARD_GENL_MCGRP_EVENTS	"events"
 
 #define PMGUARD_COMM_LEN		16
@@ -95,7 +99,7 @@ enum pmguard_mode {
  */
 enum pmguard_cmd {
 	PMGUARD_CMD_UNSPEC,
-	PMGUARD_CMD_EVENT,		/* kernel -> multicast: one access */
+	PMGUARD_CMD_EVENT,		/* kernel -> subscribers: one access */
 	PMGUARD_CMD_GET_STATS,		/* request: -> reply with PMGUARD_A_STATS */
 	PMGUARD_CMD_GET_CONFIG,		/* request: -> mode, locked, defaults, fold */
 	PMGUARD_CMD_RULE_LIST,		/* dump: one PMGUARD_A_RULE per message */
@@ -105,7 +109,12 @@ enum pmguard_cmd {
 	PMGUARD_CMD_POLICY_REPLACE,	/* PMGUARD_A_POLICY: all rules, atomically */
 	PMGUARD_CMD_SET_CONFIG,		/* PMGUARD_A_MODE and/or PMGUARD_A_FOLD_MS */
 	PMGUARD_CMD_LOCK,		/* freeze policy and mode, pin the module */
-	PMGUARD_CMD_MEM_SUMMARY,	/* kernel -> multicast: reads through a mem fd */
+	PMGUARD_CMD_MEM_SUMMARY,	/* kernel -> subscribers: reads through a mem fd */
+	/*
+	 * no attributes: send PMGUARD_CMD_EVENT and PMGUARD_CMD_MEM_SUMMARY
+	 * to this socket until it is closed or the module unloads
+	 */
+	PMGUARD_CMD_SUBSCRIBE,
 	__PMGUARD_CMD_MAX,
 };
 
@@ -244,6 +253,14 @@ enum pmguard_stat_attr {
 	PMGUARD_S_FOLDED,		/* accesses folded into another event */
 	PMGUARD_S_SUMMARIES,		/* mem read summaries sent */
 	PMGUARD_S_DROP_TRACKING,	/* mem files not accounted (table full) */
+	PMGUARD_S_SUBSCRIBERS,		/* sockets subscribed now */
+	/*
+	 * accesses of severity high or above, deny or would-deny, that were
+	 * dropped: already counted in the drop counters above, not in addition
+	 */
+	PMGUARD_S_PRIORITY_DROPPED,
+	/* priority events held back for a subscriber whose socket was full */
+	PMGUARD_S_HELD,
 	__PMGUARD_S_MAX,
 };
 
