@@ -925,12 +925,27 @@ char *pmg_policy_join_words(int n, char *const *words)
 }
 
 /* A string the file format can carry: what the parser accepts (check_bytes). */
-static int check_writable(const char *rule, const char *field, const char *s,
-			  char *reason)
+/*
+ * A value the writer may write is one the parser takes back: the bytes
+ * a line may hold, and whatever parse_field asks of the field (absolute
+ * path, length, uid range; no empty value).  "policy save" lists what the
+ * module holds, which need not be what a file can say.
+ */
+static int check_writable(const char *rule, int attr, const char *field,
+			  const char *s, char *reason)
 {
-	if (check_bytes(s, strlen(s), reason) < 0)
+	struct pmg_rule scratch;
+	char why[PMG_REASON_LEN];
+	size_t len = strlen(s);
+
+	if (check_bytes(s, len, reason) < 0)
 		return failf(reason, "rule '%s': %s holds bytes the policy file "
 			     "cannot represent", rule, field);
+	if (len == 0)
+		return failf(reason, "rule '%s': %s is empty, which the policy file "
+			     "cannot represent", rule, field);
+	if (parse_field(&scratch, attr, field, s, len, why) < 0)
+		return failf(reason, "rule '%s': %s", rule, why);
 	return 0;
 }
 
@@ -976,10 +991,16 @@ char *pmg_rule_format(const struct pmg_rule *r, char *reason)
 		return NULL;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(rule_fields); i++) {
-		const char *str = rule_string(rw, rule_fields[i].attr, &n);
+		int attr = rule_fields[i].attr;
+		const char *str = rule_string(rw, attr, &n);
+		char uid[16];
 
-		if (str && pmg_rule_has(r, rule_fields[i].attr) &&
-		    check_writable(r->name, rule_fields[i].name, str, reason) < 0)
+		if (attr == PMGUARD_R_CALLER_UID) {
+			snprintf(uid, sizeof(uid), "%" PRIu32, r->caller_uid);
+			str = uid;
+		}
+		if (str && pmg_rule_has(r, attr) &&
+		    check_writable(r->name, attr, rule_fields[i].name, str, reason) < 0)
 			return NULL;
 	}
 

@@ -604,6 +604,30 @@ static void test_format_refuses_unknown(void **state)
 	assert_null(pmg_rule_format(&r, reason));
 	assert_string_equal(reason, "rule 'new': caller_comm holds bytes the policy "
 			    "file cannot represent");
+
+	/*
+	 * What the module lists but a file cannot say is refused here, not
+	 * written for "policy load" to refuse (fuzz_event found these).
+	 */
+	strcpy(r.caller_comm, "gdb");
+	strcpy(r.caller_exe, "h");
+	r.present |= 1u << PMGUARD_R_CALLER_EXE;
+	assert_null(pmg_rule_format(&r, reason));
+	assert_string_equal(reason, "rule 'new': caller_exe: path must be absolute: 'h'");
+	strcpy(r.caller_exe, "/usr/bin/gdb");
+	r.caller_uid = UINT32_MAX;
+	r.present |= 1u << PMGUARD_R_CALLER_UID;
+	assert_null(pmg_rule_format(&r, reason));
+	assert_string_equal(reason, "rule 'new': caller_uid: uid '4294967295' out of range "
+			    "(0 to 4294967294)");
+	r.caller_uid = 0;
+	r.target_comm[0] = '\0';
+	r.present |= 1u << PMGUARD_R_TARGET_COMM;
+	assert_null(pmg_rule_format(&r, reason));
+	assert_string_equal(reason, "rule 'new': target_comm is empty, which the policy "
+			    "file cannot represent");
+	strcpy(r.target_comm, "sshd");
+	assert_non_null(pmg_rule_format(&r, reason));
 }
 
 /* ---- dumps and configuration ------------------------------------------ */

@@ -10,7 +10,8 @@
  *
  * Oracles, beyond the sanitizers: an access event or summary renders as
  * one printable-ASCII text line, and as one line of valid JSON in valid
- * UTF-8 that json-c parses back; its journal fields have valid names.
+ * UTF-8 that json-c parses back; its journal fields have valid names; a
+ * listed rule that "policy save" can write loads back as the same rule.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -76,6 +77,27 @@ static void check_journal(struct pmg_journal_fields *f, int ret)
 	pmg_journal_free(f);
 }
 
+/*
+ * "policy save" writes what the module lists: a rule it can write must
+ * load again ("policy load") as the same rule.
+ */
+static void check_saved_rule(const struct pmg_rule *rule)
+{
+	char reason[PMG_REASON_LEN];
+	struct pmg_rule back;
+	char *line = pmg_rule_format(rule, reason), *again;
+
+	if (!line)
+		return;
+	if (pmg_rule_parse_line(line, strlen(line), &back, reason) < 0)
+		die("a saved rule does not load", line);
+	again = pmg_rule_format(&back, reason);
+	if (!again || strcmp(line, again) != 0)
+		die("a saved rule loads as another rule", line);
+	free(line);
+	free(again);
+}
+
 static void decode_all(struct nlmsghdr *nlh)
 {
 	struct pmguard_event ev;
@@ -85,7 +107,6 @@ static void decode_all(struct nlmsghdr *nlh)
 	struct pmg_journal_fields jf;
 	struct pmg_ctrl_note note;
 	struct pmg_rule rule;
-	char reason[PMG_REASON_LEN];
 
 	if (pmg_event_parse(nlh, &ev) == 0) {
 		check_text_line(pmg_format_event(PMG_FMT_TEXT, &ev, "h"));
@@ -108,7 +129,7 @@ static void decode_all(struct nlmsghdr *nlh)
 	if (pmg_rule_list_parse(nlh, &rule) == 0) {
 		free(pmg_format_rules(PMG_FMT_TEXT, &rule, 1));
 		check_json_line(pmg_format_rules(PMG_FMT_JSON, &rule, 1));
-		free(pmg_rule_format(&rule, reason));
+		check_saved_rule(&rule);
 	}
 	pmg_ctrl_parse(nlh, &note);
 	free(st);
