@@ -79,6 +79,9 @@ static struct nla_policy stats_policy[PMGUARD_S_MAX + 1] = {
 	[PMGUARD_S_FOLDED]		= { .type = NLA_U64 },
 	[PMGUARD_S_SUMMARIES]		= { .type = NLA_U64 },
 	[PMGUARD_S_DROP_TRACKING]	= { .type = NLA_U64 },
+	[PMGUARD_S_SUBSCRIBERS]		= { .type = NLA_U64 },
+	[PMGUARD_S_PRIORITY_DROPPED]	= { .type = NLA_U64 },
+	[PMGUARD_S_HELD]		= { .type = NLA_U64 },
 };
 
 static struct nla_policy kind_stats_policy[PMGUARD_KS_MAX + 1] = {

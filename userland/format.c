@@ -769,6 +769,10 @@ static const struct pmg_stat_name stat_keys[] = {
 	{ PMGUARD_S_PROBES,	"probes" },
 	{ PMGUARD_S_FOLDED,	"folded" },
 	{ PMGUARD_S_SUMMARIES,	"summaries" },
+	{ PMGUARD_S_SUBSCRIBERS, "subscribers" },
+	/* high/critical/deny among the drops (already in "dropped") */
+	{ PMGUARD_S_PRIORITY_DROPPED, "priority_dropped" },
+	{ PMGUARD_S_HELD,	"held" },
 };
 
 static bool stat_has(const struct pmguard_stats *st, int attr)

@@ -50,7 +50,7 @@
  *     ("kind" and "action" count accesses: a folded event counts COUNT.)
  *  {"type":"stats","time":T,"host":H,"mode":"audit|enforce","seen":N,
  *   "reported":N,"allowed":N,"alerted":N,"denied":N,"probes":N,
- *   "folded":N,"summaries":N,
+ *   "folded":N,"summaries":N,"subscribers":N,"priority_dropped":N,"held":N,
  *   "dropped":{"queue_full":N,"nomem":N,"no_listener":N,"send":N,"missed":N,
  *              "tracking":N},
  *   "kinds":{"mem":{"seen":N,"reported":N,"probed":bool},...}}

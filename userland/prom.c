@@ -212,6 +212,17 @@ static void kernel_metrics(FILE *f, const struct pmguard_stats *st)
 		       "Accesses folded into another event.");
 	kernel_counter(f, st, PMGUARD_S_SUMMARIES, "pmguard_kernel_summaries_total",
 		       "Mem read summaries the module sent.");
+	kernel_counter(f, st, PMGUARD_S_PRIORITY_DROPPED, "pmguard_kernel_priority_dropped_total",
+		       "Dropped events of severity high or above, deny or would-deny "
+		       "(also in pmguard_kernel_dropped_total).");
+	kernel_counter(f, st, PMGUARD_S_HELD, "pmguard_kernel_held_total",
+		       "Priority events held back for a subscriber whose socket was full.");
+	if (stat_has(st, PMGUARD_S_SUBSCRIBERS)) {
+		family(f, "pmguard_kernel_subscribers", "gauge",
+		       "Sockets subscribed to the module's events.");
+		sample(f, "pmguard_kernel_subscribers", NULL, NULL,
+		       st->counter[PMGUARD_S_SUBSCRIBERS]);
+	}
 	if (stat_has(st, PMGUARD_S_PROBES)) {
 		family(f, "pmguard_kernel_probes", "gauge", "Probes the module has registered.");
 		sample(f, "pmguard_kernel_probes", NULL, NULL, st->counter[PMGUARD_S_PROBES]);

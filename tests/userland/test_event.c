@@ -488,10 +488,17 @@ static void test_stats_new_counters(void **state)
 	assert_int_equal(nla_put_u64(msg, PMGUARD_S_FOLDED, 1000), 0);
 	assert_int_equal(nla_put_u64(msg, PMGUARD_S_SUMMARIES, 12), 0);
 	assert_int_equal(nla_put_u64(msg, PMGUARD_S_DROP_TRACKING, 3), 0);
+	assert_int_equal(nla_put_u64(msg, PMGUARD_S_SUBSCRIBERS, 2), 0);
+	assert_int_equal(nla_put_u64(msg, PMGUARD_S_PRIORITY_DROPPED, 5), 0);
+	assert_int_equal(nla_put_u64(msg, PMGUARD_S_HELD, 7), 0);
 	nla_nest_end(msg, nest);
 	assert_int_equal(pmg_stats_parse(nlmsg_hdr(msg), st), 0);
 	assert_int_equal(st->present, (1u << PMGUARD_S_FOLDED) | (1u << PMGUARD_S_SUMMARIES) |
-			 (1u << PMGUARD_S_DROP_TRACKING));
+			 (1u << PMGUARD_S_DROP_TRACKING) | (1u << PMGUARD_S_SUBSCRIBERS) |
+			 (1u << PMGUARD_S_PRIORITY_DROPPED) | (1u << PMGUARD_S_HELD));
+	assert_int_equal(st->counter[PMGUARD_S_SUBSCRIBERS], 2);
+	assert_int_equal(st->counter[PMGUARD_S_PRIORITY_DROPPED], 5);
+	assert_int_equal(st->counter[PMGUARD_S_HELD], 7);
 	assert_int_equal(st->counter[PMGUARD_S_FOLDED], 1000);
 	assert_int_equal(st->counter[PMGUARD_S_SUMMARIES], 12);
 	assert_int_equal(st->counter[PMGUARD_S_DROP_TRACKING], 3);

@@ -718,7 +718,11 @@ static void test_stats_records(void **state)
 	st.present = 1u << PMGUARD_S_SEEN | 1u << PMGUARD_S_DENIED |
 		     1u << PMGUARD_S_DROP_SEND | 1u << PMGUARD_S_PROBES |
 		     1u << PMGUARD_S_FOLDED | 1u << PMGUARD_S_SUMMARIES |
-		     1u << PMGUARD_S_DROP_TRACKING;
+		     1u << PMGUARD_S_DROP_TRACKING | 1u << PMGUARD_S_SUBSCRIBERS |
+		     1u << PMGUARD_S_PRIORITY_DROPPED | 1u << PMGUARD_S_HELD;
+	st.counter[PMGUARD_S_SUBSCRIBERS] = 1;
+	st.counter[PMGUARD_S_PRIORITY_DROPPED] = 0;
+	st.counter[PMGUARD_S_HELD] = 9;
 	st.counter[PMGUARD_S_FOLDED] = 70;
 	st.counter[PMGUARD_S_SUMMARIES] = 6;
 	st.counter[PMGUARD_S_DROP_TRACKING] = 4;
@@ -749,6 +753,9 @@ static void test_stats_records(void **state)
 	assert_json_int(obj, "summaries", 6);
 	assert_json_int(get(obj, "dropped"), "tracking", 4);
 	assert_json_absent(get(obj, "dropped"), "nomem");
+	assert_json_int(obj, "subscribers", 1);
+	assert_json_int(obj, "priority_dropped", 0);
+	assert_json_int(obj, "held", 9);
 	kinds = get(obj, "kinds");
 	assert_json_int(get(kinds, "environ"), "seen", 10);
 	assert_json_int(get(kinds, "environ"), "reported", 9);

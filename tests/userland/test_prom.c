@@ -152,7 +152,7 @@ static void test_with_kernel(void **state)
 	(void)state;
 	st->has_mode = true;
 	st->mode = PMGUARD_MODE_AUDIT;
-	for (int a = PMGUARD_S_SEEN; a <= PMGUARD_S_DROP_TRACKING; a++) {
+	for (int a = PMGUARD_S_SEEN; a <= PMGUARD_S_MAX; a++) {
 		if (a == PMGUARD_S_KIND)
 			continue;
 		st->present |= 1u << a;
@@ -191,6 +191,10 @@ static void test_with_kernel(void **state)
 	assert_true(has_line(s, "pmguard_kernel_summaries_total 115"));
 	assert_true(has_line(s, "# TYPE pmguard_kernel_probes gauge"));
 	assert_true(has_line(s, "pmguard_kernel_probes 113"));
+	assert_true(has_line(s, "# TYPE pmguard_kernel_subscribers gauge"));
+	assert_true(has_line(s, "pmguard_kernel_subscribers 117"));
+	assert_true(has_line(s, "pmguard_kernel_priority_dropped_total 118"));
+	assert_true(has_line(s, "pmguard_kernel_held_total 119"));
 	assert_true(has_line(s, "pmguard_kernel_kind_seen_total{kind=\"mem\"} 50"));
 	assert_true(has_line(s, "pmguard_kernel_kind_reported_total{kind=\"mem\"} 49"));
 	assert_true(has_line(s, "pmguard_kernel_kind_probed{kind=\"mem\"} 1"));
