@@ -839,7 +839,10 @@ static void text_stats(FILE *f, const struct pmguard_stats *st)
 		fprintf(f, "mode:        %s\n",
 			pmg_name_or_unknown(pmg_mode_name(st->mode), st->mode, buf));
 	for (size_t i = 0; i < ARRAY_SIZE(stat_keys); i++) {
-		fprintf(f, "%s:%*s", stat_keys[i].name, (int)(12 - strlen(stat_keys[i].name)), "");
+		size_t len = strlen(stat_keys[i].name);
+
+		/* Values in one column; a longer name gets one blank. */
+		fprintf(f, "%s:%*s", stat_keys[i].name, len < 12 ? (int)(12 - len) : 1, "");
 		text_stat(f, st, stat_keys[i].attr);
 		fputc('\n', f);
 	}

@@ -765,6 +765,9 @@ static void test_stats_records(void **state)
 
 	s = pmg_format_stats(PMG_FMT_TEXT, &st, 0, "h");
 	assert_non_null(strstr(s, "mode:        enforce\n"));
+	assert_non_null(strstr(s, "\nsubscribers: 1\n"));
+	assert_non_null(strstr(s, "\npriority_dropped: 0\n"));
+	assert_non_null(strstr(s, "\nheld:        9\n"));
 	assert_non_null(strstr(s, "seen:        100\n"));
 	assert_non_null(strstr(s, "reported:    -\n"));
 	assert_non_null(strstr(s, " send=2 "));
