@@ -160,6 +160,7 @@ static int pmguard_vm_rw_return(struct kretprobe_instance *ri,
 		slot->parked = false;
 		pmguard_report_access(&slot->ev);
 	}
+	/* Done with ev before another task can claim the slot. */
 	smp_store_release(&slot->task, NULL);
 	return 0;
 }

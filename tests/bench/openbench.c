@@ -13,6 +13,15 @@
  *       given), and prints the total at the end.  Failed opens count too
  *       (they are accesses the kernel decided); their number is printed.
  *
+ *   openbench vmlat PID N ROUNDS
+ *       N process_vm_readv()s of 64 bytes at the start of PID's first
+ *       mapping, ROUNDS times; prints like lat.  Each call goes through the
+ *       kernel's ptrace access check (pmguard's decision) and
+ *       process_vm_rw() (its byte count).
+ *   openbench slurp PATH N ROUNDS
+ *       N open+read(4 KiB)+close of PATH, ROUNDS times: /proc/PID/stat
+ *       runs a READ-mode ptrace check on every read, which pmguard's probe
+ *       leaves at once (ps and top do this for every process).
  *   openbench readlat PID N ROUNDS
  *       open /proc/PID/mem once (PID may be "self") and time N pread()s of
  *       one byte at the start of its first mapping, ROUNDS times; prints
@@ -30,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,43 +109,83 @@ static int readlat(const char *pid, long n, int rounds)
 	return 0;
 }
 
-static void on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static int lat(const char *path, long n, int rounds)
+/* Time N calls of @op(@arg), ROUNDS times; print like lat. */
+static int timed(const char *label, long n, int rounds,
+		 int (*op)(void *arg), void *arg)
 {
 	double *r = calloc(rounds, sizeof(*r));
-	int i, fd;
+	int i;
 	long j;
 
 	if (!r)
 		return 1;
-	fd = open(path, O_RDONLY);	/* warm up, and check it works */
-	if (fd < 0) {
-		fprintf(stderr, "openbench: %s: %s\n", path, strerror(errno));
+	if (op(arg))	/* warm up, and check it works */
 		return 1;
-	}
-	close(fd);
 	for (i = 0; i < rounds; i++) {
 		double t0 = now_ns();
 
-		for (j = 0; j < n; j++) {
-			fd = open(path, O_RDONLY);
-			if (fd < 0) {
-				fprintf(stderr, "openbench: %s: %s\n", path, strerror(errno));
+		for (j = 0; j < n; j++)
+			if (op(arg))
 				return 1;
-			}
-			close(fd);
-		}
 		r[i] = (now_ns() - t0) / n;
 	}
 	qsort(r, rounds, sizeof(*r), cmp);
-	printf("%s %.0f %.0f %.0f\n", path, r[rounds / 2], r[0], r[rounds - 1]);
+	printf("%s %.0f %.0f %.0f\n", label, r[rounds / 2], r[0], r[rounds - 1]);
 	free(r);
 	return 0;
+}
+
+struct vm_arg {
+	pid_t pid;
+	unsigned long addr;
+};
+
+static int vm_once(void *p)
+{
+	const struct vm_arg *a = p;
+	char buf[64];
+	struct iovec local = { buf, sizeof(buf) };
+	struct iovec remote = { (void *)a->addr, sizeof(buf) };
+
+	if (process_vm_readv(a->pid, &local, 1, &remote, 1, 0) != sizeof(buf)) {
+		fprintf(stderr, "openbench: process_vm_readv %d: %s\n", (int)a->pid,
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int open_once(void *p)
+{
+	int fd = open(p, O_RDONLY);
+
+	if (fd < 0) {
+		fprintf(stderr, "openbench: %s: %s\n", (char *)p, strerror(errno));
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int slurp_once(void *p)
+{
+	char buf[4096];
+	int fd = open(p, O_RDONLY);
+
+	if (fd < 0 || read(fd, buf, sizeof(buf)) < 0) {
+		fprintf(stderr, "openbench: %s: %s\n", (char *)p, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
 }
 
 static int loop(const char *path, double seconds, const char *tickfile,
@@ -194,13 +244,23 @@ static int loop(const char *path, double seconds, const char *tickfile,
 int main(int argc, char **argv)
 {
 	if (argc >= 5 && !strcmp(argv[1], "lat"))
-		return lat(argv[2], atol(argv[3]), atoi(argv[4]) > 0 ? atoi(argv[4]) : 1);
+		return timed(argv[2], atol(argv[3]), atoi(argv[4]) > 0 ? atoi(argv[4]) : 1,
+			     open_once, argv[2]);
 	if (argc >= 5 && !strcmp(argv[1], "readlat"))
 		return readlat(argv[2], atol(argv[3]), atoi(argv[4]) > 0 ? atoi(argv[4]) : 1);
+	if (argc >= 5 && !strcmp(argv[1], "vmlat")) {
+		struct vm_arg a = { atoi(argv[2]), first_mapping(argv[2]) };
+
+		return timed(argv[2], atol(argv[3]), atoi(argv[4]) > 0 ? atoi(argv[4]) : 1,
+			     vm_once, &a);
+	}
+	if (argc >= 5 && !strcmp(argv[1], "slurp"))
+		return timed(argv[2], atol(argv[3]), atoi(argv[4]) > 0 ? atoi(argv[4]) : 1,
+			     slurp_once, argv[2]);
 	if (argc >= 4 && !strcmp(argv[1], "loop"))
 		return loop(argv[2], atof(argv[3]),
 			    argc > 4 && argv[4][0] ? argv[4] : NULL,
 			    argc > 5 ? atol(argv[5]) : 0);
-	fprintf(stderr, "usage: openbench lat PATH N ROUNDS | readlat PID N ROUNDS | loop PATH SECONDS [TICKFILE [MAX]]\n");
+	fprintf(stderr, "usage: openbench lat PATH N ROUNDS | readlat PID N ROUNDS | vmlat PID N ROUNDS | slurp PATH N ROUNDS | loop PATH SECONDS [TICKFILE [MAX]]\n");
 	return 2;
 }

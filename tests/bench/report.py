@@ -62,8 +62,28 @@ table('Median round, best pass (for reference):',
       {f: {c: v[0] for c, v in d.items()} for f, d in best.items()})
 print('Operations: open+close of the file, except *-mem-pread: one pread() of 1 byte '
       'through an open /proc/<pid>/mem (self: a file pmguard does not track; other: one '
-      'it tracks for read accounting).')
+      'it tracks for read accounting); other-vm-readv: one process_vm_readv() of 64 bytes '
+      'of another process; other-stat-read: open+read+close of /proc/<pid>/stat (a '
+      'READ-mode ptrace check, as ps and top make for every process).')
 print()
+if 'bpftrace' in configs and 'unloaded' in configs:
+    print('Added cost over "unloaded" (fastest round, microseconds), pmguard against bare '
+          'bpftrace probes on the same kernel functions:')
+    print()
+    others = [c for c in configs if c not in ('unloaded', 'bpftrace', 'auditd')]
+    print('| operation | ' + ' | '.join(others) + ' | bpftrace | pmguard at or below bpftrace |')
+    print('|---|' + '---|' * (len(others) + 2))
+    for f in files:
+        base, bt = low[f].get('unloaded'), low[f].get('bpftrace')
+        if base is None or bt is None:
+            continue
+        added = [low[f][c] - base if c in low[f] else None for c in others]
+        cells = ['-' if a is None else f'{a / 1000:+.1f}' for a in added]
+        audit = low[f].get('audit')
+        # within 0.3 us (TCG timer noise) counts as at
+        verdict = '-' if audit is None else ('yes' if audit - bt <= 300 else 'no')
+        print(f'| {f} | ' + ' | '.join(cells) + f' | {(bt - base) / 1000:+.1f} | {verdict} |')
+    print()
 rates = sorted(glob.glob(os.path.join(out, 'rate-*.json')))
 rates = [p for p in rates if os.path.basename(p)[5:-5].isdigit()]
 if rates:

@@ -52,10 +52,17 @@ setup() {
 	bpftrace)
 		rmmod pmguard 2>/dev/null
 		# The functions pmguard probes on these paths: proc_mem_open
-		# (entry and return) and mem_open (mem's open mode).
+		# (entry and return), mem_open (mem's open mode), the ptrace
+		# access check (entry and return), process_vm_rw (entry and
+		# return) and ptrace_access_vm.
 		bpftrace -e 'kprobe:proc_mem_open { @entry[comm] = count(); }
 			kretprobe:proc_mem_open { @ret[comm] = count(); }
-			kprobe:mem_open { @mem_open[comm] = count(); }' \
+			kprobe:mem_open { @mem_open[comm] = count(); }
+			kprobe:__ptrace_may_access { @check[comm] = count(); }
+			kretprobe:__ptrace_may_access { @check_ret[comm] = count(); }
+			kprobe:process_vm_rw { @vm[comm] = count(); }
+			kretprobe:process_vm_rw { @vm_ret[comm] = count(); }
+			kprobe:ptrace_access_vm { @peek[comm] = count(); }' \
 			>"$OUT/bpftrace-$PASS.txt" 2>&1 &
 		BT=$!
 		for _ in $(seq 1 300); do
@@ -114,6 +121,17 @@ for PASS in $(seq 1 "$PASSES"); do
 			echo "$cfg $PASS $label $2 $3 $4" >>"$LAT"
 			log "  $label: median $2 ns (min $3, max $4)"
 		done
+		# process_vm_readv of another process (the decision and the byte
+		# count), and ps's read of /proc/<pid>/stat (a READ-mode ptrace
+		# check, which pmguard's probe leaves at once).
+		r=$("$OB" vmlat "$OTHER" $((N * 5)) "$ROUNDS") || { fail "$cfg vmlat"; r="x 0 0 0"; }
+		set -- $r
+		echo "$cfg $PASS other-vm-readv $2 $3 $4" >>"$LAT"
+		log "  other-vm-readv: median $2 ns (min $3, max $4)"
+		r=$("$OB" slurp "/proc/$OTHER/stat" "$N" "$ROUNDS") || { fail "$cfg slurp"; r="x 0 0 0"; }
+		set -- $r
+		echo "$cfg $PASS other-stat-read $2 $3 $4" >>"$LAT"
+		log "  other-stat-read: median $2 ns (min $3, max $4)"
 		teardown "$cfg"
 	done
 done
