@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 6.1 6.12
+# kernels: 5.10 6.1 6.12 7.3
 # Every way to name the files reaches the same open and is reported:
 # /proc/<pid>/, /proc/<pid>/task/<tid>/, the hidden /proc/<tid>/ of a
 # thread, openat() on a /proc/<pid> directory fd, a reopen through

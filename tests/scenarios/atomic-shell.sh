@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 6.1 6.12 6.12-rt
+# kernels: 5.10 6.1 6.12 6.12-rt 7.3 7.3-rt
 # Atomic Red Team T1003.007 test 1, replayed literally: a victim shell
 # holds a password, grep finds its heap in maps, dd reads it from mem.
 # pmguard must report both accesses with the right caller and target.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 6.1 6.12-rt debug
+# kernels: 5.10 6.1 6.12-rt 7.3-rt debug
 # timeout: 600
 # Load and unload repeatedly while processes open procfs files in a loop,
 # a reader listens, and another subscriber never reads (its socket overruns):

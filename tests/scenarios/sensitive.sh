@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 6.1 6.12-rt debug
+# kernels: 5.10 6.1 6.12 6.12-rt 7.3 7.3-rt debug
 # A credential-holding target (an executable named sshd): any reader is
 # high severity, the allowlisted debugger (gdb, by executable) included:
 # "gdb -p $(pidof sshd)" is a credential dump, and gdb stays allowed on
