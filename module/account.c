@@ -283,6 +283,16 @@ void pmguard_account_unregister(void)
 	pmguard_tracks = NULL;
 }
 
+/* Reads and writes not accounted because a probe could not run. */
+u64 pmguard_account_missed(void)
+{
+	if (!pmguard_tracks)
+		return 0;
+	return pmguard_read_probe.nmissed + pmguard_read_probe.kp.nmissed +
+	       pmguard_write_probe.nmissed + pmguard_write_probe.kp.nmissed +
+	       pmguard_release_probe.nmissed;
+}
+
 void pmguard_trace_access(const struct pmguard_event *ev)
 {
 	trace_access(ev);

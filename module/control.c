@@ -200,12 +200,18 @@ int pmguard_ctl_rule_add(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "pmguard: PMGUARD_A_RULE_SPEC missing");
 		return -EINVAL;
 	}
+	/* Check privilege before resolving any path the sender names. */
+	mutex_lock(&pmguard_config_mutex);
+	err = pmguard_ctl_allowed(skb, info);
+	mutex_unlock(&pmguard_config_mutex);
+	if (err)
+		return err;
 	err = pmguard_rule_from_nl(info->attrs[PMGUARD_A_RULE_SPEC], &rule, info);
 	if (err)
 		return err;
 
 	mutex_lock(&pmguard_config_mutex);
-	err = pmguard_ctl_allowed(skb, info);
+	err = pmguard_ctl_allowed(skb, info);	/* locked meanwhile? */
 	if (err)
 		goto out;
 	n = rcu_dereference_protected(pmguard_policy,
@@ -514,7 +520,8 @@ static int pmguard_rule_to_nl(struct sk_buff *msg, const struct pmguard_rule *ru
 	if (rule->match & PMGUARD_M_CALLER_EXE) {
 		stale |= pmguard_exe_stale(rule->caller_exe_path, &rule->caller_exe);
 		if (nla_put_string(msg, PMGUARD_R_CALLER_EXE, rule->caller_exe_path) ||
-		    nla_put_u32(msg, PMGUARD_R_CALLER_EXE_DEV, rule->caller_exe.dev) ||
+		    nla_put_u32(msg, PMGUARD_R_CALLER_EXE_DEV,
+				new_encode_dev(rule->caller_exe.dev)) ||
 		    nla_put_u64_64bit(msg, PMGUARD_R_CALLER_EXE_INO,
 				      rule->caller_exe.ino, PMGUARD_R_PAD))
 			return -EMSGSIZE;
@@ -522,7 +529,8 @@ static int pmguard_rule_to_nl(struct sk_buff *msg, const struct pmguard_rule *ru
 	if (rule->match & PMGUARD_M_TARGET_EXE) {
 		stale |= pmguard_exe_stale(rule->target_exe_path, &rule->target_exe);
 		if (nla_put_string(msg, PMGUARD_R_TARGET_EXE, rule->target_exe_path) ||
-		    nla_put_u32(msg, PMGUARD_R_TARGET_EXE_DEV, rule->target_exe.dev) ||
+		    nla_put_u32(msg, PMGUARD_R_TARGET_EXE_DEV,
+				new_encode_dev(rule->target_exe.dev)) ||
 		    nla_put_u64_64bit(msg, PMGUARD_R_TARGET_EXE_INO,
 				      rule->target_exe.ino, PMGUARD_R_PAD))
 			return -EMSGSIZE;

@@ -192,6 +192,7 @@ void pmguard_event_hold(struct pmguard_event *ev);
 void pmguard_track_mem(struct file *file, const struct pmguard_event *ev);
 int pmguard_account_register(void);
 void pmguard_account_unregister(void);
+u64 pmguard_account_missed(void);
 
 /* fold.c */
 bool pmguard_fold(struct pmguard_event *ev);

@@ -413,7 +413,7 @@ u64 pmguard_probes_missed(void)
 
 	if (pmguard_mem_open_probe.addr)
 		missed += pmguard_mem_open_probe.nmissed;
-	return missed + pmguard_routes_missed();
+	return missed + pmguard_routes_missed() + pmguard_account_missed();
 }
 
 unsigned int pmguard_probes_active(void)

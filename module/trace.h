@@ -57,9 +57,11 @@ TRACE_EVENT(access,
 		__array(char, target_comm, TASK_COMM_LEN)
 		__array(char, target_exe, PMGUARD_NAME_LEN)
 		__array(char, rule, PMGUARD_RULE_NAME_MAX)
+		__field(u64, bytes)
 	    ),
 
-	    TP_fast_assign(__entry->seq = ev->seq;
+	    /* A folded access: the sequence number of its burst's event. */
+	    TP_fast_assign(__entry->seq = ev->seq ?: ev->first_seq;
 		__entry->kind = ev->acc.kind;
 		__entry->access = ev->acc.access;
 		__entry->result = ev->acc.result;
@@ -77,16 +79,18 @@ TRACE_EVENT(access,
 		memcpy(__entry->target_comm, ev->acc.target.comm, TASK_COMM_LEN);
 		memcpy(__entry->target_exe, ev->acc.target.exe_name, PMGUARD_NAME_LEN);
 		memcpy(__entry->rule, ev->rule, PMGUARD_RULE_NAME_MAX);
+		__entry->bytes = ev->bytes;
 	    ),
 
-	    TP_printk("seq=%llu kind=%s access=%u result=%d action=%s severity=%u rule=%s flags=0x%x caller=%u/%u uid=%u comm=%s exe=%s target=%u/%u uid=%u comm=%s exe=%s",
+	    TP_printk("seq=%llu kind=%s access=%u result=%d action=%s severity=%u rule=%s flags=0x%x caller=%u/%u uid=%u comm=%s exe=%s target=%u/%u uid=%u comm=%s exe=%s bytes=%llu",
 		      __entry->seq, pmguard_show_kind(__entry->kind),
 		      __entry->access, __entry->result,
 		      pmguard_show_action(__entry->action), __entry->severity,
 		      __entry->rule, __entry->flags, __entry->caller_pid,
 		      __entry->caller_tid, __entry->caller_uid, __entry->caller_comm,
 		      __entry->caller_exe, __entry->target_pid, __entry->target_tid,
-		      __entry->target_uid, __entry->target_comm, __entry->target_exe)
+		      __entry->target_uid, __entry->target_comm, __entry->target_exe,
+		      __entry->bytes)
 );
 
 TRACE_EVENT(mem_summary,

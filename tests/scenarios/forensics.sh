@@ -32,13 +32,18 @@ fi
 dd if=/proc/$V/mem of=/dev/null bs=4096 skip=$((START / 4096)) count=8 2>"$PMGUARD_OUT/dd.err"
 bytes=$(sed -n 's/^\([0-9]*\) bytes.*/\1/p' "$PMGUARD_OUT/dd.err")
 check "dd read 32768 bytes (dd says $bytes)" test "$bytes" = 32768
+# process_vm_readv of the same heap: the event carries what it copied.
+check "process_vm_readv of 64 bytes" "$PY" "$PMGUARD_REPO/tests/scenarios/memroutes.py" \
+	vmread "$V" "$(printf %x "$START")"
 
 if [ -d "$tracefs/events/pmguard" ]; then
 	echo 0 >"$tracefs/events/pmguard/access/enable"
 	echo 0 >"$tracefs/events/pmguard/mem_summary/enable"
 	cat "$tracefs/trace" >"$PMGUARD_OUT/trace.txt"
-	check "tracefs: pmguard:access for dd" \
-		grep -qE "access: seq=[0-9]+ kind=mem .*action=alert .*comm=dd exe=dd target=$V/$V " "$PMGUARD_OUT/trace.txt"
+	check "tracefs: pmguard:access for dd, with its sequence number" \
+		grep -qE "access: seq=[1-9][0-9]* kind=mem .*action=alert .*comm=dd exe=dd target=$V/$V " "$PMGUARD_OUT/trace.txt"
+	check "tracefs: pmguard:access for process_vm_readv, with the bytes copied" \
+		grep -qE "access: seq=[1-9][0-9]* kind=vm_read .*target=$V/$V .* bytes=64$" "$PMGUARD_OUT/trace.txt"
 	check "tracefs: pmguard:mem_summary with dd's bytes" \
 		grep -qE "mem_summary: seq=[0-9]+ caller=[0-9]+ comm=dd target=$V comm=sh reads=8 bytes_read=32768 writes=0 bytes_written=0 range=0x$(printf %x "$START")-0x$(printf %x $((START + 32768)))" "$PMGUARD_OUT/trace.txt"
 fi

@@ -14,6 +14,8 @@ snapshot() { "$P" policy save "$1"; }	# rules, default and sensitive names
 
 pmg_load
 check "policy list shows the built-in rules" bash -c "'$P' policy list | grep -q sensitive-memory"
+check "rule dumps give an executable's device as stat(2) does" bash -c \
+	"'$P' policy list --json | '$PY' -c 'import json,os,sys; r=[x for x in json.load(sys.stdin) if x[\"name\"] == \"allow:gdb\"][0]; sys.exit(r[\"caller_exe_dev\"] != os.stat(\"/usr/bin/gdb\").st_dev)'"
 check "policy save" "$P" policy save "$O/saved.conf"
 check "saved policy loads back" "$P" policy load "$O/saved.conf"
 "$P" policy save "$O/saved2.conf"
@@ -52,6 +54,12 @@ check "root in a user namespace cannot flush (exit $rc)" test "$rc" = 4
 rc=0; setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin "$P" policy flush 2>"$O/nosysadmin.err" || rc=$?
 check "root without CAP_SYS_ADMIN cannot flush (exit $rc)" test "$rc" = 4
 check "... and is told CAP_SYS_ADMIN is needed" grep -q CAP_SYS_ADMIN "$O/nosysadmin.err"
+# The privilege is checked before the kernel resolves a path the sender
+# names (a lookup on a hung mount would stall every other request).
+rc=0; setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin "$P" policy add \
+	rule probe action=allow caller_exe=/nonexistent/pmguard-probe 2>"$O/nosysadmin-add.err" || rc=$?
+check "root without CAP_SYS_ADMIN cannot add a rule, path unresolved (exit $rc)" \
+	grep -q CAP_SYS_ADMIN "$O/nosysadmin-add.err"
 snapshot "$O/after-priv.json"
 check "running policy unchanged by the unprivileged" cmp "$O/before.json" "$O/after-priv.json"
 

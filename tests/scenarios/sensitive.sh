@@ -4,7 +4,7 @@
 # high severity, the allowlisted debugger (gdb, by executable) included:
 # "gdb -p $(pidof sshd)" is a credential dump, and gdb stays allowed on
 # other processes.  A renamed process cannot pass as gdb, and in enforce
-# mode the open is denied before the memory is reachable.
+# mode the open (and gdb's attach) is denied before the memory is reachable.
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"
 
 work=$(mktemp -d /tmp/sensitive.XXXXXX)
@@ -69,11 +69,12 @@ pmg_monitor "$ev"
 read_mem "$PY" 2>"$PMGUARD_OUT/denied.err"
 check "python read of sshd memory denied" grep -q "PermissionError" "$PMGUARD_OUT/denied.err"
 check "python read of sshd environ denied" bash -c "! cat /proc/$SSHD/environ >/dev/null 2>&1"
-# gdb's open of sshd's mem fails; gdb may still read through ptrace(2),
-# which is not procfs (Yama's ptrace_scope governs it): not checked here.
-gdb_read >/dev/null 2>&1 || true
+# gdb cannot attach to sshd (ptrace is guarded like procfs), so it reads
+# nothing, by /proc/<pid>/mem or by its PTRACE_PEEKDATA fallback.
+gdb_reads_nothing() { ! gdb_read 2>/dev/null; }
+check "gdb reads nothing of sshd in enforce mode" gdb_reads_nothing
 cp "$PMGUARD_OUT/gdb.out" "$PMGUARD_OUT/gdb-sshd-enforce.out"
-log "gdb on sshd in enforce mode, x/8xb \$sp: $(grep -m1 -E '^0x[0-9a-f]+( <[^>]*>)?:|Cannot access' "$PMGUARD_OUT/gdb.out")"
+log "gdb on sshd in enforce mode: $(grep -m1 -iE 'ptrace|Cannot access|not permitted' "$PMGUARD_OUT/gdb.out")"
 check "gdb still reads another process's memory in enforce mode" gdb_read "$PLAIN"
 check "renamed copy still denied" bash -c "! '$work/gdb' -c 'open(\"/proc/$SSHD/mem\",\"rb\")' 2>/dev/null"
 check "maps of sshd still readable (not denied by default)" grep -q stack "/proc/$SSHD/maps"
@@ -83,8 +84,8 @@ expect "$ev" "denial reported" kind=mem caller.exe="$pyexe" target.pid="$SSHD" \
 	action=deny result=-1 result_name=EPERM severity=high
 expect "$ev" "environ denial reported" kind=environ target.pid="$SSHD" \
 	action=deny result=-1
-expect "$ev" "gdb's open of sshd memory denied" kind=mem caller.exe=/usr/bin/gdb \
-	target.pid="$SSHD" action=deny result=-1
+expect "$ev" "gdb's attach to sshd denied" kind=ptrace caller.exe=/usr/bin/gdb \
+	target.pid="$SSHD" action=deny result=-1 severity=high
 expect "$ev" "gdb allowed on a process that is not sensitive" kind=mem \
 	caller.exe=/usr/bin/gdb target.pid="$PLAIN" action=allow rule=allow:gdb result=0
 kill "$SSHD" "$PLAIN"

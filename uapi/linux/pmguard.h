@@ -204,9 +204,9 @@ enum pmguard_rule_attr {
 	PMGUARD_R_ACCESS,		/* u32: PMGUARD_ACCESS_* */
 	PMGUARD_R_FLAGS_SET,		/* u32: PMGUARD_F_* that must be set */
 	PMGUARD_R_FLAGS_CLEAR,		/* u32: PMGUARD_F_* that must be clear */
-	PMGUARD_R_CALLER_EXE_DEV,	/* u32, dumps only */
+	PMGUARD_R_CALLER_EXE_DEV,	/* u32, dumps only: st_dev as stat(2) gives it */
 	PMGUARD_R_CALLER_EXE_INO,	/* u64, dumps only */
-	PMGUARD_R_TARGET_EXE_DEV,	/* u32, dumps only */
+	PMGUARD_R_TARGET_EXE_DEV,	/* u32, dumps only: st_dev as stat(2) gives it */
 	PMGUARD_R_TARGET_EXE_INO,	/* u64, dumps only */
 	PMGUARD_R_STALE,		/* u8, dumps only: a path names another file now */
 	PMGUARD_R_INDEX,		/* u32, dumps only: position, from 0 */
@@ -247,7 +247,10 @@ enum pmguard_stat_attr {
 	PMGUARD_S_DROP_NOMEM,		/* netlink message allocation failed */
 	PMGUARD_S_DROP_NO_LISTENER,	/* nobody subscribed */
 	PMGUARD_S_DROP_SEND,		/* multicast failed (listener overrun) */
-	PMGUARD_S_DROP_MISSED,		/* kretprobe instances exhausted */
+	PMGUARD_S_DROP_MISSED,		/* probe hits that could not run (kretprobe
+					 * instances exhausted, recursion): every
+					 * probe, read accounting included
+					 */
 	PMGUARD_S_KIND,			/* nested, repeated: pmguard_kind_stat_attr */
 	PMGUARD_S_PROBES,		/* u64: probes registered */
 	PMGUARD_S_FOLDED,		/* accesses folded into another event */
