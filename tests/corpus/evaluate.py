@@ -41,6 +41,24 @@ Falco "Read environment variable from /proc files":
     exec (a later prctl(PR_SET_NAME) is not seen).  ASSUMED: "container" is
     dropped (nothing here runs in a container; with it, Falco would report
     nothing at all).
+
+The routes without a file (process_vm_readv/writev, ptrace), from the
+recorder's P (ptrace: request, pid) and V (process_vm_*: pid) records:
+
+Tracee (v0.24.1, signatures/golang/): TRC-103 ptrace_code_injection: a
+    ptrace event with request PTRACE_POKETEXT or PTRACE_POKEDATA; TRC-1025
+    process_vm_write_inject: a process_vm_writev event whose pid is not the
+    caller's process id; TRC-102 anti_debugging: request PTRACE_TRACEME.
+    Nothing for process_vm_readv, PTRACE_ATTACH/SEIZE or PEEK.
+Falco (rules/falco_rules.yaml, stable): "PTRACE attached to process":
+    evt.type=ptrace and evt.arg.request contains one of PTRACE_POKETEXT,
+    PTRACE_POKEDATA, PTRACE_ATTACH, PTRACE_SEIZE, PTRACE_SETREGS (a
+    substring test on the request's name: PTRACE_SETREGSET matches too),
+    and proc_name_exists, and not proc.name in (known_ptrace_binaries), an
+    empty list; "PTRACE anti-debug attempt": request contains
+    PTRACE_TRACEME.  No rule for process_vm_readv/writev.
+KQL: nothing new; its path and tool-name tests apply to these cases too
+    (a dumper that reads /proc/<pid>/maps first is caught by that path).
 """
 import argparse
 import collections
@@ -57,6 +75,29 @@ KQL_TOOLS = ('mimipenguin', 'lazagne', 'linikatz', 'pacemaker', '3snake',
 TRACEE_RE = re.compile(r'/proc/(?:\d.+)/mem$')
 FALCO_GLOB = '/proc/*/environ'
 FALCO_ALLOWED = ('scsi_id', 'argoexec')
+
+# ptrace requests (x86; the ia32 numbers are the same for these)
+PTRACE_NAMES = {
+    0: 'PTRACE_TRACEME', 1: 'PTRACE_PEEKTEXT', 2: 'PTRACE_PEEKDATA', 3: 'PTRACE_PEEKUSR',
+    4: 'PTRACE_POKETEXT', 5: 'PTRACE_POKEDATA', 6: 'PTRACE_POKEUSR', 7: 'PTRACE_CONT',
+    8: 'PTRACE_KILL', 9: 'PTRACE_SINGLESTEP', 12: 'PTRACE_GETREGS', 13: 'PTRACE_SETREGS',
+    14: 'PTRACE_GETFPREGS', 15: 'PTRACE_SETFPREGS', 16: 'PTRACE_ATTACH', 17: 'PTRACE_DETACH',
+    18: 'PTRACE_GETFPXREGS', 19: 'PTRACE_SETFPXREGS', 24: 'PTRACE_SYSCALL',
+    25: 'PTRACE_GET_THREAD_AREA', 26: 'PTRACE_SET_THREAD_AREA', 30: 'PTRACE_ARCH_PRCTL',
+    31: 'PTRACE_SYSEMU', 32: 'PTRACE_SYSEMU_SINGLESTEP', 33: 'PTRACE_SINGLEBLOCK',
+    0x4200: 'PTRACE_SETOPTIONS', 0x4201: 'PTRACE_GETEVENTMSG', 0x4202: 'PTRACE_GETSIGINFO',
+    0x4203: 'PTRACE_SETSIGINFO', 0x4204: 'PTRACE_GETREGSET', 0x4205: 'PTRACE_SETREGSET',
+    0x4206: 'PTRACE_SEIZE', 0x4207: 'PTRACE_INTERRUPT', 0x4208: 'PTRACE_LISTEN',
+    0x4209: 'PTRACE_PEEKSIGINFO', 0x420a: 'PTRACE_GETSIGMASK', 0x420b: 'PTRACE_SETSIGMASK',
+    0x420c: 'PTRACE_SECCOMP_GET_FILTER', 0x420d: 'PTRACE_SECCOMP_GET_METADATA',
+    0x420e: 'PTRACE_GET_SYSCALL_INFO',
+}
+# Falco's macro ptrace_attach_or_injection: evt.arg.request contains ...
+FALCO_PTRACE = ('PTRACE_POKETEXT', 'PTRACE_POKEDATA', 'PTRACE_ATTACH', 'PTRACE_SEIZE',
+                'PTRACE_SETREGS')
+FALCO_PTRACE_ALLOWED = ()       # list known_ptrace_binaries: []
+TRACEE_POKE = (4, 5)            # TRC-103: PTRACE_POKETEXT, PTRACE_POKEDATA
+PTRACE_TRACEME = 0
 
 O_ACCMODE, O_RDONLY, O_RDWR = 3, 0, 2
 O_DIRECTORY = 0o200000
@@ -84,10 +125,24 @@ class Access:
                 f'= {self.ret}  d_path={self.dpath!r} fd.name={self.fdname!r}')
 
 
+Call = collections.namedtuple('Call', 'pid tid request target abi comm')
+
+
+def ptrace_name(req):
+    return PTRACE_NAMES.get(req, f'PTRACE_{req:#x}')
+
+
+def call_text(c, what):
+    abi = ' (ia32)' if c.abi == '32' else ''
+    return f'{what}({c.target}){abi} by {c.comm}[{c.pid}]'
+
+
 def parse_trace(path):
     """Accesses, command lines and exec names per case (loginuid)."""
     accesses = collections.defaultdict(list)
     cmdlines = collections.defaultdict(list)    # lid -> [(pid, argv)]
+    ptraces = collections.defaultdict(list)     # lid -> [Call]
+    vmcalls = collections.defaultdict(list)     # lid -> [Call]
     names = {}                                  # pid -> comm at exec
     pending = {}
     lost = []
@@ -126,6 +181,14 @@ def parse_trace(path):
                     cmdlines[int(p[1])].append((int(p[2]), '\t'.join(p[4:])))
                 elif kind == 'X' and len(p) >= 5:
                     names[int(p[2])] = p[4]
+                elif kind == 'P' and len(p) >= 8:
+                    ptraces[int(p[1])].append(Call(
+                        pid=int(p[2]), tid=int(p[3]), request=int(p[4]), target=int(p[5]),
+                        abi=p[6], comm='\t'.join(p[7:])))
+                elif kind == 'V' and len(p) >= 8:
+                    vmcalls[int(p[1])].append(Call(
+                        pid=int(p[2]), tid=int(p[3]), request=p[4], target=int(p[5]),
+                        abi=p[6], comm='\t'.join(p[7:])))
             except ValueError:
                 continue
     # Falco's fd table: fd.name of each successful open, per process, in order.
@@ -144,7 +207,8 @@ def parse_trace(path):
             a.fdname = posixpath.normpath(base)
             if a.ret is not None and a.ret >= 0:
                 fds[(a.pid, a.ret)] = a.fdname
-    return {'accesses': accesses, 'cmdlines': cmdlines, 'names': names, 'lost': lost}
+    return {'accesses': accesses, 'cmdlines': cmdlines, 'names': names, 'lost': lost,
+            'ptraces': ptraces, 'vmcalls': vmcalls}
 
 
 KINDS = ('mem', 'environ', 'maps', 'smaps', 'smaps_rollup', 'numa_maps', 'pagemap', 'auxv')
@@ -185,6 +249,35 @@ def tracee(case_trace):
     return hits
 
 
+def tracee_calls(case_trace):
+    """TRC-103, TRC-1025, TRC-102 on the ptrace / process_vm_writev events."""
+    hits = []
+    for c in case_trace['ptraces']:
+        if c.request in TRACEE_POKE:
+            hits.append('TRC-103 ptrace_code_injection: ' + call_text(c, ptrace_name(c.request)))
+        elif c.request == PTRACE_TRACEME:
+            hits.append('TRC-102 anti_debugging: ' + call_text(c, 'PTRACE_TRACEME'))
+    for c in case_trace['vmcalls']:
+        if c.request == 'w' and c.target != c.pid:
+            hits.append('TRC-1025 process_vm_write_inject: ' + call_text(c, 'process_vm_writev'))
+    return hits
+
+
+def falco_calls(case_trace):
+    """"PTRACE attached to process" and "PTRACE anti-debug attempt"."""
+    hits = []
+    for c in case_trace['ptraces']:
+        name = ptrace_name(c.request)
+        proc_name = case_trace['names'].get(c.pid) or c.comm
+        if proc_name in ('<NA>', 'N/A'):
+            continue                    # proc_name_exists
+        if any(r in name for r in FALCO_PTRACE) and proc_name not in FALCO_PTRACE_ALLOWED:
+            hits.append('PTRACE attached to process: ' + call_text(c, name))
+        elif 'PTRACE_TRACEME' in name:
+            hits.append('PTRACE anti-debug attempt: ' + call_text(c, name))
+    return hits
+
+
 def falco(case_trace):
     hits = []
     for a in case_trace['accesses']:
@@ -200,6 +293,18 @@ def falco(case_trace):
         if fnmatch.fnmatchcase(a.fdname, FALCO_GLOB):
             hits.append(f'open_read {a.fdname} ({proc_name})')
     return hits
+
+
+def call_summary(ct):
+    """ptrace requests and process_vm_* calls of a case, counted."""
+    n = collections.Counter()
+    for c in ct['ptraces']:
+        n[ptrace_name(c.request) + (' (ia32)' if c.abi == '32' else '')] += 1
+    for c in ct['vmcalls']:
+        what = 'process_vm_readv' if c.request == 'r' else 'process_vm_writev'
+        own = ' self' if c.target == c.pid else ''
+        n[what + own + (' (ia32)' if c.abi == '32' else '')] += 1
+    return [f'{k} x{v}' for k, v in sorted(n.items())]
 
 
 def pmguard_verdict(case, events):
@@ -275,19 +380,22 @@ def main():
             if r.get('type') == 'access':
                 events.append(r)
     trace = parse_trace(os.path.join(args.outdir, 'trace.txt'))
-    have_trace = trace is not None and any(trace['accesses'].values())
+    have_trace = trace is not None and (any(trace['accesses'].values())
+                                        or any(trace['ptraces'].values()))
 
     rows, results = [], []
     for c in cases:
-        ct = {'accesses': [], 'cmdlines': [], 'names': {}}
+        ct = {'accesses': [], 'cmdlines': [], 'names': {}, 'ptraces': [], 'vmcalls': []}
         if have_trace:
             ct = {'accesses': trace['accesses'].get(c['loginuid'], []),
                   'cmdlines': trace['cmdlines'].get(c['loginuid'], []),
-                  'names': trace['names']}
+                  'names': trace['names'],
+                  'ptraces': trace['ptraces'].get(c['loginuid'], []),
+                  'vmcalls': trace['vmcalls'].get(c['loginuid'], [])}
         verdict, detail, nev, nacc, mine = pmguard_verdict(c, events)
         if c['rc'] != 0:
             verdict = f"case error (rc {c['rc']})"
-        k, t, fa = kql(ct), tracee(ct), falco(ct)
+        k, t, fa = kql(ct), tracee(ct) + tracee_calls(ct), falco(ct) + falco_calls(ct)
         row = {
             'case': c['case'], 'expect': c['expect'], 'what': c['what'],
             'pmguard': verdict, 'pmguard_detail': detail,
@@ -297,6 +405,7 @@ def main():
             'falco': peer_cell(c['expect'], fa, have_trace),
             'kql_hits': k, 'tracee_hits': t, 'falco_hits': fa,
             'opens': [repr(a) for a in ct['accesses'] if watched(a)],
+            'calls': call_summary(ct),
             'seconds': c.get('seconds'),
         }
         rows.append(row)
@@ -327,7 +436,7 @@ def main():
                        f'benign false alerts {fp}/{nb}')
     errors = [r['case'] for r in rows if r['pmguard'].startswith('case error')]
     notes = ['deny* = would_deny: a deny verdict reported as an alert in audit mode '
-             '(enforce mode refuses the open).',
+             '(enforce mode refuses the open, the process_vm_readv/writev call or the ptrace request).',
              'Peers: "caught (N)" / "FP (N)" = number of alerts the rule would raise for '
              'the case\'s accesses.']
     if trace and trace['lost']:
@@ -348,6 +457,8 @@ def main():
                     print(f'  {who}: {h}')
                 if len(r[who + '_hits']) > 8:
                     print(f"  {who}: ... {len(r[who + '_hits']) - 8} more")
+            if r['calls']:
+                print('  calls: ' + ', '.join(r['calls']))
             for o in r['opens'][:12]:
                 print(f'  open: {o}')
             if len(r['opens']) > 12:

@@ -77,3 +77,28 @@ case_done() {
 	fi
 	exit 0
 }
+
+# The attack and benign tools of the non-procfs routes (process_vm_readv/
+# writev, ptrace): tests/scenarios/memroutes.py (see its usage).
+MR=$PMGUARD_REPO/tests/scenarios/memroutes.py
+NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+
+# mr_holder EXE SECRET: EXE (python or a copy, e.g. named sshd) runs
+# memroutes.py holder: SECRET in its memory, its address written out.
+# Sets HOLDER (pid) and ADDR (hex).  Waits until it is ready.
+mr_holder() {
+	local f=$CASE_WORK/addr.$RANDOM
+	"$1" "$MR" holder "$2" "$f" &
+	HOLDER=$!
+	wait_for test -s "$f" || { bad "holder $1 did not start"; return 1; }
+	ADDR=$(cat "$f")
+}
+
+# traced PID: PID has a tracer.
+traced() {
+	local k v
+	while read -r k v; do
+		[ "$k" = TracerPid: ] && { [ "$v" != 0 ]; return; }
+	done <"/proc/$1/status"
+	return 1
+}

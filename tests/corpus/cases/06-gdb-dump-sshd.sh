@@ -1,7 +1,7 @@
 #!/bin/bash
 # case: gdb-dump-sshd
 # expect: attack
-# kinds: mem
+# kinds: ptrace mem
 # what: the real, allowlisted gdb (by executable) attaches to a process named sshd and dumps a core (gcore); the secret is in the core
 . "$PMGUARD_REPO/tests/corpus/lib-case.sh"
 # A debugger is a credential dumper's easiest tool: the allowlist that

@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 1500
+# timeout: 3000
 # The detection corpus (tests/corpus/README is docs/corpus.md): run every
 # case in tests/corpus/cases/ one after the other, each in its own loginuid
 # (1000 + its index), with pmguard loaded (audit mode, default policy) and
@@ -66,7 +66,7 @@ for f in "$CORPUS"/cases/*.sh; do
 	# builtins only: under TCG every exec costs a good fraction of a second.
 	for p in /proc/[0-9]*; do
 		l=
-		read -r l <"$p/loginuid" 2>/dev/null
+		read -r l 2>/dev/null <"$p/loginuid"	# (a process that just exited: quiet)
 		[ "$l" = "$lid" ] && kill -KILL "${p#/proc/}" 2>/dev/null
 	done
 	while read -r _ m _; do
