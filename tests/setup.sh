@@ -25,9 +25,10 @@ PACKAGES=(
 	libnl-genl-3-dev libnl-3-dev libjson-c-dev libcmocka-dev libsystemd-dev
 	# kernels: Debian's 6.1 source for the debug kernel, unpacking .debs
 	linux-source-6.1 xz-utils zstd cpio dpkg-dev
-	# 5.10 headers are built with gcc-10 (from bullseye); 7.x in a trixie
-	# build root (debootstrap)
-	gcc-10 debootstrap
+	# 5.10 headers are built with gcc-10 (from bullseye), and their
+	# sign-file (DKMS signs with it) links OpenSSL 1.1; 7.x headers build
+	# in a trixie build root (debootstrap)
+	gcc-10 libssl1.1 debootstrap
 	# VM
 	qemu-system-x86 busybox-static
 	# used inside the guest (it runs on the host's root filesystem)
