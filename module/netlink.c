@@ -480,19 +480,25 @@ static int pmguard_nl_send(struct pmguard_nl_sub *sub, struct sk_buff *skb)
 	return genlmsg_unicast(&init_net, copy, sub->portid);
 }
 
-/* Send what @sub holds, oldest first; false if some is still held. */
-static bool pmguard_nl_flush(struct pmguard_nl_sub *sub)
+/*
+ * Send what @sub holds, oldest first: 0 once nothing is held, or why the
+ * oldest could not be sent (pmguard_nl_send()).
+ */
+static int pmguard_nl_flush(struct pmguard_nl_sub *sub)
 {
+	int err;
+
 	while (sub->len) {
 		struct pmguard_nl_held *h = &sub->held[sub->head];
 
-		if (pmguard_nl_send(sub, h->skb))
-			return false;
+		err = pmguard_nl_send(sub, h->skb);
+		if (err)
+			return err;
 		pmguard_nl_resolve(h, true);
 		sub->head = (sub->head + 1) % PMGUARD_NL_HELD_MAX;
 		sub->len--;
 	}
-	return true;
+	return 0;
 }
 
 /* The hold is full: drop its oldest access that the kernel refused. */
@@ -591,7 +597,10 @@ static void pmguard_nl_retry_fn(struct work_struct *work)
 		if (!sub)
 			continue;
 		before += sub->len;
-		pmguard_nl_flush(sub);
+		if (pmguard_nl_flush(sub) == -ECONNREFUSED) {
+			pmguard_nl_sub_remove(i);
+			continue;
+		}
 		after += sub->len;
 	}
 	if (after) {
@@ -682,16 +691,17 @@ static void pmguard_nl_deliver(const struct pmguard_event *ev,
 		if (!sub)
 			continue;
 		/* Nothing overtakes what is held: first room goes to it. */
-		if (pmguard_nl_flush(sub)) {
+		err = pmguard_nl_flush(sub);
+		if (!err)
 			err = pmguard_nl_send(sub, msg);
-			if (!err) {
-				delivered = true;
-				continue;
-			}
-			if (err == -ECONNREFUSED) {
-				pmguard_nl_sub_remove(i);
-				continue;
-			}
+		if (!err) {
+			delivered = true;
+			continue;
+		}
+		/* Connected to another port: it cannot take ours. */
+		if (err == -ECONNREFUSED) {
+			pmguard_nl_sub_remove(i);
+			continue;
 		}
 		if (p && pmguard_nl_hold(sub, msg, p, urgent))
 			held = true;
