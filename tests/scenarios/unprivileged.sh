@@ -40,15 +40,18 @@ listening() {
 		for i in $(seq 1 100); do grep -q '^port' "$f" && break; sleep 0.1; done
 	done
 }
-"$PY" "$JOIN" --listen 5 >"$PMGUARD_OUT/raw-root.txt" &
+"$PY" "$JOIN" --listen 60 >"$PMGUARD_OUT/raw-root.txt" &
 RAW=$!
-"$PY" "$JOIN" --join --listen 5 >"$PMGUARD_OUT/raw-group.txt" &
+"$PY" "$JOIN" --join --listen 60 >"$PMGUARD_OUT/raw-group.txt" &
 GROUP=$!
 listening "$PMGUARD_OUT/raw-root.txt" "$PMGUARD_OUT/raw-group.txt"
 sleep 600 &
 V=$!
 cat /proc/$V/environ /proc/$V/maps >/dev/null
-wait "$RAW" "$GROUP"
+for i in $(seq 1 50); do grep -q '^seq' "$PMGUARD_OUT/raw-root.txt" && break; sleep 0.1; done
+sleep 1
+kill "$RAW" "$GROUP"
+wait "$RAW" "$GROUP" 2>/dev/null
 check "raw root subscriber received events" grep -q "^seq " "$PMGUARD_OUT/raw-root.txt"
 check "root's socket in the events group received nothing" \
 	bash -c "grep -q '^joined' '$PMGUARD_OUT/raw-group.txt' && ! grep -q '^seq ' '$PMGUARD_OUT/raw-group.txt'"
