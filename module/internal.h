@@ -218,5 +218,6 @@ int pmguard_routes_register(unsigned int maxactive);
 void pmguard_routes_unregister(void);
 u64 pmguard_routes_missed(void);
 unsigned int pmguard_routes_active(void);
+bool pmguard_exe_replaced(struct mm_struct *mm, struct file *exe);
 
 #endif /* _PMGUARD_INTERNAL_H */

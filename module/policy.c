@@ -152,7 +152,7 @@ void pmguard_decide(const struct pmguard_policy *policy,
 
 	/* A caller dressed up as an allowlisted tool is worth a closer look. */
 	if (verdict->action != PMGUARD_ACTION_ALLOW &&
-	    (acc->flags & PMGUARD_F_COMM_SPOOFS_ALLOWED) &&
+	    (acc->flags & (PMGUARD_F_COMM_SPOOFS_ALLOWED | PMGUARD_F_EXE_REPLACED)) &&
 	    verdict->severity < PMGUARD_SEV_HIGH)
 		verdict->severity = PMGUARD_SEV_HIGH;
 }

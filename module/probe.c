@@ -202,6 +202,11 @@ void pmguard_fill_exes(struct pmguard_event *ev, struct mm_struct *target_mm)
 	if (current->mm)
 		ev->caller_exe = pmguard_mm_exe_file(current->mm);
 	pmguard_exe_info(ev->caller_exe, &ev->acc.caller);
+	/* An executable the caller chose with prctl() matches no rule. */
+	if (ev->caller_exe && pmguard_exe_replaced(current->mm, ev->caller_exe)) {
+		ev->acc.flags |= PMGUARD_F_EXE_REPLACED;
+		ev->acc.caller.exe.ino = 0;
+	}
 	if (target_mm) {
 		ev->target_exe = pmguard_mm_exe_file(target_mm);
 		pmguard_exe_info(ev->target_exe, &ev->acc.target);

@@ -326,6 +326,82 @@ static struct kprobe pmguard_peek_probe = {
 	.pre_handler	= pmguard_peek_pre,
 };
 
+/*
+ * prctl(PR_SET_MM, PR_SET_MM_EXE_FILE or PR_SET_MM_MAP) lets a process with
+ * CAP_SYS_RESOURCE (root, or anyone in a user namespace) that has unmapped
+ * its own executable point mm->exe_file at another one, /usr/bin/gdb say,
+ * and so meet that tool's allow rules.  The mms that did are remembered
+ * with the file they were given; while an mm's exe_file is still that file,
+ * its executable identity is not trusted.  The last 64 are kept; an older
+ * one that is pushed out is counted in the kernel log.
+ */
+#define PMGUARD_EXE_SWAPS	64
+
+static struct {
+	struct mm_struct *mm;
+	struct file *exe;		/* compared, never dereferenced */
+} pmguard_exe_swaps[PMGUARD_EXE_SWAPS];
+static unsigned int pmguard_exe_swap_next, pmguard_exe_swap_used;
+static DEFINE_RAW_SPINLOCK(pmguard_exe_swap_lock);
+
+/* Entry of replace_mm_exe_file(mm, file) (set_mm_exe_file() before 5.15). */
+static int pmguard_exe_swap_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct mm_struct *mm = (void *)regs_get_kernel_argument(regs, 0);
+	struct file *exe = (void *)regs_get_kernel_argument(regs, 1);
+	long nr = syscall_get_nr(current, task_pt_regs(current));
+	unsigned long flags;
+	unsigned int i;
+
+	/* set_mm_exe_file() also runs at every exec and fork: prctl only. */
+	if (nr != (in_ia32_syscall() ? 172 : __NR_prctl) || !exe)
+		return 0;
+	raw_spin_lock_irqsave(&pmguard_exe_swap_lock, flags);
+	for (i = 0; i < pmguard_exe_swap_used; i++)
+		if (pmguard_exe_swaps[i].mm == mm)
+			break;
+	if (i == pmguard_exe_swap_used) {
+		i = pmguard_exe_swap_next;
+		pmguard_exe_swap_next = (i + 1) % PMGUARD_EXE_SWAPS;
+		if (pmguard_exe_swap_used < PMGUARD_EXE_SWAPS)
+			pmguard_exe_swap_used++;
+		else
+			pr_warn_ratelimited("prctl(PR_SET_MM) by more than %d processes: the oldest is no longer flagged\n",
+					    PMGUARD_EXE_SWAPS);
+	}
+	pmguard_exe_swaps[i].mm = mm;
+	pmguard_exe_swaps[i].exe = exe;
+	raw_spin_unlock_irqrestore(&pmguard_exe_swap_lock, flags);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_exe_swap_pre);
+
+static struct kprobe pmguard_exe_swap_probe = {
+	.pre_handler	= pmguard_exe_swap_pre,
+};
+
+static const char * const pmguard_exe_swap_symbols[] = {
+	"replace_mm_exe_file", "set_mm_exe_file",
+};
+
+/* Did @mm get @exe (its exe_file now) from prctl(PR_SET_MM)? */
+bool pmguard_exe_replaced(struct mm_struct *mm, struct file *exe)
+{
+	unsigned long flags;
+	bool found = false;
+	unsigned int i;
+
+	if (!READ_ONCE(pmguard_exe_swap_used))
+		return false;
+	raw_spin_lock_irqsave(&pmguard_exe_swap_lock, flags);
+	for (i = 0; i < pmguard_exe_swap_used && !found; i++)
+		found = pmguard_exe_swaps[i].mm == mm &&
+			pmguard_exe_swaps[i].exe == exe;
+	raw_spin_unlock_irqrestore(&pmguard_exe_swap_lock, flags);
+	return found;
+}
+
 int pmguard_routes_register(unsigned int maxactive)
 {
 	unsigned int i;
@@ -358,6 +434,18 @@ int pmguard_routes_register(unsigned int maxactive)
 		goto err_attach;
 	}
 
+	/* Optional: without it, a replaced executable is not flagged. */
+	for (i = 0; i < ARRAY_SIZE(pmguard_exe_swap_symbols); i++) {
+		pmguard_exe_swap_probe.symbol_name = pmguard_exe_swap_symbols[i];
+		pmguard_exe_swap_probe.addr = NULL;
+		if (!register_kprobe(&pmguard_exe_swap_probe))
+			break;
+	}
+	if (i == ARRAY_SIZE(pmguard_exe_swap_symbols)) {
+		pr_warn("cannot probe replace_mm_exe_file: prctl(PR_SET_MM) exe changes not flagged\n");
+		pmguard_exe_swap_probe.addr = NULL;
+	}
+
 	/* Optional: without it, vm_read/vm_write carry no byte count. */
 	pmguard_vm_rw_probe.maxactive = maxactive;
 	err = register_kretprobe(&pmguard_vm_rw_probe);
@@ -381,6 +469,8 @@ void pmguard_routes_unregister(void)
 
 	unregister_kprobe(&pmguard_peek_probe);
 	unregister_kretprobe(&pmguard_attach_probe);
+	if (pmguard_exe_swap_probe.addr)
+		unregister_kprobe(&pmguard_exe_swap_probe);
 	if (pmguard_vm_rw_probe.kp.addr)
 		unregister_kretprobe(&pmguard_vm_rw_probe);
 	/*
@@ -404,10 +494,12 @@ u64 pmguard_routes_missed(void)
 	if (pmguard_vm_rw_probe.kp.addr)
 		missed += pmguard_vm_rw_probe.nmissed +
 			  pmguard_vm_rw_probe.kp.nmissed;
+	if (pmguard_exe_swap_probe.addr)
+		missed += pmguard_exe_swap_probe.nmissed;
 	return missed;
 }
 
 unsigned int pmguard_routes_active(void)
 {
-	return 2 + !!pmguard_vm_rw_probe.kp.addr;
+	return 2 + !!pmguard_vm_rw_probe.kp.addr + !!pmguard_exe_swap_probe.addr;
 }

@@ -58,6 +58,7 @@ const struct pmg_flag pmg_flags[] = {
 	{ PMGUARD_F_COMM_SPOOFS_ALLOWED, "comm_spoofs_allowed",	true },
 	{ PMGUARD_F_TASK_ALIAS,		"task_alias",		true },
 	{ PMGUARD_F_TARGET_EXE_UNKNOWN,	"target_exe_unknown",	true },
+	{ PMGUARD_F_EXE_REPLACED,	"exe_replaced",		true },
 	/* Facts about the report, not the access: no rule can test them. */
 	{ PMGUARD_F_WOULD_DENY,		"would_deny",		false },
 	{ PMGUARD_F_FOLDED,		"folded",		false },

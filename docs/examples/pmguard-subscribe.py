@@ -66,6 +66,7 @@ FLAGS = [  # bit order of PMGUARD_F_*
     "caller_cap_ptrace", "caller_is_tracer", "caller_is_ancestor", "same_uid",
     "target_sensitive", "comm_mismatch", "comm_spoofs_allowed", "task_alias",
     "target_exe_unknown", "would_deny", "folded", "compat_syscall",
+    "exe_replaced",
 ]
 
 # enum pmguard_attr: id -> (key, decoder)

@@ -36,30 +36,7 @@ done
 # The other routes: process_vm_readv of V, and a tracer that attaches to
 # its child, peeks it and detaches, in a loop.
 for route in vm ptrace; do
-	nice -n 19 "$PY" -c '
-import ctypes, os, sys, time
-sys.path.insert(0, os.path.dirname(sys.argv[1]))
-import memroutes as m
-route, pid = sys.argv[2], int(sys.argv[3])
-buf = ctypes.create_string_buffer(64)
-if route == "ptrace":
-    pid = os.fork()
-    if pid == 0:
-        m.libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG: SIGKILL
-        while True:
-            time.sleep(1)
-addr = ctypes.addressof(buf) if route == "ptrace" else m.regions(pid)[0][0]
-while True:
-    if os.path.exists("/tmp/pmg-pause"):
-        time.sleep(0.005)
-        continue
-    if route == "vm":
-        m.vm_read(pid, addr, 4096)
-        continue
-    if m.ptrace(m.PTRACE_ATTACH, pid)[0] == 0:
-        os.waitpid(pid, 0)
-        m.peek_word(pid, addr)
-        m.ptrace(m.PTRACE_DETACH, pid)' "$PMGUARD_REPO/tests/scenarios/memroutes.py" "$route" "$V" &
+	nice -n 19 "$PY" "$PMGUARD_REPO/tests/scenarios/memroutes.py" loop "$route" "$V" &
 	openers+=($!)
 done
 

@@ -26,6 +26,10 @@ Usage: memroutes.py COMMAND ARGS...
   cma SECONDS             MPI-like shared-memory transport: fork a peer of
                           the same user and copy from it with
                           process_vm_readv in a loop; prints "calls=N"
+  loop vm|ptrace PID      forever: process_vm_readv 4 KiB of PID (vm), or
+                          attach to a child of its own, PEEKDATA it and
+                          detach (ptrace); sleeps while /tmp/pmg-pause exists
+                          (the stress scenarios pause at insmod/rmmod)
   holder SECRET ADDRFILE  a process that keeps SECRET in its memory, writes
                           the secret's address (hex) to ADDRFILE, and sleeps
 
@@ -270,6 +274,28 @@ def cma(seconds):
     return 0
 
 
+def loop(route, pid):
+    buf = ctypes.create_string_buffer(64)
+    if route == "ptrace":
+        pid = os.fork()
+        if pid == 0:
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+            while True:
+                time.sleep(1)
+        addr = ctypes.addressof(buf)
+    else:
+        addr = regions(pid)[0][0]
+    while True:
+        if os.path.exists("/tmp/pmg-pause"):
+            time.sleep(0.005)
+        elif route == "vm":
+            vm_read(pid, addr, 4096)
+        elif ptrace(PTRACE_ATTACH, pid)[0] == 0:
+            os.waitpid(pid, 0)
+            peek_word(pid, addr)
+            ptrace(PTRACE_DETACH, pid)
+
+
 def holder(secret, addrfile):
     buf = ctypes.create_string_buffer(secret.encode() * 8)
     with open(addrfile + ".tmp", "w") as f:
@@ -296,6 +322,8 @@ def main(argv):
         return sniff(int(args[0]), args[1], args[2] if len(args) > 2 else None)
     if cmd == "cma":
         return cma(float(args[0]))
+    if cmd == "loop":
+        return loop(args[0], int(args[1]))
     if cmd == "holder":
         return holder(args[0], args[1])
     print(__doc__, file=sys.stderr)

@@ -1,8 +1,8 @@
 #!/bin/bash
 # kernels: 6.1 6.12-rt
 # timeout: 600
-# Policy replaced over and over while other processes open /proc files in
-# a loop: no crash, no splat (the VM runner checks the log), every open is
+# Policy replaced over and over while other processes open /proc files,
+# call process_vm_readv and attach/peek/detach with ptrace in a loop: no crash, no splat (the VM runner checks the log), every open is
 # decided (seen = allowed + alerted + denied) and accounted for.
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"
 
@@ -22,7 +22,11 @@ while True:
         pass' /proc/$V/$f &
 	openers+=($!)
 done
-printf 'default action=alert severity=low\nrule a action=deny kinds=environ caller_exe=%s\n' \
+for route in vm ptrace; do
+	nice -n 19 "$PY" "$PMGUARD_REPO/tests/scenarios/memroutes.py" loop "$route" "$V" &
+	openers+=($!)
+done
+printf 'default action=alert severity=low\nrule a action=deny kinds=environ,vm_read caller_exe=%s\n' \
 	"$(readlink -f "$PY")" >"$PMGUARD_OUT/a.conf"
 printf 'default action=alert severity=medium\nrule b action=allow kinds=maps\n' >"$PMGUARD_OUT/b.conf"
 fails=0
@@ -36,10 +40,12 @@ kill "${openers[@]}"
 wait "${openers[@]}" 2>/dev/null
 check "every open decided and accounted for" pmg_stats_settled "$PMGUARD_OUT/stats.json"
 cat "$PMGUARD_OUT/stats.json"
-check "more than 100 decisions, no missed probe hits" "$PY" -c '
+check "more than 100 decisions on every route, no missed probe hits" "$PY" -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
-sys.exit(0 if s["allowed"] + s["alerted"] + s["denied"] > 100 and s["dropped"]["missed"] == 0 else 1)' "$PMGUARD_OUT/stats.json"
+k = s["kinds"]
+sys.exit(0 if s["allowed"] + s["alerted"] + s["denied"] > 100 and s["dropped"]["missed"] == 0
+         and all(k[n]["seen"] > 0 for n in ("mem", "vm_read", "ptrace", "ptrace_read")) else 1)' "$PMGUARD_OUT/stats.json"
 pmg_monitor_stop
 kill "$V"
 finish

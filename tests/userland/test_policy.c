@@ -253,7 +253,7 @@ static const struct {
 	{ "rule x action=allow if=would_deny",
 	  "if: unknown flag 'would_deny' (expected caller_cap_ptrace, caller_is_tracer, "
 	  "caller_is_ancestor, same_uid, target_sensitive, comm_mismatch, "
-	  "comm_spoofs_allowed, task_alias, target_exe_unknown)" },
+	  "comm_spoofs_allowed, task_alias, target_exe_unknown, exe_replaced)" },
 	{ "rule x action=allow unless=", "unless: empty list" },
 	{ "rule x action=allow if=same_uid unless=task_alias,same_uid",
 	  "flag 'same_uid' in both if= and unless= (never matches)" },

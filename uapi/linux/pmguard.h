@@ -92,6 +92,7 @@ enum pmguard_mode {
 #define PMGUARD_F_WOULD_DENY		0x0200	/* a deny rule matched in audit mode */
 #define PMGUARD_F_FOLDED		0x0400	/* stands for COUNT accesses */
 #define PMGUARD_F_COMPAT_SYSCALL	0x0800	/* caller used the 32-bit syscall ABI */
+#define PMGUARD_F_EXE_REPLACED		0x1000	/* caller's exe set by prctl(PR_SET_MM) */
 
 /*
  * Commands.  Every request needs CAP_NET_ADMIN in the initial user
