@@ -3,17 +3,23 @@
 #
 # tests/check.sh (`make check`): the one test command.
 #
-#   static    checkpatch --strict per file, sparse, module build (-Werror)
-#             per kernel
+#   static    checkpatch --strict per file, sparse
 #   userland  make -C userland; make -C userland test (cmocka, one test per
 #             case)
-#   vm        tests/vm/run on every kernel: scenarios, KUnit on debug
+#   vm        tests/vm/run on every kernel: module build (-Werror),
+#             scenarios, KUnit on debug
+#   matrix    (after vm; "static" lines) a -Werror module build against
+#             the headers of every other Debian flavour/version (MATRIX),
+#             no boot
 #
 # Knobs (environment):
-#   KERNELS="6.1 6.12 6.12-rt debug"   kernels to build and boot
+#   KERNELS="5.10 6.1 6.12 6.12-rt 7.3 7.3-rt debug"   kernels to build
+#                  and boot (module build -Werror, then the scenarios)
+#   MATRIX="5.10-cloud 6.1-rt ..."   compile-only kernels (tests/kernels/
+#                  fetch names; headers only); MATRIX= (empty) skips it
 #   SCENARIOS="atomic-shell benign"    scenarios to run (default: all)
 #   SKIP_STATIC=1  SKIP_USERLAND=1  SKIP_VM=1 (VM off still builds per kernel)
-#   SKIP_PACKAGING=1 (DKMS against 6.1/6.12 headers, make install/deb,
+#   SKIP_PACKAGING=1 (DKMS against 5.10/6.1/6.12/7.3 headers, make install/deb,
 #                     and the systemd-as-init VM with the service)
 #   VM_JOBS=2      boot that many kernels at once (default 1: under TCG a
 #                  busy 2-vCPU guest takes both host cores, and two at once
@@ -27,7 +33,8 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
-KERNELS=${KERNELS:-6.1 6.12 6.12-rt debug}
+KERNELS=${KERNELS:-5.10 6.1 6.12 6.12-rt 7.3 7.3-rt debug}
+MATRIX=${MATRIX-5.10-cloud 6.1-rt 6.1-cloud 6.1-deb11 6.12-cloud 6.12-bpo 7.3-cloud}
 OUT=$REPO/.build/results
 mkdir -p "$OUT"
 LINES=$OUT/check.lines
@@ -101,6 +108,35 @@ static_checks() {
 	else
 		result PASS static sparse
 	fi
+}
+
+# A -Werror module build per compile-only kernel (headers only: cheap).
+compile_matrix() {
+	local k kenv build log kver kdir
+	[ -n "$MATRIX" ] || return 0
+	section "compile matrix"
+	mkdir -p "$OUT/static"
+	for k in $MATRIX; do
+		log=$OUT/static/build-$k.log
+		if ! kenv=$(tests/kernels/fetch "$k" 2>"$log"); then
+			result FAIL static "build:$k" "cannot fetch the $k headers"
+			tail -n 20 "$log" | indent
+			continue
+		fi
+		# shellcheck source=/dev/null
+		read -r kver kdir < <(. "$kenv"; echo "${KVER:?} ${KDIR:?}")
+		build=$REPO/.build/matrix/$k
+		rm -rf "$build"
+		mkdir -p "$build"
+		cp -a Kbuild module uapi "$build/"
+		if tests/kernels/kmake "$kenv" make -j"$(nproc)" -C "$kdir" \
+			M="$build" KCFLAGS=-Werror modules >>"$log" 2>&1 && [ -f "$build/module/pmguard.ko" ]; then
+			result PASS static "build:$k" "$kver"
+		else
+			result FAIL static "build:$k" "module build failed"
+			grep -E 'error|warning' "$log" | head -n 20 | indent
+		fi
+	done
 }
 
 userland_tests() {
@@ -193,9 +229,19 @@ if [[ " $KERNELS " == *" debug "* ]]; then
 	nice -n 10 tests/kernels/fetch debug >"$OUT/debug-kernel.log" 2>&1 &
 fi
 
+# Downloads (kernels, headers, the trixie build root) overlap the static
+# checks and the guests: fetch everything in the background, in order.
+# A run that needs a kernel first waits for it on the cache lock.
+(
+	for k in $KERNELS $MATRIX; do
+		[ "$k" = debug ] || tests/kernels/fetch "$k" >/dev/null 2>&1 || true
+	done
+) >"$OUT/prefetch.log" 2>&1 &
+
 [ "${SKIP_STATIC:-0}" = 1 ] || static_checks
 [ "${SKIP_USERLAND:-0}" = 1 ] || userland_tests
 vm_tests
+[ "${SKIP_STATIC:-0}" = 1 ] || compile_matrix
 if [ "${SKIP_PACKAGING:-0}" != 1 ]; then
 	section packaging
 	run_component packaging tests/packaging/run
