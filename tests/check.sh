@@ -234,7 +234,7 @@ fi
 # A run that needs a kernel first waits for it on the cache lock.
 (
 	for k in $KERNELS $MATRIX; do
-		[ "$k" = debug ] || tests/kernels/fetch "$k" >/dev/null 2>&1 || true
+		[ "$k" = debug ] || nice -n 10 tests/kernels/fetch "$k" >/dev/null 2>&1 || true
 	done
 ) >"$OUT/prefetch.log" 2>&1 &
 
