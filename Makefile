@@ -147,7 +147,7 @@ deb:
 demo:
 	tests/demo/run
 
-# DKMS builds against the cached 6.1/6.12 headers, make install/uninstall,
+# DKMS builds against the cached 5.10/6.1/6.12/7.3 headers, make install/uninstall,
 # the packages (dpkg --root, lintian), systemd-analyze, man page, SIEM rule.
 check-packaging:
 	tests/packaging/run
