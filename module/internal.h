@@ -139,6 +139,7 @@ struct pid;
 enum pmguard_event_type {
 	PMGUARD_EV_ACCESS,		/* an open, decided */
 	PMGUARD_EV_SUMMARY,		/* reads through a reported mem file */
+	PMGUARD_EV_GUARD,		/* pmguard's own state: blind or seeing */
 };
 
 /* Read accounting of one /proc/<pid>/mem file. */
@@ -159,6 +160,7 @@ struct pmguard_event {
 	struct pmguard_access acc;
 	u8 action;
 	u8 severity;
+	u8 guard;			/* PMGUARD_EV_GUARD: enum pmguard_guard */
 	u32 count;
 	u64 bytes;			/* copy routes: bytes copied (summed when folded) */
 	bool has_bytes;			/* bytes is known */
@@ -182,6 +184,7 @@ void pmguard_lock(void);
 int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id);
 
 /* main.c */
+bool pmguard_is_blind(void);
 void pmguard_count_seen(enum pmguard_kind kind);
 void pmguard_count_action(u8 action);
 void pmguard_submit(struct pmguard_event *ev);

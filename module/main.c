@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/kprobes.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -238,7 +239,7 @@ void pmguard_submit(struct pmguard_event *ev)
 	} else {
 		if (ev->type == PMGUARD_EV_SUMMARY) {
 			atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_TRACKING]);
-		} else {
+		} else if (ev->type == PMGUARD_EV_ACCESS) {
 			atomic64_add(ev->count,
 				     &pmguard_stats[PMGUARD_S_DROP_QUEUE_FULL]);
 			if (priority)
@@ -273,6 +274,68 @@ static void pmguard_report_fn(struct work_struct *work)
 		pmguard_event_release(pmguard_work_event);
 		cond_resched();
 	}
+}
+
+/*
+ * Blinding.  "echo 0 > /sys/kernel/debug/kprobes/enabled" disarms every
+ * kprobe on the system, and with kprobes on ftrace "sysctl
+ * kernel.ftrace_enabled=0" silences them too; neither tells a probe's
+ * owner.  A canary probe on a function of this module, called by a worker
+ * every second, falls silent then like all the others: pmguard says so in
+ * the kernel log and the counters (blind, blinded), and reports a critical
+ * guard event; again (info) when its probes fire once more.
+ */
+static atomic_long_t pmguard_canary_hits;
+static bool pmguard_blind;
+
+static noinline void pmguard_canary(void)
+{
+	/* Not const or pure: the call stays. */
+	asm volatile("" ::: "memory");
+}
+
+static int pmguard_canary_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	atomic_long_inc(&pmguard_canary_hits);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_canary_pre);
+
+static struct kprobe pmguard_canary_probe = {
+	.pre_handler	= pmguard_canary_pre,
+};
+
+static void pmguard_canary_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(pmguard_canary_work, pmguard_canary_fn);
+
+static void pmguard_canary_fn(struct work_struct *work)
+{
+	long before = atomic_long_read(&pmguard_canary_hits);
+	struct pmguard_event ev = { .type = PMGUARD_EV_GUARD, .count = 1 };
+	bool blind;
+
+	pmguard_canary();
+	blind = atomic_long_read(&pmguard_canary_hits) == before;
+	if (blind != pmguard_blind) {
+		pmguard_blind = blind;
+		atomic64_set(&pmguard_stats[PMGUARD_S_BLIND], blind);
+		if (blind) {
+			atomic64_inc(&pmguard_stats[PMGUARD_S_BLINDED]);
+			pr_crit("kprobes are disarmed: pmguard sees no access until they are armed again\n");
+		} else {
+			pr_notice("kprobes are armed again\n");
+		}
+		ev.severity = blind ? PMGUARD_SEV_CRITICAL : PMGUARD_SEV_INFO;
+		ev.guard = blind ? PMGUARD_GUARD_BLIND : PMGUARD_GUARD_SEEING;
+		pmguard_submit(&ev);
+	}
+	queue_delayed_work(system_wq, &pmguard_canary_work, HZ);
+}
+
+bool pmguard_is_blind(void)
+{
+	return READ_ONCE(pmguard_blind);
 }
 
 /* Resolve @path to the identity of the inode it names now. */
@@ -456,6 +519,15 @@ static int __init pmguard_init(void)
 	if (err)
 		goto err_account;
 
+	/* Optional: without it, disarmed kprobes go unnoticed. */
+	pmguard_canary_probe.addr = (kprobe_opcode_t *)pmguard_canary;
+	if (register_kprobe(&pmguard_canary_probe)) {
+		pr_warn("cannot place the canary probe: disarmed kprobes go unnoticed\n");
+		pmguard_canary_probe.addr = NULL;
+	} else {
+		queue_delayed_work(system_wq, &pmguard_canary_work, HZ);
+	}
+
 	pr_info("loaded: mode %s, %u rules, %u probes\n", mode,
 		policy->nr_rules, pmguard_probes_active());
 	if (lock) {
@@ -480,6 +552,10 @@ err_free:
 
 static void __exit pmguard_exit(void)
 {
+	if (pmguard_canary_probe.addr) {
+		cancel_delayed_work_sync(&pmguard_canary_work);
+		unregister_kprobe(&pmguard_canary_probe);
+	}
 	/* No new events once the probes are gone (this waits for handlers). */
 	pmguard_probes_unregister();
 	pmguard_account_unregister();

@@ -190,7 +190,7 @@ static int pmguard_nl_put_stats(struct sk_buff *msg)
 		    nla_put_u64_64bit(msg, PMGUARD_KS_REPORTED,
 				      atomic64_read(&pmguard_kind_reported[kind]),
 				      PMGUARD_KS_PAD) ||
-		    nla_put_u32(msg, PMGUARD_KS_PROBED, 1))
+		    nla_put_u32(msg, PMGUARD_KS_PROBED, !pmguard_is_blind()))
 			return -EMSGSIZE;
 		nla_nest_end(msg, kind_nest);
 	}
@@ -373,6 +373,8 @@ cancel:
 static void pmguard_nl_count_fate(u8 type, u32 count, u32 kind, bool priority,
 				  int counter)
 {
+	if (type == PMGUARD_EV_GUARD)	/* not an access: no counter */
+		return;
 	if (type == PMGUARD_EV_SUMMARY) {
 		atomic64_inc(&pmguard_stats[counter == PMGUARD_S_REPORTED ?
 					    PMGUARD_S_SUMMARIES :
@@ -722,6 +724,30 @@ static void pmguard_nl_deliver(const struct pmguard_event *ev,
 		pmguard_nl_retry_later(true);
 }
 
+/* pmguard's own state changed (blind, seeing again): tell subscribers. */
+static void pmguard_nl_report_guard(const struct pmguard_event *ev)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(128, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &pmguard_nl_family, 0, PMGUARD_CMD_GUARD);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, PMGUARD_A_TIME_NS, ev->time_ns, PMGUARD_A_PAD) ||
+	    nla_put_u32(msg, PMGUARD_A_GUARD, ev->guard) ||
+	    nla_put_u32(msg, PMGUARD_A_SEVERITY, ev->severity)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	mutex_lock(&pmguard_nl_subs_mutex);
+	pmguard_nl_deliver(ev, msg);
+	mutex_unlock(&pmguard_nl_subs_mutex);
+	nlmsg_free(msg);
+}
+
 /* Worker context: build one event message and send it to subscribers. */
 void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 {
@@ -733,6 +759,10 @@ void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 
 	if (!READ_ONCE(pmguard_nl_nr_subs)) {
 		pmguard_nl_count(ev, PMGUARD_S_DROP_NO_LISTENER);
+		return;
+	}
+	if (ev->type == PMGUARD_EV_GUARD) {
+		pmguard_nl_report_guard(ev);
 		return;
 	}
 

@@ -18,10 +18,10 @@
  * task_lock() can be preempted: see pmguard_probes_missed()).
  *
  * An attached tracer reads and writes its tracee's memory with
- * PTRACE_PEEKDATA/POKEDATA (and TEXT) through ptrace_access_vm(), with no new access check:
- * a target can become a credential holder after the attach (a traced shell
- * that execs sudo).  A kprobe at its entry decides each request, and a
- * denial empties it (length 0) so that nothing is copied either way.
+ * PTRACE_PEEKDATA/POKEDATA (and TEXT) with no new access check: a target
+ * can become a credential holder after the attach (a traced shell that
+ * execs sudo).  A kprobe on arch_ptrace() decides each such request, and a
+ * denial turns it into an unknown request, so nothing is copied either way.
  *
  * process_vm_readv/writev report the bytes they copied: a kretprobe on
  * process_vm_rw() holds a slot for the calling task while it runs; the
@@ -82,10 +82,10 @@ static enum pmguard_kind pmguard_syscall_kind(bool *compat)
 	return PMGUARD_KIND_UNSPEC;
 }
 
-/* The fourth argument of a probed function, at its entry (x86-64: rcx). */
-static void pmguard_set_fourth_argument(struct pt_regs *regs, unsigned long val)
+/* The second argument of a probed function, at its entry (x86-64: rsi). */
+static void pmguard_set_second_argument(struct pt_regs *regs, unsigned long val)
 {
-	regs->cx = val;
+	regs->si = val;
 }
 
 /*
@@ -273,29 +273,34 @@ static struct kretprobe pmguard_attach_probe = {
 };
 
 /*
- * Entry of ptrace_access_vm(tsk, addr, buf, len, gup_flags): a tracer's
- * PEEKTEXT/PEEKDATA (read) or POKETEXT/POKEDATA (write) of its tracee,
- * which ptrace_check_attach() has frozen (tsk->mm is stable).
+ * Entry of arch_ptrace(child, request, addr, data) and, for 32-bit
+ * callers, compat_arch_ptrace(): sys_ptrace() calls them from another
+ * file, after ptrace_check_attach() made sure @child is the caller's
+ * tracee, stopped.  (ptrace_access_vm(), which does the copy, is inlined
+ * into its callers on some kernels.)  PEEKTEXT/PEEKDATA read a word of
+ * the tracee, POKETEXT/POKEDATA write one; a denial turns the request into
+ * one no architecture knows, which fails with -EIO before anything is
+ * copied.
  */
 static int pmguard_peek_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct task_struct *task;
 	struct pmguard_event ev;
-	unsigned int gup_flags;
-	bool compat;
-	long len;
+	bool compat, write;
+	long request;
 
+	request = regs_get_kernel_argument(regs, 1);
+	if (request != PTRACE_PEEKTEXT && request != PTRACE_PEEKDATA &&
+	    request != PTRACE_POKETEXT && request != PTRACE_POKEDATA)
+		return 0;
 	task = (struct task_struct *)regs_get_kernel_argument(regs, 0);
 	if (same_thread_group(task, current))
 		return 0;
-	len = (int)regs_get_kernel_argument(regs, 3);
-	gup_flags = regs_get_kernel_argument(regs, 4);
+	write = request == PTRACE_POKETEXT || request == PTRACE_POKEDATA;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.acc.kind = gup_flags & FOLL_WRITE ? PMGUARD_KIND_PTRACE_WRITE :
-					       PMGUARD_KIND_PTRACE_READ;
-	ev.acc.access = gup_flags & FOLL_WRITE ? PMGUARD_ACCESS_WRITE :
-						 PMGUARD_ACCESS_READ;
+	ev.acc.kind = write ? PMGUARD_KIND_PTRACE_WRITE : PMGUARD_KIND_PTRACE_READ;
+	ev.acc.access = write ? PMGUARD_ACCESS_WRITE : PMGUARD_ACCESS_READ;
 	pmguard_syscall_kind(&compat);
 	if (compat)
 		ev.acc.flags |= PMGUARD_F_COMPAT_SYSCALL;
@@ -306,14 +311,13 @@ static int pmguard_peek_pre(struct kprobe *p, struct pt_regs *regs)
 	pmguard_fill_exes(&ev, READ_ONCE(task->mm));
 	pmguard_count_seen(ev.acc.kind);
 
+	/* A word of the caller's ABI: what the request asks to copy. */
+	ev.bytes = compat ? sizeof(u32) : sizeof(unsigned long);
 	if (pmguard_decide_event(&ev)) {
-		/* Nothing to copy: the request fails with -EIO. */
-		pmguard_set_fourth_argument(regs, 0);
+		pmguard_set_second_argument(regs, -1UL);
 		ev.acc.result = -EPERM;
-		len = 0;
+		ev.bytes = 0;
 	}
-	/* Requested, not copied: the return is not probed (it can sleep). */
-	ev.bytes = max(len, 0L);
 	ev.has_bytes = true;
 	pmguard_report_access(&ev);
 	return 0;
@@ -322,7 +326,12 @@ static int pmguard_peek_pre(struct kprobe *p, struct pt_regs *regs)
 NOKPROBE_SYMBOL(pmguard_peek_pre);
 
 static struct kprobe pmguard_peek_probe = {
-	.symbol_name	= "ptrace_access_vm",
+	.symbol_name	= "arch_ptrace",
+	.pre_handler	= pmguard_peek_pre,
+};
+
+static struct kprobe pmguard_compat_peek_probe = {
+	.symbol_name	= "compat_arch_ptrace",
 	.pre_handler	= pmguard_peek_pre,
 };
 
@@ -430,9 +439,12 @@ int pmguard_routes_register(unsigned int maxactive)
 
 	err = register_kprobe(&pmguard_peek_probe);
 	if (err) {
-		pr_err("cannot probe ptrace_access_vm (%d)\n", err);
+		pr_err("cannot probe arch_ptrace (%d)\n", err);
 		goto err_attach;
 	}
+	/* Absent without CONFIG_COMPAT: then there are no 32-bit callers. */
+	if (register_kprobe(&pmguard_compat_peek_probe))
+		pmguard_compat_peek_probe.addr = NULL;
 
 	/* Optional: without it, a replaced executable is not flagged. */
 	for (i = 0; i < ARRAY_SIZE(pmguard_exe_swap_symbols); i++) {
@@ -468,6 +480,8 @@ void pmguard_routes_unregister(void)
 	unsigned int i;
 
 	unregister_kprobe(&pmguard_peek_probe);
+	if (pmguard_compat_peek_probe.addr)
+		unregister_kprobe(&pmguard_compat_peek_probe);
 	unregister_kretprobe(&pmguard_attach_probe);
 	if (pmguard_exe_swap_probe.addr)
 		unregister_kprobe(&pmguard_exe_swap_probe);
@@ -489,7 +503,8 @@ u64 pmguard_routes_missed(void)
 {
 	u64 missed = pmguard_attach_probe.nmissed +
 		     pmguard_attach_probe.kp.nmissed +
-		     pmguard_peek_probe.nmissed;
+		     pmguard_peek_probe.nmissed +
+		     pmguard_compat_peek_probe.nmissed;
 
 	if (pmguard_vm_rw_probe.kp.addr)
 		missed += pmguard_vm_rw_probe.nmissed +

@@ -36,6 +36,7 @@ static struct nla_policy event_policy[PMGUARD_A_MAX + 1] = {
 	[PMGUARD_A_SUMMARY]	= { .type = NLA_NESTED },
 	[PMGUARD_A_FIRST_SEQ]	= { .type = NLA_U64 },
 	[PMGUARD_A_BYTES]	= { .type = NLA_U64 },
+	[PMGUARD_A_GUARD]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy summary_policy[PMGUARD_SUM_MAX + 1] = {
@@ -82,6 +83,8 @@ static struct nla_policy stats_policy[PMGUARD_S_MAX + 1] = {
 	[PMGUARD_S_SUBSCRIBERS]		= { .type = NLA_U64 },
 	[PMGUARD_S_PRIORITY_DROPPED]	= { .type = NLA_U64 },
 	[PMGUARD_S_HELD]		= { .type = NLA_U64 },
+	[PMGUARD_S_BLIND]		= { .type = NLA_U64 },
+	[PMGUARD_S_BLINDED]		= { .type = NLA_U64 },
 };
 
 static struct nla_policy kind_stats_policy[PMGUARD_KS_MAX + 1] = {
@@ -192,6 +195,24 @@ int pmg_event_parse(struct nlmsghdr *nlh, struct pmguard_event *ev)
 			return err;
 		ev->present |= 1ull << PMGUARD_A_TARGET;
 	}
+	return 0;
+}
+
+int pmg_guard_parse(struct nlmsghdr *nlh, struct pmg_guard *g)
+{
+	struct nlattr *tb[PMGUARD_A_MAX + 1];
+	int err;
+
+	memset(g, 0, sizeof(*g));
+	err = genlmsg_parse(nlh, 0, tb, PMGUARD_A_MAX, event_policy);
+	if (err < 0)
+		return err;
+	if (!tb[PMGUARD_A_GUARD] || !tb[PMGUARD_A_SEVERITY])
+		return -NLE_MISSING_ATTR;
+	g->state = nla_get_u32(tb[PMGUARD_A_GUARD]);
+	g->severity = nla_get_u32(tb[PMGUARD_A_SEVERITY]);
+	if (tb[PMGUARD_A_TIME_NS])
+		g->time_ns = nla_get_u64(tb[PMGUARD_A_TIME_NS]);
 	return 0;
 }
 

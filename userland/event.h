@@ -139,6 +139,16 @@ int pmg_event_parse(struct nlmsghdr *nlh, struct pmguard_event *ev);
 /* Decode a PMGUARD_CMD_MEM_SUMMARY message; same return convention. */
 int pmg_summary_parse(struct nlmsghdr *nlh, struct pmguard_mem_summary *s);
 
+/* A PMGUARD_CMD_GUARD message: pmguard's own state (blind, seeing). */
+struct pmg_guard {
+	uint32_t state;			/* enum pmguard_guard */
+	uint32_t severity;
+	uint64_t time_ns;		/* 0: not sent */
+};
+
+/* Decode a PMGUARD_CMD_GUARD message; same return convention. */
+int pmg_guard_parse(struct nlmsghdr *nlh, struct pmg_guard *g);
+
 /* Decode the reply to PMGUARD_CMD_GET_STATS; same return convention. */
 int pmg_stats_parse(struct nlmsghdr *nlh, struct pmguard_stats *st);
 

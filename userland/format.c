@@ -681,28 +681,71 @@ char *pmg_format_reset(enum pmg_format fmt, const struct pmg_seq_report *r,
 	return text_finish(&t);
 }
 
-char *pmg_format_note(enum pmg_format fmt, const char *what, const char *message,
-		      uint64_t now_ns, const char *host)
+/*
+ * A note of the reader's, or the module's word on its own state: a record
+ * TYPE whose KEY is WHAT, with a severity (guard records) and a message.
+ */
+static char *format_notice(enum pmg_format fmt, const char *type, const char *key,
+			   const char *what, const char *severity,
+			   const char *message, uint64_t time_ns, const char *host)
 {
 	struct json_object *obj;
 	struct text t;
 
 	if (fmt == PMG_FMT_JSON) {
-		obj = json_record("note", now_ns, host);
+		obj = json_record(type, time_ns, host);
 		if (obj) {
-			json_add_cstr(obj, "note", what);
+			json_add_cstr(obj, key, what);
+			if (severity)
+				json_add_cstr(obj, "severity", severity);
 			json_add_cstr(obj, "message", message);
 		}
 		return json_finish(obj);
 	}
 	if (!text_start(&t))
 		return NULL;
-	text_time(t.f, true, now_ns);
-	fputs(" NOTE ", t.f);
+	text_time(t.f, true, time_ns);
+	fprintf(t.f, " %s ", severity ? "GUARD" : "NOTE");
+	if (severity)
+		fprintf(t.f, "%s ", severity);
 	pmg_escape_text(t.f, what, strlen(what));
 	fputs(": ", t.f);
 	fputs(message, t.f);
 	return text_finish(&t);
+}
+
+char *pmg_format_note(enum pmg_format fmt, const char *what, const char *message,
+		      uint64_t now_ns, const char *host)
+{
+	return format_notice(fmt, "note", "note", what, NULL, message, now_ns, host);
+}
+
+const char *pmg_guard_state_name(uint32_t state)
+{
+	return state == PMGUARD_GUARD_BLIND ? "blind" :
+	       state == PMGUARD_GUARD_SEEING ? "seeing" : "unknown";
+}
+
+const char *pmg_guard_message(uint32_t state)
+{
+	return state == PMGUARD_GUARD_BLIND ?
+	       "kprobes are disarmed: the module sees no access until they are armed again" :
+	       state == PMGUARD_GUARD_SEEING ? "kprobes are armed again: the module sees accesses" :
+	       "the module reported a state this reader does not know";
+}
+
+char *pmg_format_guard(enum pmg_format fmt, const struct pmg_guard *g,
+		       uint64_t now_ns, const char *host)
+{
+	char buf[16];
+	const char *sev = pmg_severity_name(g->severity);
+
+	if (!sev) {
+		snprintf(buf, sizeof(buf), "%" PRIu32, g->severity);
+		sev = buf;
+	}
+	return format_notice(fmt, "guard", "state", pmg_guard_state_name(g->state), sev,
+			     pmg_guard_message(g->state), g->time_ns ?: now_ns, host);
 }
 
 char *pmg_format_counters(enum pmg_format fmt, const struct pmg_counters *c,
@@ -773,6 +816,9 @@ static const struct pmg_stat_name stat_keys[] = {
 	/* high/critical/deny among the drops (already in "dropped") */
 	{ PMGUARD_S_PRIORITY_DROPPED, "priority_dropped" },
 	{ PMGUARD_S_HELD,	"held" },
+	/* 1 while every kprobe is disarmed: the module sees nothing */
+	{ PMGUARD_S_BLIND,	"blind" },
+	{ PMGUARD_S_BLINDED,	"blinded" },
 };
 
 static bool stat_has(const struct pmguard_stats *st, int attr)

@@ -152,6 +152,16 @@ char *pmg_format_reset(enum pmg_format fmt, const struct pmg_seq_report *r,
 char *pmg_format_note(enum pmg_format fmt, const char *what, const char *message,
 		      uint64_t now_ns, const char *host);
 
+/*
+ * The module's word on its own state (PMGUARD_CMD_GUARD): text
+ * "TIME GUARD critical blind: MESSAGE", JSON {"type":"guard",...,
+ * "state":"blind"|"seeing","severity":...,"message":...}.
+ */
+char *pmg_format_guard(enum pmg_format fmt, const struct pmg_guard *g,
+		       uint64_t now_ns, const char *host);
+const char *pmg_guard_state_name(uint32_t state);
+const char *pmg_guard_message(uint32_t state);
+
 /* The reader's counters: multi-line text block, or one JSON line. */
 char *pmg_format_counters(enum pmg_format fmt, const struct pmg_counters *c,
 			  uint64_t now_ns, const char *host);

@@ -262,6 +262,15 @@ int pmg_journal_reset(struct pmg_journal_fields *f, const struct pmg_seq_report 
 	return finish(f);
 }
 
+int pmg_journal_guard(struct pmg_journal_fields *f, const struct pmg_guard *g)
+{
+	add_head(f, PMG_JOURNAL_ID_GUARD, "guard", pmg_guard_message(g->state),
+		 pmg_journal_priority(true, g->severity));
+	add_str(f, "PMGUARD_GUARD", pmg_guard_state_name(g->state));
+	add_fmt(f, "PMGUARD_SEVERITY", "%" PRIu32, g->severity);
+	return finish(f);
+}
+
 int pmg_journal_note(struct pmg_journal_fields *f, const char *what,
 		     const char *message)
 {

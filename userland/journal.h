@@ -29,6 +29,8 @@
  *   PMGUARD_LOST_COUNT PMGUARD_FIRST_SEQ PMGUARD_LAST_SEQ (seq_gap only)
  * reset and note (no MESSAGE_ID), PRIORITY 5: PMGUARD_PREVIOUS_SEQ and
  *   PMGUARD_SEQ (reset), PMGUARD_NOTE (note).
+ * guard (PMG_JOURNAL_ID_GUARD), PRIORITY from the severity (blind:
+ *   critical, 2): PMGUARD_GUARD=blind|seeing PMGUARD_SEVERITY.
  * Fields whose attribute the kernel did not send are left out.
  * Numbers are decimal; loginuid (u32)-1 is -1; enum values unknown to
  * this reader are "unknown(N)", as in JSON.
@@ -46,6 +48,7 @@
 #define PMG_JOURNAL_ID_ACCESS	"885e59c8c4dd42a2b6fcea927a46171c"
 #define PMG_JOURNAL_ID_SUMMARY	"e490b2b8871b432e898c9222b444976f"
 #define PMG_JOURNAL_ID_LOST	"6ed1755d40f9472591994672428296a6"
+#define PMG_JOURNAL_ID_GUARD	"fc0cb8ed58134a3b98a9543a62d46fdb"
 
 #define PMG_JOURNAL_MAX_FIELDS	48
 
@@ -72,6 +75,9 @@ int pmg_journal_lost(struct pmg_journal_fields *f, const struct pmg_seq_report *
 		     const char *message);
 int pmg_journal_reset(struct pmg_journal_fields *f, const struct pmg_seq_report *r,
 		      uint64_t seq, const char *message);
+/* A guard record: MESSAGE_ID PMG_JOURNAL_ID_GUARD, PRIORITY from severity. */
+int pmg_journal_guard(struct pmg_journal_fields *f, const struct pmg_guard *g);
+
 int pmg_journal_note(struct pmg_journal_fields *f, const char *what,
 		     const char *message);
 

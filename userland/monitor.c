@@ -214,6 +214,26 @@ static void handle_summary(struct pmg_monitor *m, struct nlmsghdr *nlh)
 			pmg_journal_summary(&f_, &sum, text));
 }
 
+/* The module says it went blind (kprobes disarmed), or sees again. */
+static void handle_guard(struct pmg_monitor *m, struct nlmsghdr *nlh)
+{
+	struct pmg_guard g;
+	uint64_t now = pmg_now_ns();
+	int err = pmg_guard_parse(nlh, &g);
+
+	if (err < 0) {
+		m->counters.malformed++;
+		fprintf(stderr, "pmguard: warning: malformed guard message skipped "
+			"(counted as malformed): %s\n", nl_geterror(err));
+		return;
+	}
+	if (m->stream)
+		emit(m, pmg_format_guard(m->fmt, &g, now, m->host));
+	if (m->journal)
+		JOURNAL(m, pmg_format_guard(PMG_FMT_TEXT, &g, now, m->host),
+			pmg_journal_guard(&f_, &g));
+}
+
 /*
  * Unloading the module drops every subscription, and when it comes back
  * it may have another family id and group id.  Following nlctrl keeps a
@@ -272,6 +292,8 @@ void pmg_monitor_handle(struct pmg_monitor *m, struct nlmsghdr *nlh)
 		handle_event(m, nlh);
 	} else if (cmd == PMGUARD_CMD_MEM_SUMMARY) {
 		handle_summary(m, nlh);
+	} else if (cmd == PMGUARD_CMD_GUARD) {
+		handle_guard(m, nlh);
 	} else if (!m->warned_unknown_cmd) {
 		/* A newer module announcing something this reader does not know. */
 		fprintf(stderr, "pmguard: warning: ignoring messages with unknown "

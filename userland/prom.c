@@ -217,6 +217,13 @@ static void kernel_metrics(FILE *f, const struct pmguard_stats *st)
 		       "(also in pmguard_kernel_dropped_total).");
 	kernel_counter(f, st, PMGUARD_S_HELD, "pmguard_kernel_held_total",
 		       "Priority events held back for a subscriber whose socket was full.");
+	kernel_counter(f, st, PMGUARD_S_BLINDED, "pmguard_kernel_blinded_total",
+		       "Times the module found every kprobe disarmed.");
+	if (stat_has(st, PMGUARD_S_BLIND)) {
+		family(f, "pmguard_kernel_blind", "gauge",
+		       "1 while every kprobe is disarmed: the module sees nothing.");
+		sample(f, "pmguard_kernel_blind", NULL, NULL, st->counter[PMGUARD_S_BLIND]);
+	}
 	if (stat_has(st, PMGUARD_S_SUBSCRIBERS)) {
 		family(f, "pmguard_kernel_subscribers", "gauge",
 		       "Sockets subscribed to the module's events.");

@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 5.10 6.1 6.12 6.12-rt debug
+# kernels: 5.10 6.1 6.12 6.12-rt 7.3 7.3-rt debug
 # The routes into a credential holder's memory that are not procfs files:
 # a process_vm_readv region dumper, process_vm_writev, PTRACE_ATTACH and
 # PTRACE_SEIZE with PEEKDATA, and a ptrace sniffer that follows a user's

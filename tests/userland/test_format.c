@@ -553,6 +553,7 @@ static void test_invalid_utf8_host(void **state)
 	struct pmg_counters c = { 0 };
 	struct pmguard_stats st = { 0 };
 	struct pmg_config cfg = { 0 };
+	struct pmg_guard guard = { PMGUARD_GUARD_BLIND, PMGUARD_SEV_CRITICAL, 1 };
 
 	(void)state;
 	assert_host_sanitised(pmg_format_event(PMG_FMT_JSON, &fx->ev, host));
@@ -561,9 +562,32 @@ static void test_invalid_utf8_host(void **state)
 	assert_host_sanitised(pmg_format_overrun(PMG_FMT_JSON, 1, host));
 	assert_host_sanitised(pmg_format_reset(PMG_FMT_JSON, &r, 1, 1, host));
 	assert_host_sanitised(pmg_format_note(PMG_FMT_JSON, "n", "m", 1, host));
+	assert_host_sanitised(pmg_format_guard(PMG_FMT_JSON, &guard, 1, host));
 	assert_host_sanitised(pmg_format_counters(PMG_FMT_JSON, &c, 1, host));
 	assert_host_sanitised(pmg_format_stats(PMG_FMT_JSON, &st, 1, host));
 	assert_host_sanitised(pmg_format_config(PMG_FMT_JSON, &cfg, 1, host));
+}
+
+/* The module went blind: one record a SIEM can alert on, in both forms. */
+static void test_guard_records(void **state)
+{
+	struct pmg_guard g = { PMGUARD_GUARD_BLIND, PMGUARD_SEV_CRITICAL, 1000000000 };
+	char *s;
+
+	(void)state;
+	s = pmg_format_guard(PMG_FMT_JSON, &g, 5, "h");
+	assert_non_null(strstr(s, "\"type\":\"guard\""));
+	assert_non_null(strstr(s, "\"state\":\"blind\""));
+	assert_non_null(strstr(s, "\"severity\":\"critical\""));
+	assert_non_null(strstr(s, "1970-01-01T00:00:01"));	/* the kernel's time */
+	free(s);
+	s = pmg_format_guard(PMG_FMT_TEXT, &g, 5, "h");
+	assert_non_null(strstr(s, " GUARD critical blind: kprobes are disarmed"));
+	free(s);
+	g.state = 77;
+	s = pmg_format_guard(PMG_FMT_JSON, &g, 5, "h");
+	assert_non_null(strstr(s, "\"state\":\"unknown\""));
+	free(s);
 }
 
 static void test_text_thread_ids(void **state)
@@ -948,6 +972,7 @@ static void test_summary_hostile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_guard_records),
 		cmocka_unit_test(test_time_epoch),
 		cmocka_unit_test(test_time_known),
 		cmocka_unit_test(test_time_max),

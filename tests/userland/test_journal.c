@@ -367,6 +367,28 @@ static void test_lost_reset_note_fields(void **state)
 	pmg_journal_free(&f);
 }
 
+/* The module went blind: a critical entry of its own, with its state. */
+static void test_guard_fields(void **state)
+{
+	struct pmg_guard g = { PMGUARD_GUARD_BLIND, PMGUARD_SEV_CRITICAL, 5 };
+	struct pmg_journal_fields f;
+
+	(void)state;
+	assert_int_equal(pmg_journal_guard(&f, &g), 0);
+	assert_field(&f, "MESSAGE_ID", PMG_JOURNAL_ID_GUARD);
+	assert_field(&f, "PRIORITY", "2");
+	assert_field(&f, "PMGUARD_TYPE", "guard");
+	assert_field(&f, "PMGUARD_GUARD", "blind");
+	assert_names_valid(&f);
+	pmg_journal_free(&f);
+	g.state = PMGUARD_GUARD_SEEING;
+	g.severity = PMGUARD_SEV_INFO;
+	assert_int_equal(pmg_journal_guard(&f, &g), 0);
+	assert_field(&f, "PRIORITY", "6");
+	assert_field(&f, "PMGUARD_GUARD", "seeing");
+	pmg_journal_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_empty_event_fields),
 		cmocka_unit_test(test_summary_fields),
 		cmocka_unit_test(test_lost_reset_note_fields),
+		cmocka_unit_test(test_guard_fields),
 	};
 
 	return cmocka_run_group_tests_name("journal fields", tests, NULL, NULL);

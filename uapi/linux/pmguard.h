@@ -73,6 +73,14 @@ enum pmguard_severity {
 	__PMGUARD_SEV_MAX,
 };
 
+/* pmguard's own state (PMGUARD_A_GUARD). */
+enum pmguard_guard {
+	PMGUARD_GUARD_UNSPEC,
+	PMGUARD_GUARD_BLIND,		/* kprobes disarmed: nothing is seen */
+	PMGUARD_GUARD_SEEING,		/* armed again */
+	__PMGUARD_GUARD_MAX,
+};
+
 enum pmguard_mode {
 	PMGUARD_MODE_AUDIT,
 	PMGUARD_MODE_ENFORCE,
@@ -116,6 +124,11 @@ enum pmguard_cmd {
 	 * to this socket until it is closed or the module unloads
 	 */
 	PMGUARD_CMD_SUBSCRIBE,
+	/*
+	 * kernel -> subscribers: pmguard's own state changed: PMGUARD_A_GUARD,
+	 * PMGUARD_A_SEVERITY, PMGUARD_A_TIME_NS (no sequence number)
+	 */
+	PMGUARD_CMD_GUARD,
 	__PMGUARD_CMD_MAX,
 };
 
@@ -159,6 +172,7 @@ enum pmguard_attr {
 	 * ptrace_write); a folded event: the sum over the accesses it folds
 	 */
 	PMGUARD_A_BYTES,
+	PMGUARD_A_GUARD,		/* u32: enum pmguard_guard */
 	__PMGUARD_A_MAX,
 };
 
@@ -265,6 +279,12 @@ enum pmguard_stat_attr {
 	PMGUARD_S_PRIORITY_DROPPED,
 	/* priority events held back for a subscriber whose socket was full */
 	PMGUARD_S_HELD,
+	/*
+	 * u64: 1 while every kprobe on the system is disarmed (debugfs
+	 * kprobes/enabled = 0, or ftrace off): pmguard sees nothing
+	 */
+	PMGUARD_S_BLIND,
+	PMGUARD_S_BLINDED,		/* times pmguard found itself blind */
 	__PMGUARD_S_MAX,
 };
 

@@ -54,7 +54,7 @@ setup() {
 		# The functions pmguard probes on these paths: proc_mem_open
 		# (entry and return), mem_open (mem's open mode), the ptrace
 		# access check (entry and return), process_vm_rw (entry and
-		# return) and ptrace_access_vm.
+		# return) and arch_ptrace (PEEK/POKE).
 		bpftrace -e 'kprobe:proc_mem_open { @entry[comm] = count(); }
 			kretprobe:proc_mem_open { @ret[comm] = count(); }
 			kprobe:mem_open { @mem_open[comm] = count(); }
@@ -62,7 +62,7 @@ setup() {
 			kretprobe:__ptrace_may_access { @check_ret[comm] = count(); }
 			kprobe:process_vm_rw { @vm[comm] = count(); }
 			kretprobe:process_vm_rw { @vm_ret[comm] = count(); }
-			kprobe:ptrace_access_vm { @peek[comm] = count(); }' \
+			kprobe:arch_ptrace { @peek[comm] = count(); }' \
 			>"$OUT/bpftrace-$PASS.txt" 2>&1 &
 		BT=$!
 		for _ in $(seq 1 300); do
