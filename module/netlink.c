@@ -146,8 +146,15 @@ static const struct genl_small_ops pmguard_nl_ops[] = {
 	},
 };
 
+/*
+ * parallel_ops: every op takes the lock it needs (pmguard_config_mutex,
+ * the subscribers' mutex) instead of genl_mutex, so a rule whose path sits
+ * on a hung mount, or a policy install waiting for RCU, stalls pmguard's
+ * requests only, not every generic netlink family's.
+ */
 struct genl_family pmguard_nl_family __ro_after_init = {
 	.name		= PMGUARD_GENL_NAME,
+	.parallel_ops	= true,
 	.version	= PMGUARD_GENL_VERSION,
 	.maxattr	= PMGUARD_A_MAX,
 	.policy		= pmguard_nl_policy,
