@@ -6,9 +6,17 @@
 # (docs/stress.md) needs no pmguard code.
 #   tests/vm/run --kernel 6.12-rt --module-src tests/vm/tcg-kprobe/src \
 #       --scenarios-dir tests/vm/tcg-kprobe --no-kunit
+# Fewer cycles: PMGUARD_APPEND=pmguard_reload_cycles=N (the kernel command
+# line; the guest's environment is clean).  Single-threaded TCG (one host
+# thread runs every vCPU in turn): PMGUARD_ACCEL=tcg-single.
 # timeout: 1800
 set -u
-CYCLES=${RELOAD_CYCLES:-300}
+CYCLES=300
+read -r -a cmdline </proc/cmdline
+for w in "${cmdline[@]}"; do
+	case $w in pmguard_reload_cycles=[0-9]*) CYCLES=${w#*=} ;; esac
+done
+echo "$CYCLES cycles on $(uname -r), $(nproc) CPUs"
 sleep 600 &
 V=$!
 pids=()
