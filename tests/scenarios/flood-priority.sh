@@ -26,13 +26,15 @@ SSHD=$!
 # numa_maps get as far as the kernel's ptrace check (the others are 0400):
 # 4 kinds x 26 targets per flooder, more than the 64 fold slots.
 "$PY" -c '
-import os, sys, time
+import os, time
+kids = []
 for _ in range(24):
-    if os.fork() == 0:
+    pid = os.fork()
+    if pid == 0:
         time.sleep(600)
         os._exit(0)
-print(" ".join(str(p) for p in os.listdir("/proc") if p.isdigit()
-               and open(f"/proc/{p}/stat").read().split()[3] == str(os.getpid())), flush=True)
+    kids.append(pid)
+print(" ".join(map(str, kids)), flush=True)
 time.sleep(600)' >"$work/kids" &
 KIDS=$!
 for _ in $(seq 1 50); do [ -s "$work/kids" ] && break; sleep 0.1; done
