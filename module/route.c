@@ -353,17 +353,15 @@ static struct {
 static unsigned int pmguard_exe_swap_next, pmguard_exe_swap_used;
 static DEFINE_RAW_SPINLOCK(pmguard_exe_swap_lock);
 
-/* Entry of replace_mm_exe_file(mm, file) (set_mm_exe_file() before 5.15). */
+/* Entry of replace_mm_exe_file(mm, file), which only prctl() calls. */
 static int pmguard_exe_swap_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct mm_struct *mm = (void *)regs_get_kernel_argument(regs, 0);
 	struct file *exe = (void *)regs_get_kernel_argument(regs, 1);
-	long nr = syscall_get_nr(current, task_pt_regs(current));
 	unsigned long flags;
 	unsigned int i;
 
-	/* set_mm_exe_file() also runs at every exec and fork: prctl only. */
-	if (nr != (in_ia32_syscall() ? 172 : __NR_prctl) || !exe)
+	if (!exe)
 		return 0;
 	raw_spin_lock_irqsave(&pmguard_exe_swap_lock, flags);
 	for (i = 0; i < pmguard_exe_swap_used; i++)
@@ -386,12 +384,13 @@ static int pmguard_exe_swap_pre(struct kprobe *p, struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(pmguard_exe_swap_pre);
 
+/*
+ * Since 5.15.  Before, prctl() swaps mm->exe_file itself (xchg() in the
+ * static prctl_set_mm_exe_file()), and the change goes unnoticed.
+ */
 static struct kprobe pmguard_exe_swap_probe = {
+	.symbol_name	= "replace_mm_exe_file",
 	.pre_handler	= pmguard_exe_swap_pre,
-};
-
-static const char * const pmguard_exe_swap_symbols[] = {
-	"replace_mm_exe_file", "set_mm_exe_file",
 };
 
 /* Did @mm get @exe (its exe_file now) from prctl(PR_SET_MM)? */
@@ -447,14 +446,8 @@ int pmguard_routes_register(unsigned int maxactive)
 		pmguard_compat_peek_probe.addr = NULL;
 
 	/* Optional: without it, a replaced executable is not flagged. */
-	for (i = 0; i < ARRAY_SIZE(pmguard_exe_swap_symbols); i++) {
-		pmguard_exe_swap_probe.symbol_name = pmguard_exe_swap_symbols[i];
-		pmguard_exe_swap_probe.addr = NULL;
-		if (!register_kprobe(&pmguard_exe_swap_probe))
-			break;
-	}
-	if (i == ARRAY_SIZE(pmguard_exe_swap_symbols)) {
-		pr_warn("cannot probe replace_mm_exe_file: prctl(PR_SET_MM) exe changes not flagged\n");
+	if (register_kprobe(&pmguard_exe_swap_probe)) {
+		pr_warn("cannot probe replace_mm_exe_file (before 5.15): prctl(PR_SET_MM) exe changes not flagged\n");
 		pmguard_exe_swap_probe.addr = NULL;
 	}
 

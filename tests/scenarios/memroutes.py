@@ -28,7 +28,8 @@ Usage: memroutes.py COMMAND ARGS...
                           process_vm_readv in a loop; prints "calls=N"
   loop vm|ptrace PID      forever: process_vm_readv 4 KiB of PID (vm), or
                           attach to a child of its own, PEEKDATA it and
-                          detach (ptrace); sleeps while /tmp/pmg-pause exists
+                          detach (ptrace); sleeps while the file named by
+                          $PMG_PAUSE_FILE (default /tmp/pmg-pause) exists
                           (the stress scenarios pause at insmod/rmmod)
   holder SECRET ADDRFILE  a process that keeps SECRET in its memory, writes
                           the secret's address (hex) to ADDRFILE, and sleeps
@@ -285,8 +286,9 @@ def loop(route, pid):
         addr = ctypes.addressof(buf)
     else:
         addr = regions(pid)[0][0]
+    pause = os.environ.get("PMG_PAUSE_FILE", "/tmp/pmg-pause")
     while True:
-        if os.path.exists("/tmp/pmg-pause"):
+        if os.path.exists(pause):
             time.sleep(0.005)
         elif route == "vm":
             vm_read(pid, addr, 4096)

@@ -24,6 +24,19 @@ openers() {
 		OPENERS+=($!)
 	done
 }
+# route_openers TARGET_PID ROUTE...: loops over the other routes into
+# TARGET's memory (tests/scenarios/memroutes.py loop: vm = process_vm_readv,
+# ptrace = attach, PEEKDATA, detach), pausing like the openers.  Added to
+# OPENERS.
+route_openers() {
+	local pid=$1 r
+	shift
+	for r in "$@"; do
+		PMG_PAUSE_FILE=/tmp/stress-pause nice -n 19 "$PY" \
+			"$PMGUARD_REPO/tests/scenarios/memroutes.py" loop "$r" "$pid" &
+		OPENERS+=($!)
+	done
+}
 openers_stop() {
 	[ ${#OPENERS[@]} -gt 0 ] || return 0
 	kill -TERM "${OPENERS[@]}" 2>/dev/null

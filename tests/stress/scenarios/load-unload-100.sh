@@ -1,7 +1,7 @@
 #!/bin/bash
 # timeout: 2700
 # 100 load/unload cycles while 4 processes open procfs files of another
-# process in a loop and a reader (restarted whenever the module goes away)
+# process in a loop, two more call process_vm_readv and ptrace-attach/peek and a reader (restarted whenever the module goes away)
 # listens: every rmmod succeeds, the openers never get stuck, the kernel
 # log stays clean (the runner checks: KASAN, lockdep, kmemleak), and on the
 # last load the counters add up.
@@ -31,6 +31,7 @@ sleep 100000 &
 V=$!
 control_start
 openers lu "$V" maps environ mem smaps_rollup
+route_openers "$V" vm ptrace
 (
 	while :; do
 		"$PMGUARD_BIN" monitor --json >>/tmp/lu-reader.jsonl 2>>"$OUT/reader.err"
