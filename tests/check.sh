@@ -5,7 +5,7 @@
 #
 #   static    checkpatch --strict per file, sparse
 #   userland  make -C userland; make -C userland test (cmocka, one test per
-#             case)
+#             case); make -C userland fuzz FUZZ_SECONDS=5 (a short pass)
 #   vm        tests/vm/run on every kernel: module build (-Werror),
 #             scenarios, KUnit on debug
 #   matrix    (after vm; "static" lines) a -Werror module build against
@@ -181,6 +181,14 @@ userland_tests() {
 		tail -n 60 "$log/test.log" | indent
 	fi
 	[ "$n" -gt 0 ] || [ "$rc" != 0 ] || result PASS userland make-test
+	# A short pass of the policy-parser and event-decoder fuzzers (libFuzzer,
+	# ASan, UBSan) from the committed corpora; make fuzz runs longer.
+	if make -C userland fuzz FUZZ_SECONDS=5 >"$log/fuzz.log" 2>&1; then
+		result PASS userland fuzz
+	else
+		result FAIL userland fuzz "see $log/fuzz.log"
+		tail -n 40 "$log/fuzz.log" | indent
+	fi
 }
 
 vm_tests() {

@@ -31,8 +31,13 @@ PACKAGES=(
 	gcc-10 libssl1.1 debootstrap
 	# VM
 	qemu-system-x86 busybox-static
-	# used inside the guest (it runs on the host's root filesystem)
-	gdb python3 procps util-linux coreutils iproute2
+	# used inside the guest (it runs on the host's root filesystem):
+	# debuggers and a real sudo for the ptrace and sniffer scenarios
+	gdb strace sudo python3 procps util-linux coreutils iproute2
+	# the reader's fuzzers (libFuzzer, sanitizers), make fuzz / make check
+	clang libclang-rt-14-dev
+	# the peers' recorder in make corpus, and a column of make bench
+	bpftrace
 )
 
 SOURCES=/etc/apt/sources.list.d/pmguard-backports.sources
