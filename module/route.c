@@ -53,11 +53,10 @@
  * (64-bit, ia32 or x32: numbers fixed by each ABI); PMGUARD_KIND_UNSPEC for
  * any other syscall.
  */
-static enum pmguard_kind pmguard_syscall_kind(bool *compat)
+static enum pmguard_kind pmguard_syscall_kind(void)
 {
 	long nr = syscall_get_nr(current, task_pt_regs(current));
 
-	*compat = in_compat_syscall();
 	if (in_ia32_syscall()) {
 		switch (nr) {
 		case 26:	return PMGUARD_KIND_PTRACE;
@@ -193,6 +192,26 @@ static void pmguard_vm_report(struct pmguard_event *ev)
 }
 
 /*
+ * Start @ev, an access by current to @task (of another thread group, with
+ * a stable mm here): both identities, the ABI, and the "seen" count.
+ */
+static void pmguard_route_event(struct pmguard_event *ev, enum pmguard_kind kind,
+				u32 access, struct task_struct *task)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->acc.kind = kind;
+	ev->acc.access = access;
+	if (in_compat_syscall())
+		ev->acc.flags |= PMGUARD_F_COMPAT_SYSCALL;
+	rcu_read_lock();
+	pmguard_fill_target(&ev->acc, task);
+	rcu_read_unlock();
+	pmguard_fill_caller(&ev->acc);
+	pmguard_fill_exes(ev, READ_ONCE(task->mm));
+	pmguard_count_seen(kind);
+}
+
+/*
  * Entry of __ptrace_may_access(task, mode): a PTRACE_MODE_ATTACH check by
  * process_vm_readv/writev or ptrace attach, on another thread group?
  */
@@ -203,12 +222,11 @@ static int pmguard_attach_entry(struct kretprobe_instance *ri,
 	struct task_struct *task;
 	unsigned int mode;
 	enum pmguard_kind kind;
-	bool compat;
 
 	mode = regs_get_kernel_argument(regs, 1);
 	if (!(mode & PTRACE_MODE_ATTACH))
 		return 1;
-	kind = pmguard_syscall_kind(&compat);
+	kind = pmguard_syscall_kind();
 	if (kind != PMGUARD_KIND_VM_READ && kind != PMGUARD_KIND_VM_WRITE &&
 	    kind != PMGUARD_KIND_PTRACE)
 		return 1;
@@ -216,20 +234,11 @@ static int pmguard_attach_entry(struct kretprobe_instance *ri,
 	if (same_thread_group(task, current))
 		return 1;
 
-	memset(ev, 0, sizeof(*ev));
-	ev->acc.kind = kind;
-	ev->acc.access = kind == PMGUARD_KIND_VM_READ ? PMGUARD_ACCESS_READ :
-			 kind == PMGUARD_KIND_VM_WRITE ? PMGUARD_ACCESS_WRITE :
-			 PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE;
-	if (compat)
-		ev->acc.flags |= PMGUARD_F_COMPAT_SYSCALL;
-	rcu_read_lock();
-	pmguard_fill_target(&ev->acc, task);
-	rcu_read_unlock();
-	pmguard_fill_caller(&ev->acc);
 	/* The caller holds task_lock(task): task->mm is stable. */
-	pmguard_fill_exes(ev, READ_ONCE(task->mm));
-	pmguard_count_seen(kind);
+	pmguard_route_event(ev, kind,
+			    kind == PMGUARD_KIND_VM_READ ? PMGUARD_ACCESS_READ :
+			    kind == PMGUARD_KIND_VM_WRITE ? PMGUARD_ACCESS_WRITE :
+			    PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE, task);
 	return 0;
 }
 
@@ -286,8 +295,8 @@ static int pmguard_peek_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct task_struct *task;
 	struct pmguard_event ev;
-	bool compat, write;
 	long request;
+	bool write;
 
 	request = regs_get_kernel_argument(regs, 1);
 	if (request != PTRACE_PEEKTEXT && request != PTRACE_PEEKDATA &&
@@ -298,21 +307,13 @@ static int pmguard_peek_pre(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	write = request == PTRACE_POKETEXT || request == PTRACE_POKEDATA;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.acc.kind = write ? PMGUARD_KIND_PTRACE_WRITE : PMGUARD_KIND_PTRACE_READ;
-	ev.acc.access = write ? PMGUARD_ACCESS_WRITE : PMGUARD_ACCESS_READ;
-	pmguard_syscall_kind(&compat);
-	if (compat)
-		ev.acc.flags |= PMGUARD_F_COMPAT_SYSCALL;
-	rcu_read_lock();
-	pmguard_fill_target(&ev.acc, task);
-	rcu_read_unlock();
-	pmguard_fill_caller(&ev.acc);
-	pmguard_fill_exes(&ev, READ_ONCE(task->mm));
-	pmguard_count_seen(ev.acc.kind);
+	/* The tracee is frozen by ptrace_check_attach(): task->mm is stable. */
+	pmguard_route_event(&ev, write ? PMGUARD_KIND_PTRACE_WRITE :
+					 PMGUARD_KIND_PTRACE_READ,
+			    write ? PMGUARD_ACCESS_WRITE : PMGUARD_ACCESS_READ, task);
 
 	/* A word of the caller's ABI: what the request asks to copy. */
-	ev.bytes = compat ? sizeof(u32) : sizeof(unsigned long);
+	ev.bytes = in_compat_syscall() ? sizeof(u32) : sizeof(unsigned long);
 	if (pmguard_decide_event(&ev)) {
 		pmguard_set_second_argument(regs, -1UL);
 		ev.acc.result = -EPERM;
