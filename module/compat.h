@@ -72,24 +72,6 @@ static inline struct dentry *pmguard_inode_dentry(struct inode *inode)
 }
 
 /*
- * Drop an mm_count reference from probe context: the final __mmdrop()
- * may sleep, so on RT it is deferred.  pmguard's exit runs rcu_barrier()
- * because the deferred callback's body is inlined into this module.
- */
-static inline void pmguard_mmdrop_atomic(struct mm_struct *mm)
-{
-	/*
-	 * Without PREEMPT_RT, mmdrop_sched() is mmdrop(); mmdrop() exists on
-	 * every kernel, mmdrop_sched() since 6.0.
-	 */
-#ifdef CONFIG_PREEMPT_RT
-	mmdrop_sched(mm);
-#else
-	mmdrop(mm);
-#endif
-}
-
-/*
  * Copy a string attribute into @dst, NUL-terminated and zero-padded,
  * truncated to @size - 1 characters: what nla_strscpy() (5.11+) and
  * nla_strlcpy() (before) both do, on every kernel.

@@ -11,6 +11,7 @@
 #include <linux/sched.h>
 #include <linux/mutex.h>
 #include <linux/pmguard.h>
+#include <asm/ptrace.h>
 
 #define PMGUARD_NAME_LEN	64	/* an executable's base name, truncated */
 #define PMGUARD_RULE_PATH_MAX	256
@@ -204,6 +205,13 @@ void pmguard_fold_stop(void);
 void pmguard_track_set_seq(struct file *file, u64 seq);
 void pmguard_trace_access(const struct pmguard_event *ev);
 
+/* The second argument of a probed function, at its entry (x86-64: rsi). */
+static inline void pmguard_set_second_argument(struct pt_regs *regs,
+					       unsigned long val)
+{
+	regs->si = val;
+}
+
 /* probe.c: procfs opens, and what every route shares */
 struct mm_struct;
 void pmguard_fill_caller(struct pmguard_access *acc);
@@ -215,6 +223,7 @@ int pmguard_probes_register(unsigned int maxactive);
 void pmguard_probes_unregister(void);
 u64 pmguard_probes_missed(void);
 unsigned int pmguard_probes_active(void);
+enum pmguard_kind pmguard_procfs_kind(struct pt_regs *regs);
 
 /* route.c: process_vm_readv/writev and ptrace */
 int pmguard_routes_register(unsigned int maxactive);
@@ -222,5 +231,7 @@ void pmguard_routes_unregister(void);
 u64 pmguard_routes_missed(void);
 unsigned int pmguard_routes_active(void);
 bool pmguard_exe_replaced(struct mm_struct *mm, struct file *exe);
+bool pmguard_call_claim_mem(struct file *file, fmode_t mode);
+void pmguard_call_release(void);
 
 #endif /* _PMGUARD_INTERNAL_H */

@@ -82,7 +82,7 @@ MODULE_PARM_DESC(queue_len, "Events buffered between probe context and the netli
 
 static unsigned int maxactive;
 module_param(maxactive, uint, 0444);
-MODULE_PARM_DESC(maxactive, "Concurrent calls tracked per return probe (proc_mem_open, the ptrace access check, process_vm_rw; 0: 64 per CPU); excess is counted as missed");
+MODULE_PARM_DESC(maxactive, "Concurrent calls tracked per return probe (the ptrace access check, mem_open, process_vm_rw; 0: 64 per CPU); excess is counted as missed");
 
 static bool lock;
 module_param(lock, bool, 0444);
@@ -237,7 +237,9 @@ void pmguard_submit(struct pmguard_event *ev)
 	if (queued) {
 		queue_work(pmguard_wq, &pmguard_report_work);
 	} else {
-		if (ev->type == PMGUARD_EV_SUMMARY) {
+		if (ev->type == PMGUARD_EV_GUARD) {
+			atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_GUARD]);
+		} else if (ev->type == PMGUARD_EV_SUMMARY) {
 			atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_TRACKING]);
 		} else if (ev->type == PMGUARD_EV_ACCESS) {
 			atomic64_add(ev->count,
@@ -564,8 +566,6 @@ static void __exit pmguard_exit(void)
 	destroy_workqueue(pmguard_wq);
 	pmguard_report_fn(NULL);
 	pmguard_nl_unregister();
-	/* mmdrop_sched()'s RCU callback is inlined here: let it run first. */
-	rcu_barrier();
 
 	pmguard_policy_free(rcu_dereference_protected(pmguard_policy, true));
 	kfree(pmguard_work_buf);

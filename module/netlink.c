@@ -380,8 +380,11 @@ cancel:
 static void pmguard_nl_count_fate(u8 type, u32 count, u32 kind, bool priority,
 				  int counter)
 {
-	if (type == PMGUARD_EV_GUARD)	/* not an access: no counter */
+	if (type == PMGUARD_EV_GUARD) {	/* not an access */
+		if (counter != PMGUARD_S_REPORTED)
+			atomic64_inc(&pmguard_stats[PMGUARD_S_DROP_GUARD]);
 		return;
+	}
 	if (type == PMGUARD_EV_SUMMARY) {
 		atomic64_inc(&pmguard_stats[counter == PMGUARD_S_REPORTED ?
 					    PMGUARD_S_SUMMARIES :
@@ -738,14 +741,17 @@ static void pmguard_nl_report_guard(const struct pmguard_event *ev)
 	void *hdr;
 
 	msg = genlmsg_new(128, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		pmguard_nl_count(ev, PMGUARD_S_DROP_NOMEM);
 		return;
+	}
 	hdr = genlmsg_put(msg, 0, 0, &pmguard_nl_family, 0, PMGUARD_CMD_GUARD);
 	if (!hdr ||
 	    nla_put_u64_64bit(msg, PMGUARD_A_TIME_NS, ev->time_ns, PMGUARD_A_PAD) ||
 	    nla_put_u32(msg, PMGUARD_A_GUARD, ev->guard) ||
 	    nla_put_u32(msg, PMGUARD_A_SEVERITY, ev->severity)) {
 		nlmsg_free(msg);
+		pmguard_nl_count(ev, PMGUARD_S_DROP_NOMEM);
 		return;
 	}
 	genlmsg_end(msg, hdr);

@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pmguard probes.
+ * pmguard probes: procfs opens, and what every route shares.
  *
  * Every procfs file that exposes another process's memory or address space
  * (mem, environ, auxv, maps, smaps, smaps_rollup, numa_maps, pagemap) gets
- * the target's mm from proc_mem_open(), which runs the kernel's own ptrace
- * access check.  One kretprobe there sees every path alias (/proc/<pid>/,
- * /proc/<pid>/task/<tid>/, /proc/self, openat() on a directory fd): all of
- * them end in the same inode open.  Its return is the one place where the
- * kernel's verdict, the target's mm and the caller are all known, so the
- * policy decides there, and like an LSM hook a denial replaces the mm with
- * -EPERM before any file holds it.
+ * the target's mm from proc_mem_open(), which hands its mode to the
+ * kernel's own ptrace access check (mm_access() -> ptrace_may_access()).
+ * Every path alias (/proc/<pid>/, /proc/<pid>/task/<tid>/, /proc/self,
+ * openat() on a directory fd, io_uring) ends in that call.
+ *
+ * The open is decided where every other route is: in the access check's
+ * probe (route.c), which never sleeps, so its instances cannot run out on
+ * a non-RT kernel while an open waits for a target's exec to finish.  A
+ * plain kprobe on proc_mem_open() (nothing to run out of either) names the
+ * file being opened in bits of the mode no PTRACE_MODE_* flag uses; the
+ * check's probe takes them out before the check runs.  The mark travels
+ * with the call: nothing is stored, so it cannot be lost, go stale or be
+ * seen by another task.  A denial makes the check fail, so the open fails
+ * with -EACCES like any the kernel refuses, and no mm is ever taken.
  *
  * Handlers run in atomic context (also on PREEMPT_RT): they take no
  * spinlock_t, never sleep, and hand events to a bounded queue that a worker
@@ -26,62 +33,10 @@
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/dcache.h>
-#include <linux/percpu.h>
 #include <linux/err.h>
 
 #include "internal.h"
 #include "compat.h"
-
-/*
- * mem_open() is the only open whose file can be opened for writing in a
- * useful way; it calls proc_mem_open() right away, so the open mode is
- * passed on per CPU and checked against the task and inode.
- */
-struct pmguard_mem_open_note {
-	struct task_struct *task;
-	struct inode *inode;
-	struct file *file;
-	fmode_t mode;
-};
-
-static DEFINE_PER_CPU(struct pmguard_mem_open_note, pmguard_mem_open_note);
-
-static int pmguard_mem_open_pre(struct kprobe *p, struct pt_regs *regs)
-{
-	struct pmguard_mem_open_note *note = this_cpu_ptr(&pmguard_mem_open_note);
-	struct file *file = (struct file *)regs_get_kernel_argument(regs, 1);
-
-	note->task = current;
-	note->inode = (struct inode *)regs_get_kernel_argument(regs, 0);
-	note->file = file;
-	note->mode = file->f_mode;
-	return 0;
-}
-
-NOKPROBE_SYMBOL(pmguard_mem_open_pre);
-
-static struct kprobe pmguard_mem_open_probe = {
-	.symbol_name	= "mem_open",
-	.pre_handler	= pmguard_mem_open_pre,
-};
-
-/* The open mode of the mem file being opened, and the file. */
-static u32 pmguard_mem_access(struct inode *inode, struct file **file)
-{
-	struct pmguard_mem_open_note *note = this_cpu_ptr(&pmguard_mem_open_note);
-	u32 access = 0;
-
-	if (note->task == current && note->inode == inode) {
-		if (note->mode & FMODE_READ)
-			access |= PMGUARD_ACCESS_READ;
-		if (note->mode & FMODE_WRITE)
-			access |= PMGUARD_ACCESS_WRITE;
-		*file = note->file;
-		note->task = NULL;
-	}
-	/* Unknown (preempted and migrated in between): assume the worst. */
-	return access ?: PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE;
-}
 
 /*
  * Copy a dentry's name without d_lock (a spinlock_t, which sleeps on RT).
@@ -278,14 +233,21 @@ void pmguard_report_access(struct pmguard_event *ev)
 }
 
 /*
- * Entry of proc_mem_open(inode, mode): find which /proc/<pid>/<file> is
- * being opened and by whom.  Opens of one's own thread group (glibc, JVMs
- * and sanitizers read /proc/self/maps constantly) end here, cheaply.
+ * The procfs mark in a ptrace mode: PMGUARD_MODE_MARK, and the kind of the
+ * file being opened.  PTRACE_MODE_* flags are the low bits; every user of
+ * the mode (the credential checks, Yama, the LSMs) tests them one by one.
  */
-static int pmguard_open_entry(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
+#define PMGUARD_MODE_MARK	0x40000000U
+#define PMGUARD_MODE_KIND_SHIFT	24
+#define PMGUARD_MODE_KIND_MASK	(0x1fU << PMGUARD_MODE_KIND_SHIFT)
+
+/*
+ * Entry of proc_mem_open(inode, mode): which /proc/<pid>/<file> is being
+ * opened?  Opens of one's own thread group (glibc, JVMs and sanitizers
+ * read /proc/self/maps constantly) are left unmarked, cheaply.
+ */
+static int pmguard_proc_mem_open_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
 	struct inode *inode = (struct inode *)regs_get_kernel_argument(regs, 0);
 	char name[PMGUARD_NAME_LEN];
 	struct task_struct *task;
@@ -300,128 +262,127 @@ static int pmguard_open_entry(struct kretprobe_instance *ri,
 	 */
 	dentry = pmguard_inode_dentry(inode);
 	if (!dentry)
-		goto skip;
+		goto out;
 	pmguard_dentry_name(dentry, name, sizeof(name));
 	kind = pmguard_kind_from_name(name);
 	pmguard_dentry_name(dentry->d_parent, name, sizeof(name));
 	if (kind == PMGUARD_KIND_UNSPEC || !pmguard_parse_tid(name, &tid))
-		goto skip;
+		goto out;
 	task = pid_task(find_pid_ns(tid, proc_pid_ns(inode->i_sb)), PIDTYPE_PID);
-	if (!task || same_thread_group(task, current))
-		goto skip;
-
-	memset(ev, 0, sizeof(*ev));
-	ev->acc.kind = kind;
-	ev->acc.access = kind == PMGUARD_KIND_MEM ?
-			 pmguard_mem_access(inode, &ev->mem_file) :
-			 PMGUARD_ACCESS_READ;
-	pmguard_fill_target(&ev->acc, task);
+	if (task && !same_thread_group(task, current))
+		pmguard_set_second_argument(regs,
+					    regs_get_kernel_argument(regs, 1) |
+					    PMGUARD_MODE_MARK |
+					    (kind << PMGUARD_MODE_KIND_SHIFT));
+out:
 	rcu_read_unlock();
-
-	pmguard_fill_caller(&ev->acc);
-	pmguard_count_seen(kind);
 	return 0;
-
-skip:
-	rcu_read_unlock();
-	return 1;	/* not ours: no return probe */
 }
 
-NOKPROBE_SYMBOL(pmguard_open_entry);
+NOKPROBE_SYMBOL(pmguard_proc_mem_open_pre);
+
+static struct kprobe pmguard_proc_mem_open_probe = {
+	.symbol_name	= "proc_mem_open",
+	.pre_handler	= pmguard_proc_mem_open_pre,
+};
 
 /*
- * Return of proc_mem_open(): the result is the target's mm (counted with
- * mmgrab()), NULL for a task without one, or the ptrace check's error.
+ * At the entry of the access check (@mode its second argument): the kind
+ * of procfs file whose open asked, or PMGUARD_KIND_UNSPEC.  The mark is
+ * taken out of the mode the check will see.
  */
-static int pmguard_open_return(struct kretprobe_instance *ri,
-			       struct pt_regs *regs)
+enum pmguard_kind pmguard_procfs_kind(struct pt_regs *regs)
 {
-	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
-	void *ret = (void *)regs_return_value(regs);
-	struct mm_struct *mm = IS_ERR_OR_NULL(ret) ? NULL : ret;
-	bool track;
+	unsigned long mode = regs_get_kernel_argument(regs, 1);
 
-	ev->acc.result = IS_ERR(ret) ? PTR_ERR(ret) : 0;
-	pmguard_fill_exes(ev, mm);
-	if (pmguard_decide_event(ev) && !IS_ERR(ret)) {
-		/*
-		 * Deny before any file holds the mm.  Every caller of
-		 * proc_mem_open() handles an error pointer; the reference it
-		 * took is ours to drop, as the scheduler does (mmdrop_sched:
-		 * RCU-deferred on RT).
-		 */
-		regs_set_return_value(regs, (unsigned long)ERR_PTR(-EPERM));
-		if (mm)
-			pmguard_mmdrop_atomic(mm);
-		ev->acc.result = -EPERM;
-	}
-	/* Account reads through a mem file the caller now holds. */
-	track = ev->mem_file && !ev->acc.result;
-	if (track)
-		pmguard_track_mem(ev->mem_file, ev);
-	pmguard_report_access(ev);
-	/* Summaries name the event that reported the access (or its burst). */
-	if (track)
-		pmguard_track_set_seq(ev->mem_file, ev->first_seq ?: ev->seq);
+	BUILD_BUG_ON(PMGUARD_KIND_MAX > (PMGUARD_MODE_KIND_MASK >> PMGUARD_MODE_KIND_SHIFT));
+	if (!(mode & PMGUARD_MODE_MARK))
+		return PMGUARD_KIND_UNSPEC;
+	pmguard_set_second_argument(regs, mode & ~(unsigned long)
+				    (PMGUARD_MODE_MARK | PMGUARD_MODE_KIND_MASK));
+	return (mode & PMGUARD_MODE_KIND_MASK) >> PMGUARD_MODE_KIND_SHIFT;
+}
+
+/*
+ * mem_open(inode, file) is the only open whose file can be opened for
+ * writing in a useful way, and whose reads are accounted: it calls
+ * proc_mem_open() right away.  Its file and open mode wait in a per-task
+ * call slot (route.c) for the access check's decision.
+ */
+static int pmguard_mem_open_entry(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	struct file *file = (struct file *)regs_get_kernel_argument(regs, 1);
+
+	return pmguard_call_claim_mem(file, file->f_mode) ? 0 : 1;
+}
+
+NOKPROBE_SYMBOL(pmguard_mem_open_entry);
+
+static int pmguard_mem_open_return(struct kretprobe_instance *ri,
+				   struct pt_regs *regs)
+{
+	pmguard_call_release();
 	return 0;
 }
 
-NOKPROBE_SYMBOL(pmguard_open_return);
+NOKPROBE_SYMBOL(pmguard_mem_open_return);
 
-static struct kretprobe pmguard_open_probe = {
-	.kp.symbol_name	= "proc_mem_open",
-	.entry_handler	= pmguard_open_entry,
-	.handler	= pmguard_open_return,
-	.data_size	= sizeof(struct pmguard_event),
+static struct kretprobe pmguard_mem_open_probe = {
+	.kp.symbol_name	= "mem_open",
+	.entry_handler	= pmguard_mem_open_entry,
+	.handler	= pmguard_mem_open_return,
 };
 
 static void pmguard_probes_unregister_procfs(void)
 {
-	if (pmguard_mem_open_probe.addr)
-		unregister_kprobe(&pmguard_mem_open_probe);
-	unregister_kretprobe(&pmguard_open_probe);
+	if (pmguard_mem_open_probe.kp.addr)
+		unregister_kretprobe(&pmguard_mem_open_probe);
+	unregister_kprobe(&pmguard_proc_mem_open_probe);
 }
 
 int pmguard_probes_register(unsigned int maxactive)
 {
 	int err;
 
-	pmguard_open_probe.maxactive = maxactive;
-	err = register_kretprobe(&pmguard_open_probe);
+	/* The access check's probe first: it takes the marks out. */
+	err = pmguard_routes_register(maxactive);
+	if (err)
+		return err;
+	err = register_kprobe(&pmguard_proc_mem_open_probe);
 	if (err) {
-		pr_err("cannot probe proc_mem_open (%d): nothing to guard\n", err);
+		pr_err("cannot probe proc_mem_open (%d): procfs opens not guarded\n", err);
+		pmguard_routes_unregister();
 		return err;
 	}
-	/* Optional: without it, mem opens are reported as read-write. */
-	err = register_kprobe(&pmguard_mem_open_probe);
+	/* Optional: without it, mem opens are read-write and unaccounted. */
+	pmguard_mem_open_probe.maxactive = maxactive;
+	err = register_kretprobe(&pmguard_mem_open_probe);
 	if (err) {
 		pr_warn("cannot probe mem_open (%d): mem open modes unknown\n", err);
-		pmguard_mem_open_probe.addr = NULL;
-	}
-	err = pmguard_routes_register(maxactive);
-	if (err) {
-		pmguard_probes_unregister_procfs();
-		return err;
+		pmguard_mem_open_probe.kp.addr = NULL;
 	}
 	return 0;
 }
 
 void pmguard_probes_unregister(void)
 {
-	pmguard_routes_unregister();
+	/* Marks stop before the probe that takes them out. */
 	pmguard_probes_unregister_procfs();
+	pmguard_routes_unregister();
 }
 
 u64 pmguard_probes_missed(void)
 {
-	u64 missed = pmguard_open_probe.nmissed + pmguard_open_probe.kp.nmissed;
+	u64 missed = pmguard_proc_mem_open_probe.nmissed;
 
-	if (pmguard_mem_open_probe.addr)
-		missed += pmguard_mem_open_probe.nmissed;
+	if (pmguard_mem_open_probe.kp.addr)
+		missed += pmguard_mem_open_probe.nmissed +
+			  pmguard_mem_open_probe.kp.nmissed;
 	return missed + pmguard_routes_missed() + pmguard_account_missed();
 }
 
 unsigned int pmguard_probes_active(void)
 {
-	return 1 + !!pmguard_mem_open_probe.addr + pmguard_routes_active();
+	return 1 + !!pmguard_mem_open_probe.kp.addr + pmguard_routes_active();
 }

@@ -1,21 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The routes into another process's memory that are not procfs files:
- * process_vm_readv(2)/process_vm_writev(2) and ptrace(2).
+ * Every route into another process's memory is decided where the kernel
+ * decides it: procfs opens, process_vm_readv(2)/process_vm_writev(2) and
+ * ptrace(2).
  *
- * Both are decided where the kernel decides them.  Every ptrace-mode access
- * check with PTRACE_MODE_ATTACH, the mode of process_vm_readv/writev (via
- * mm_access()) and of PTRACE_ATTACH/PTRACE_SEIZE, ends in
- * __ptrace_may_access(), after the credential checks and before Yama and
- * the LSMs have had their say in security_ptrace_access_check().  A
+ * Each of them asks the kernel's ptrace access check, which ends in
+ * __ptrace_may_access() after the credential checks and before Yama and
+ * the LSMs have their say in security_ptrace_access_check(): procfs opens
+ * through proc_mem_open() -> mm_access() (marked by probe.c with the file
+ * being opened), process_vm_readv/writev through mm_access() and
+ * PTRACE_ATTACH/PTRACE_SEIZE directly, both in PTRACE_MODE_ATTACH.  A
  * kretprobe there sees the kernel's own verdict (a refused attempt is
  * reported too) and replaces a success with -EPERM when the policy denies:
  * the syscall then fails before the target's mm is even taken.  The
- * current syscall tells which route asked; checks in READ mode (ps and top
- * reading /proc/<pid>/stat) are left at once, and procfs opens are the
- * proc_mem_open() probe's.  The function runs under task_lock() and never
- * sleeps, so in-flight instances are bounded by the CPUs (not on RT, where
- * task_lock() can be preempted: see pmguard_probes_missed()).
+ * current syscall tells which route asked; unmarked checks in READ mode
+ * (ps and top reading /proc/<pid>/stat) are left at once.  The function
+ * runs under task_lock() and never sleeps, so in-flight instances are
+ * bounded by the CPUs (not on RT, where task_lock() can be preempted: see
+ * pmguard_probes_missed()).
  *
  * An attached tracer reads and writes its tracee's memory with
  * PTRACE_PEEKDATA/POKEDATA (and TEXT) with no new access check: a target
@@ -81,72 +83,105 @@ static enum pmguard_kind pmguard_syscall_kind(void)
 	return PMGUARD_KIND_UNSPEC;
 }
 
-/* The second argument of a probed function, at its entry (x86-64: rsi). */
-static void pmguard_set_second_argument(struct pt_regs *regs, unsigned long val)
-{
-	regs->si = val;
-}
-
 /*
- * The tasks inside process_vm_rw(): 16 sets of 8, looked up by the task.
- * A task that finds its set full reports its event without the byte count.
+ * The tasks inside process_vm_rw() or mem_open(): 16 sets of 8 call
+ * slots, looked up by the task, which is in at most one of them at a time.
+ * A task that finds its set full goes on without one: its vm_read event
+ * has no byte count, its mem open is taken as read-write and not
+ * accounted (both counted as missed).
  */
-#define PMGUARD_VM_SET_BITS	4
-#define PMGUARD_VM_WAYS		8
-#define PMGUARD_VM_SLOTS	(PMGUARD_VM_WAYS << PMGUARD_VM_SET_BITS)
+/* The routes decided by syscall, not by a procfs file. */
+#define PMGUARD_KINDS_CALLS	(BIT(PMGUARD_KIND_VM_READ) | BIT(PMGUARD_KIND_VM_WRITE) | \
+				 BIT(PMGUARD_KIND_PTRACE))
 
-struct pmguard_vm_call {
+#define PMGUARD_CALL_SET_BITS	4
+#define PMGUARD_CALL_WAYS	8
+#define PMGUARD_CALL_SLOTS	(PMGUARD_CALL_WAYS << PMGUARD_CALL_SET_BITS)
+
+struct pmguard_call {
 	struct task_struct *task;	/* NULL: free */
-	bool parked;			/* ev holds a decided access */
+	bool parked;			/* process_vm_rw(): ev holds a decided access */
+	struct file *mem_file;		/* mem_open(): the file, not counted */
+	fmode_t mem_mode;
 	struct pmguard_event ev;
 };
 
-static struct pmguard_vm_call *pmguard_vm_calls;
-static DEFINE_RAW_SPINLOCK(pmguard_vm_lock);
+static struct pmguard_call *pmguard_calls;
+static DEFINE_RAW_SPINLOCK(pmguard_call_lock);
+static atomic64_t pmguard_calls_full = ATOMIC64_INIT(0);
 
 /* The slot of @task in @task's set, or of NULL (a free one) there. */
-static struct pmguard_vm_call *pmguard_vm_find(struct task_struct *task,
-					       struct task_struct *owner)
+static struct pmguard_call *pmguard_call_find(struct task_struct *task,
+					      struct task_struct *owner)
 {
-	struct pmguard_vm_call *set;
+	struct pmguard_call *set;
 	unsigned int i;
 
-	set = &pmguard_vm_calls[hash_ptr(task, PMGUARD_VM_SET_BITS) *
-				PMGUARD_VM_WAYS];
-	for (i = 0; i < PMGUARD_VM_WAYS; i++)
+	set = &pmguard_calls[hash_ptr(task, PMGUARD_CALL_SET_BITS) *
+			     PMGUARD_CALL_WAYS];
+	for (i = 0; i < PMGUARD_CALL_WAYS; i++)
 		if (READ_ONCE(set[i].task) == owner)
 			return &set[i];
 	return NULL;
+}
+
+/* A free slot for the calling task, or NULL (counted). */
+static struct pmguard_call *pmguard_call_claim(void)
+{
+	struct pmguard_call *slot;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pmguard_call_lock, flags);
+	slot = pmguard_call_find(current, NULL);
+	if (slot) {
+		slot->parked = false;
+		slot->mem_file = NULL;
+		WRITE_ONCE(slot->task, current);
+	}
+	raw_spin_unlock_irqrestore(&pmguard_call_lock, flags);
+	if (!slot)
+		atomic64_inc(&pmguard_calls_full);
+	return slot;
+}
+
+/*
+ * Only the task itself fills or frees its slot, so it needs no lock to
+ * use it.
+ */
+void pmguard_call_release(void)
+{
+	struct pmguard_call *slot = pmguard_call_find(current, current);
+
+	if (slot)	/* our writes to it before another task can claim it */
+		smp_store_release(&slot->task, NULL);
+}
+
+bool pmguard_call_claim_mem(struct file *file, fmode_t mode)
+{
+	struct pmguard_call *slot = pmguard_call_claim();
+
+	if (!slot)
+		return false;
+	slot->mem_file = file;
+	slot->mem_mode = mode;
+	return true;
 }
 
 /* Entry of process_vm_rw(): hold a slot for the calling task. */
 static int pmguard_vm_rw_entry(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
 {
-	struct pmguard_vm_call *slot;
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&pmguard_vm_lock, flags);
-	slot = pmguard_vm_find(current, NULL);
-	if (slot) {
-		slot->parked = false;
-		WRITE_ONCE(slot->task, current);
-	}
-	raw_spin_unlock_irqrestore(&pmguard_vm_lock, flags);
-	return slot ? 0 : 1;
+	return pmguard_call_claim() ? 0 : 1;
 }
 
 NOKPROBE_SYMBOL(pmguard_vm_rw_entry);
 
-/*
- * Return of process_vm_rw(): the bytes copied, or -errno.  Only the task
- * itself fills or frees its slot, so it needs no lock to use it.
- */
+/* Return of process_vm_rw(): the bytes copied, or -errno. */
 static int pmguard_vm_rw_return(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
 	long ret = (long)regs_return_value(regs);
-	struct pmguard_vm_call *slot = pmguard_vm_find(current, current);
+	struct pmguard_call *slot = pmguard_call_find(current, current);
 
 	if (!slot)
 		return 0;
@@ -159,8 +194,7 @@ static int pmguard_vm_rw_return(struct kretprobe_instance *ri,
 		slot->parked = false;
 		pmguard_report_access(&slot->ev);
 	}
-	/* Done with ev before another task can claim the slot. */
-	smp_store_release(&slot->task, NULL);
+	pmguard_call_release();
 	return 0;
 }
 
@@ -178,10 +212,10 @@ static struct kretprobe pmguard_vm_rw_probe = {
  */
 static void pmguard_vm_report(struct pmguard_event *ev)
 {
-	struct pmguard_vm_call *slot = NULL;
+	struct pmguard_call *slot = NULL;
 
 	if (!ev->acc.result)
-		slot = pmguard_vm_find(current, current);
+		slot = pmguard_call_find(current, current);
 	if (slot && !slot->parked) {
 		slot->ev = *ev;
 		/* The return handler runs on this task: no barrier needed. */
@@ -211,59 +245,101 @@ static void pmguard_route_event(struct pmguard_event *ev, enum pmguard_kind kind
 	pmguard_count_seen(kind);
 }
 
+/* A procfs open's access: the mem file's open mode, or read. */
+static u32 pmguard_procfs_access(enum pmguard_kind kind, struct file **file)
+{
+	struct pmguard_call *slot;
+	u32 access = 0;
+
+	if (kind != PMGUARD_KIND_MEM)
+		return PMGUARD_ACCESS_READ;
+	slot = pmguard_call_find(current, current);
+	if (slot && slot->mem_file) {
+		if (slot->mem_mode & FMODE_READ)
+			access |= PMGUARD_ACCESS_READ;
+		if (slot->mem_mode & FMODE_WRITE)
+			access |= PMGUARD_ACCESS_WRITE;
+		*file = slot->mem_file;
+	}
+	/* Unknown (mem_open() not probed, or no slot): assume the worst. */
+	return access ?: PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE;
+}
+
 /*
- * Entry of __ptrace_may_access(task, mode): a PTRACE_MODE_ATTACH check by
+ * Entry of __ptrace_may_access(task, mode): a procfs open (marked by
+ * proc_mem_open()'s probe), or a PTRACE_MODE_ATTACH check by
  * process_vm_readv/writev or ptrace attach, on another thread group?
  */
-static int pmguard_attach_entry(struct kretprobe_instance *ri,
-				struct pt_regs *regs)
+static int pmguard_check_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
 {
 	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
+	enum pmguard_kind kind = pmguard_procfs_kind(regs);
+	struct file *mem_file = NULL;
 	struct task_struct *task;
-	unsigned int mode;
-	enum pmguard_kind kind;
+	u32 access;
 
-	mode = regs_get_kernel_argument(regs, 1);
-	if (!(mode & PTRACE_MODE_ATTACH))
-		return 1;
-	kind = pmguard_syscall_kind();
-	if (kind != PMGUARD_KIND_VM_READ && kind != PMGUARD_KIND_VM_WRITE &&
-	    kind != PMGUARD_KIND_PTRACE)
-		return 1;
+	if (kind != PMGUARD_KIND_UNSPEC) {
+		access = pmguard_procfs_access(kind, &mem_file);
+	} else {
+		if (!(regs_get_kernel_argument(regs, 1) & PTRACE_MODE_ATTACH))
+			return 1;
+		kind = pmguard_syscall_kind();
+		if (kind == PMGUARD_KIND_VM_READ)
+			access = PMGUARD_ACCESS_READ;
+		else if (kind == PMGUARD_KIND_VM_WRITE)
+			access = PMGUARD_ACCESS_WRITE;
+		else if (kind == PMGUARD_KIND_PTRACE)
+			access = PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE;
+		else
+			return 1;
+	}
 	task = (struct task_struct *)regs_get_kernel_argument(regs, 0);
 	if (same_thread_group(task, current))
 		return 1;
 
 	/* The caller holds task_lock(task): task->mm is stable. */
-	pmguard_route_event(ev, kind,
-			    kind == PMGUARD_KIND_VM_READ ? PMGUARD_ACCESS_READ :
-			    kind == PMGUARD_KIND_VM_WRITE ? PMGUARD_ACCESS_WRITE :
-			    PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE, task);
+	pmguard_route_event(ev, kind, access, task);
+	ev->mem_file = mem_file;
 	return 0;
 }
 
-NOKPROBE_SYMBOL(pmguard_attach_entry);
+NOKPROBE_SYMBOL(pmguard_check_entry);
 
 /* Return of the check: 0 or -errno; a denial replaces 0 with -EPERM. */
-static int pmguard_attach_return(struct kretprobe_instance *ri,
-				 struct pt_regs *regs)
+static int pmguard_check_return(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
 {
 	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
 	int ret = (int)regs_return_value(regs);
+	bool procfs = !(BIT(ev->acc.kind) & PMGUARD_KINDS_CALLS);
+	bool track;
 
-	ev->acc.result = ret;
+	/* A procfs open sees what mm_access() makes of a refusal. */
+	ev->acc.result = procfs && ret ? -EACCES : ret;
 	if (pmguard_decide_event(ev) && !ret) {
 		regs_set_return_value(regs, (unsigned long)-EPERM);
-		ev->acc.result = -EPERM;
+		ev->acc.result = procfs ? -EACCES : -EPERM;
 	}
-	if (ev->acc.kind == PMGUARD_KIND_PTRACE)
-		pmguard_report_access(ev);
-	else
-		pmguard_vm_report(ev);
+	if (!procfs) {
+		if (ev->acc.kind == PMGUARD_KIND_PTRACE)
+			pmguard_report_access(ev);
+		else
+			pmguard_vm_report(ev);
+		return 0;
+	}
+	/* Account reads through a mem file the caller will hold. */
+	track = ev->mem_file && !ev->acc.result;
+	if (track)
+		pmguard_track_mem(ev->mem_file, ev);
+	pmguard_report_access(ev);
+	/* Summaries name the event that reported the access (or its burst). */
+	if (track)
+		pmguard_track_set_seq(ev->mem_file, ev->first_seq ?: ev->seq);
 	return 0;
 }
 
-NOKPROBE_SYMBOL(pmguard_attach_return);
+NOKPROBE_SYMBOL(pmguard_check_return);
 
 /*
  * __ptrace_may_access() is static, but a real function on every kernel
@@ -276,8 +352,8 @@ static const char * const pmguard_attach_symbols[] = {
 };
 
 static struct kretprobe pmguard_attach_probe = {
-	.entry_handler	= pmguard_attach_entry,
-	.handler	= pmguard_attach_return,
+	.entry_handler	= pmguard_check_entry,
+	.handler	= pmguard_check_return,
 	.data_size	= sizeof(struct pmguard_event),
 };
 
@@ -316,7 +392,7 @@ static int pmguard_peek_pre(struct kprobe *p, struct pt_regs *regs)
 	ev.bytes = in_compat_syscall() ? sizeof(u32) : sizeof(unsigned long);
 	if (pmguard_decide_event(&ev)) {
 		pmguard_set_second_argument(regs, -1UL);
-		ev.acc.result = -EPERM;
+		ev.acc.result = -EIO;
 		ev.bytes = 0;
 	}
 	ev.has_bytes = true;
@@ -416,12 +492,17 @@ int pmguard_routes_register(unsigned int maxactive)
 	unsigned int i;
 	int err = -ENOENT;
 
-	pmguard_vm_calls = kvcalloc(PMGUARD_VM_SLOTS, sizeof(*pmguard_vm_calls),
-				    GFP_KERNEL);
-	if (!pmguard_vm_calls)
+	pmguard_calls = kvcalloc(PMGUARD_CALL_SLOTS, sizeof(*pmguard_calls),
+				 GFP_KERNEL);
+	if (!pmguard_calls)
 		return -ENOMEM;
 
-	pmguard_attach_probe.maxactive = maxactive;
+	/*
+	 * Every decision is made here: without preemption inside the check
+	 * (not RT), one instance per CPU is all it can ever need, whatever
+	 * maxactive the administrator chose for the other return probes.
+	 */
+	pmguard_attach_probe.maxactive = max(maxactive, num_possible_cpus());
 	for (i = 0; i < ARRAY_SIZE(pmguard_attach_symbols); i++) {
 		pmguard_attach_probe.kp.symbol_name = pmguard_attach_symbols[i];
 		pmguard_attach_probe.kp.addr = NULL;
@@ -464,8 +545,8 @@ int pmguard_routes_register(unsigned int maxactive)
 err_attach:
 	unregister_kretprobe(&pmguard_attach_probe);
 err_free:
-	kvfree(pmguard_vm_calls);
-	pmguard_vm_calls = NULL;
+	kvfree(pmguard_calls);
+	pmguard_calls = NULL;
 	return err;
 }
 
@@ -486,16 +567,17 @@ void pmguard_routes_unregister(void)
 	 * probe went away never completes its event: report it without the
 	 * byte count.
 	 */
-	for (i = 0; i < PMGUARD_VM_SLOTS; i++)
-		if (pmguard_vm_calls[i].task && pmguard_vm_calls[i].parked)
-			pmguard_report_access(&pmguard_vm_calls[i].ev);
-	kvfree(pmguard_vm_calls);
-	pmguard_vm_calls = NULL;
+	for (i = 0; i < PMGUARD_CALL_SLOTS; i++)
+		if (pmguard_calls[i].task && pmguard_calls[i].parked)
+			pmguard_report_access(&pmguard_calls[i].ev);
+	kvfree(pmguard_calls);
+	pmguard_calls = NULL;
 }
 
 u64 pmguard_routes_missed(void)
 {
-	u64 missed = pmguard_attach_probe.nmissed +
+	u64 missed = atomic64_read(&pmguard_calls_full) +
+		     pmguard_attach_probe.nmissed +
 		     pmguard_attach_probe.kp.nmissed +
 		     pmguard_peek_probe.nmissed +
 		     pmguard_compat_peek_probe.nmissed;

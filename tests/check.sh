@@ -34,7 +34,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 KERNELS=${KERNELS:-5.10 6.1 6.12 6.12-rt 7.3 7.3-rt debug}
-MATRIX=${MATRIX-5.10-cloud 6.1-rt 6.1-cloud 6.12-cloud 6.12-bpo 7.3-cloud}
+MATRIX=${MATRIX-5.10-rt 5.10-cloud 6.1-rt 6.1-cloud 6.12-cloud 6.12-bpo 7.3-cloud}
 OUT=$REPO/.build/results
 mkdir -p "$OUT"
 LINES=$OUT/check.lines

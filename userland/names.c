@@ -74,6 +74,7 @@ const struct pmg_stat_name pmg_drop_names[] = {
 	{ PMGUARD_S_DROP_SEND,		"send" },
 	{ PMGUARD_S_DROP_MISSED,	"missed" },
 	{ PMGUARD_S_DROP_TRACKING,	"tracking" },
+	{ PMGUARD_S_DROP_GUARD,		"guard" },
 };
 
 const size_t pmg_n_drop_names = ARRAY_SIZE(pmg_drop_names);

@@ -55,6 +55,18 @@ fi
 sleep 1
 pmg_monitor_stop
 
+# With nobody subscribed, the guard records are lost, and counted.
+drop_of() {	# drop_of NAME: one drop counter of 'pmguard stats --json'
+	"$PMGUARD_BIN" stats --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["dropped"][sys.argv[1]])' "$1"
+}
+lost=$(drop_of guard)
+echo 0 >"$KP"
+wait_stat blind 1 || fail "not blind again"
+echo 1 >"$KP"
+wait_stat blind 0 || fail "not seeing again"
+check "guard records nobody received are counted ($lost -> $(drop_of guard))" \
+	test "$(drop_of guard)" -ge $((lost + 2))
+
 expect_queue "critical guard record: blind" "$ev" --type guard --min 1 \
 	state=blind severity=critical
 expect_queue "info guard record: seeing again" "$ev" --type guard --min 1 \

@@ -97,7 +97,7 @@ check "the replaced tool shows as stale" bash -c "'$P' policy list --json | grep
 pmg_monitor_stop
 kill "$V"
 expect "$ev" "denial by the added rule reported" kind=environ caller.comm=cat \
-	target.pid="$V" action=deny rule=deny-cat-environ severity=critical result=-1
+	target.pid="$V" action=deny rule=deny-cat-environ severity=critical result=-13
 expect "$ev" "tool allowed by identity before the upgrade" kind=maps \
 	caller.exe=/tmp/pmg-tool target.pid="$V" action=allow rule=tool
 expect_none "$ev" "the upgraded tool is not allowed by the old identity" \

@@ -120,7 +120,7 @@ expect "$ev" "both attaches to sshd denied" --min 2 kind=ptrace target.pid="$SSH
 expect_none "$ev" "no PEEKDATA of sshd happened (the attach was refused)" \
 	kind=ptrace_read target.pid="$SSHD"
 expect "$ev" "the sniffer's PEEKDATA of sudo denied" kind=ptrace_read target.comm=sudo \
-	action=deny severity=high
+	action=deny severity=high result=-5 result_name=EIO
 
 ### enforce mode: everyday debugging still works, quietly
 ev="$PMGUARD_OUT/benign.jsonl"

@@ -81,9 +81,9 @@ check "maps of sshd still readable (not denied by default)" grep -q stack "/proc
 pmg_monitor_stop
 
 expect "$ev" "denial reported" kind=mem caller.exe="$pyexe" target.pid="$SSHD" \
-	action=deny result=-1 result_name=EPERM severity=high
+	action=deny result=-13 result_name=EACCES severity=high
 expect "$ev" "environ denial reported" kind=environ target.pid="$SSHD" \
-	action=deny result=-1
+	action=deny result=-13
 expect "$ev" "gdb's attach to sshd denied" kind=ptrace caller.exe=/usr/bin/gdb \
 	target.pid="$SSHD" action=deny result=-1 severity=high
 expect "$ev" "gdb allowed on a process that is not sensitive" kind=mem \

@@ -797,7 +797,7 @@ static void test_stats_records(void **state)
 	assert_non_null(strstr(s, " send=2 "));
 	assert_non_null(strstr(s, "folded:      70\n"));
 	assert_non_null(strstr(s, "summaries:   6\n"));
-	assert_non_null(strstr(s, " missed=- tracking=4\n"));
+	assert_non_null(strstr(s, " missed=- tracking=4 guard=-\n"));
 	assert_non_null(strstr(s, "\nenviron "));
 	free(s);
 }

@@ -285,6 +285,8 @@ enum pmguard_stat_attr {
 	 */
 	PMGUARD_S_BLIND,
 	PMGUARD_S_BLINDED,		/* times pmguard found itself blind */
+	/* guard records (PMGUARD_CMD_GUARD) not delivered to some subscriber */
+	PMGUARD_S_DROP_GUARD,
 	__PMGUARD_S_MAX,
 };
 
