@@ -69,6 +69,7 @@ struct pmguard_rule {
 
 /* Replaced whole under RCU; readers never see a half-written policy. */
 struct pmguard_policy {
+	u64 generation;			/* unique per installed policy */
 	unsigned int nr_rules;
 	unsigned int nr_sensitive;
 	u8 default_action;
@@ -181,6 +182,7 @@ extern struct mutex pmguard_config_mutex;
 struct pmguard_policy *pmguard_policy_alloc(unsigned int nr_rules);
 void pmguard_policy_free(struct pmguard_policy *policy);
 void pmguard_policy_install(struct pmguard_policy *policy);
+void pmguard_policy_stamp(struct pmguard_policy *policy);
 void pmguard_lock(void);
 int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id);
 

@@ -118,10 +118,19 @@ void pmguard_policy_free(struct pmguard_policy *policy)
  * Publish @policy (ownership passes) and free the one it replaces once no
  * probe handler can still be using it.  Caller holds pmguard_config_mutex.
  */
+static atomic64_t pmguard_policy_generation = ATOMIC64_INIT(0);
+
+/* Before publishing: what per-CPU memos of a policy's answers key on. */
+void pmguard_policy_stamp(struct pmguard_policy *policy)
+{
+	policy->generation = atomic64_inc_return(&pmguard_policy_generation);
+}
+
 void pmguard_policy_install(struct pmguard_policy *policy)
 {
 	struct pmguard_policy *old;
 
+	pmguard_policy_stamp(policy);
 	old = rcu_replace_pointer(pmguard_policy, policy,
 				  lockdep_is_held(&pmguard_config_mutex));
 	synchronize_rcu();
@@ -506,6 +515,7 @@ static int __init pmguard_init(void)
 	if (!pmguard_queue.slots || !pmguard_work_event || !pmguard_work_buf ||
 	    !policy)
 		goto err_free;
+	pmguard_policy_stamp(policy);
 	RCU_INIT_POINTER(pmguard_policy, policy);
 
 	pmguard_wq = alloc_workqueue("pmguard", WQ_UNBOUND, 1);

@@ -33,6 +33,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/dcache.h>
+#include <linux/percpu.h>
 #include <linux/err.h>
 
 #include "internal.h"
@@ -55,7 +56,10 @@ static void pmguard_dentry_name(struct dentry *dentry, char *buf, size_t size)
 	buf[i] = '\0';
 }
 
-/* Fill the executable's identity and base name from a counted file. */
+/*
+ * Fill the executable's identity and base name from a counted file.
+ * Caller holds rcu_read_lock().
+ */
 static void pmguard_exe_info(struct file *exe, struct pmguard_proc_info *info)
 {
 	struct dentry *dentry;
@@ -68,9 +72,7 @@ static void pmguard_exe_info(struct file *exe, struct pmguard_proc_info *info)
 	inode = d_inode(dentry);
 	info->exe.dev = inode->i_sb->s_dev;
 	info->exe.ino = inode->i_ino;
-	rcu_read_lock();
 	pmguard_dentry_name(dentry, info->exe_name, sizeof(info->exe_name));
-	rcu_read_unlock();
 }
 
 static void pmguard_copy_comm(char *dst, struct task_struct *task)
@@ -78,6 +80,21 @@ static void pmguard_copy_comm(char *dst, struct task_struct *task)
 	/* Lockless like __get_task_comm() on newer kernels; always terminated. */
 	memcpy(dst, task->comm, TASK_COMM_LEN);
 	dst[TASK_COMM_LEN - 1] = '\0';
+}
+
+/*
+ * An id as the initial user namespace sees it, which maps every id to
+ * itself (what from_kuid(&init_user_ns, id) returns, without the map
+ * lookup on every access).
+ */
+static u32 pmguard_uid(kuid_t uid)
+{
+	return __kuid_val(uid);
+}
+
+static u32 pmguard_gid(kgid_t gid)
+{
+	return __kgid_val(gid);
 }
 
 /* Caller holds rcu_read_lock(). */
@@ -109,11 +126,11 @@ void pmguard_fill_caller(struct pmguard_access *acc)
 	rcu_read_lock();
 	c->ppid = task_tgid_nr(rcu_dereference(current->real_parent));
 	rcu_read_unlock();
-	c->uid = from_kuid(&init_user_ns, cred->uid);
-	c->euid = from_kuid(&init_user_ns, cred->euid);
-	c->fsuid = from_kuid(&init_user_ns, cred->fsuid);
-	c->gid = from_kgid(&init_user_ns, cred->gid);
-	c->loginuid = from_kuid(&init_user_ns, audit_get_loginuid(current));
+	c->uid = pmguard_uid(cred->uid);
+	c->euid = pmguard_uid(cred->euid);
+	c->fsuid = pmguard_uid(cred->fsuid);
+	c->gid = pmguard_gid(cred->gid);
+	c->loginuid = pmguard_uid(audit_get_loginuid(current));
 	c->sessionid = audit_get_sessionid(current);
 	pmguard_copy_comm(c->comm, current);
 
@@ -132,11 +149,11 @@ void pmguard_fill_target(struct pmguard_access *acc, struct task_struct *task)
 	t->pid = task_tgid_nr(task);
 	t->tid = task_pid_nr(task);
 	t->ppid = task_tgid_nr(rcu_dereference(task->real_parent));
-	t->uid = from_kuid(&init_user_ns, cred->uid);
-	t->euid = from_kuid(&init_user_ns, cred->euid);
-	t->fsuid = from_kuid(&init_user_ns, cred->fsuid);
-	t->gid = from_kgid(&init_user_ns, cred->gid);
-	t->loginuid = from_kuid(&init_user_ns, audit_get_loginuid(task));
+	t->uid = pmguard_uid(cred->uid);
+	t->euid = pmguard_uid(cred->euid);
+	t->fsuid = pmguard_uid(cred->fsuid);
+	t->gid = pmguard_gid(cred->gid);
+	t->loginuid = pmguard_uid(audit_get_loginuid(task));
 	t->sessionid = audit_get_sessionid(task);
 	pmguard_copy_comm(t->comm, task);
 
@@ -156,15 +173,16 @@ void pmguard_fill_exes(struct pmguard_event *ev, struct mm_struct *target_mm)
 {
 	if (current->mm)
 		ev->caller_exe = pmguard_mm_exe_file(current->mm);
+	if (target_mm)
+		ev->target_exe = pmguard_mm_exe_file(target_mm);
+	rcu_read_lock();
 	pmguard_exe_info(ev->caller_exe, &ev->acc.caller);
+	pmguard_exe_info(ev->target_exe, &ev->acc.target);
+	rcu_read_unlock();
 	/* An executable the caller chose with prctl() matches no rule. */
 	if (ev->caller_exe && pmguard_exe_replaced(current->mm, ev->caller_exe)) {
 		ev->acc.flags |= PMGUARD_F_EXE_REPLACED;
 		ev->acc.caller.exe.ino = 0;
-	}
-	if (target_mm) {
-		ev->target_exe = pmguard_mm_exe_file(target_mm);
-		pmguard_exe_info(ev->target_exe, &ev->acc.target);
 	}
 	if (!ev->target_exe) {
 		ev->acc.flags |= PMGUARD_F_TARGET_EXE_UNKNOWN;
@@ -175,6 +193,65 @@ void pmguard_fill_exes(struct pmguard_event *ev, struct mm_struct *target_mm)
 		 */
 		ev->lookup_target_exe = true;
 	}
+}
+
+/*
+ * The policy's answers that depend on one side's names only: is a target
+ * sensitive, and what a caller's comm says.  The calls of a burst (MPI's
+ * process_vm_readv, a dumper's opens) ask the same again, so each CPU keeps
+ * its last answer for each side, keyed by the policy's generation and the
+ * names and executable it was computed from.  Handlers run with
+ * preemption off: the CPU cannot change under a memo.
+ */
+struct pmguard_memo {
+	u64 generation;			/* 0: empty */
+	char comm[TASK_COMM_LEN];
+	char exe_name[PMGUARD_NAME_LEN];
+	struct pmguard_exe_id exe;
+	u32 flags;
+};
+
+static DEFINE_PER_CPU(struct pmguard_memo, pmguard_target_memo);
+static DEFINE_PER_CPU(struct pmguard_memo, pmguard_caller_memo);
+
+static bool pmguard_memo_hit(const struct pmguard_memo *memo, u64 generation,
+			     const struct pmguard_proc_info *info)
+{
+	return memo->generation == generation &&
+	       !memcmp(memo->comm, info->comm, sizeof(memo->comm)) &&
+	       !memcmp(memo->exe_name, info->exe_name, sizeof(memo->exe_name)) &&
+	       !memcmp(&memo->exe, &info->exe, sizeof(memo->exe));
+}
+
+static void pmguard_memo_set(struct pmguard_memo *memo, u64 generation,
+			     const struct pmguard_proc_info *info, u32 flags)
+{
+	memo->generation = generation;
+	memcpy(memo->comm, info->comm, sizeof(memo->comm));
+	memcpy(memo->exe_name, info->exe_name, sizeof(memo->exe_name));
+	memcpy(&memo->exe, &info->exe, sizeof(memo->exe));
+	memo->flags = flags;
+}
+
+/* Caller holds rcu_read_lock(), preemption off. */
+static u32 pmguard_side_flags(const struct pmguard_policy *policy,
+			      const struct pmguard_proc_info *caller,
+			      const struct pmguard_proc_info *target)
+{
+	struct pmguard_memo *memo = this_cpu_ptr(&pmguard_target_memo);
+	u32 flags;
+
+	if (!pmguard_memo_hit(memo, policy->generation, target))
+		pmguard_memo_set(memo, policy->generation, target,
+				 pmguard_target_sensitive(policy, target->comm,
+							  target->exe_name) ?
+				 PMGUARD_F_TARGET_SENSITIVE : 0);
+	flags = memo->flags;
+	memo = this_cpu_ptr(&pmguard_caller_memo);
+	if (!pmguard_memo_hit(memo, policy->generation, caller))
+		pmguard_memo_set(memo, policy->generation, caller,
+				 pmguard_comm_flags(policy, caller));
+	return flags | memo->flags;
 }
 
 /*
@@ -193,10 +270,8 @@ bool pmguard_decide_event(struct pmguard_event *ev)
 		ev->acc.flags |= PMGUARD_F_SAME_UID;
 	rcu_read_lock();
 	policy = rcu_dereference(pmguard_policy);
-	if (pmguard_target_sensitive(policy, ev->acc.target.comm,
-				     ev->acc.target.exe_name))
-		ev->acc.flags |= PMGUARD_F_TARGET_SENSITIVE;
-	ev->acc.flags |= pmguard_comm_flags(policy, &ev->acc.caller);
+	ev->acc.flags |= pmguard_side_flags(policy, &ev->acc.caller,
+					    &ev->acc.target);
 	pmguard_decide(policy, &ev->acc, &verdict);
 	strscpy(ev->rule, verdict.rule, sizeof(ev->rule));
 	rcu_read_unlock();

@@ -107,20 +107,23 @@ struct pmguard_call {
 };
 
 static struct pmguard_call *pmguard_calls;
-static DEFINE_RAW_SPINLOCK(pmguard_call_lock);
 static atomic64_t pmguard_calls_full = ATOMIC64_INIT(0);
 
-/* The slot of @task in @task's set, or of NULL (a free one) there. */
-static struct pmguard_call *pmguard_call_find(struct task_struct *task,
-					      struct task_struct *owner)
+/* The slots the calling task may use. */
+static struct pmguard_call *pmguard_call_set(void)
 {
-	struct pmguard_call *set;
+	return &pmguard_calls[hash_ptr(current, PMGUARD_CALL_SET_BITS) *
+			      PMGUARD_CALL_WAYS];
+}
+
+/* The calling task's slot, or NULL. */
+static struct pmguard_call *pmguard_call_mine(void)
+{
+	struct pmguard_call *set = pmguard_call_set();
 	unsigned int i;
 
-	set = &pmguard_calls[hash_ptr(task, PMGUARD_CALL_SET_BITS) *
-			     PMGUARD_CALL_WAYS];
 	for (i = 0; i < PMGUARD_CALL_WAYS; i++)
-		if (READ_ONCE(set[i].task) == owner)
+		if (READ_ONCE(set[i].task) == current)
 			return &set[i];
 	return NULL;
 }
@@ -128,20 +131,20 @@ static struct pmguard_call *pmguard_call_find(struct task_struct *task,
 /* A free slot for the calling task, or NULL (counted). */
 static struct pmguard_call *pmguard_call_claim(void)
 {
-	struct pmguard_call *slot;
-	unsigned long flags;
+	struct pmguard_call *set = pmguard_call_set();
+	unsigned int i;
 
-	raw_spin_lock_irqsave(&pmguard_call_lock, flags);
-	slot = pmguard_call_find(current, NULL);
-	if (slot) {
-		slot->parked = false;
-		slot->mem_file = NULL;
-		WRITE_ONCE(slot->task, current);
+	for (i = 0; i < PMGUARD_CALL_WAYS; i++) {
+		/* A full barrier: the claim comes before our writes to it. */
+		if (!READ_ONCE(set[i].task) &&
+		    !cmpxchg(&set[i].task, NULL, current)) {
+			set[i].parked = false;
+			set[i].mem_file = NULL;
+			return &set[i];
+		}
 	}
-	raw_spin_unlock_irqrestore(&pmguard_call_lock, flags);
-	if (!slot)
-		atomic64_inc(&pmguard_calls_full);
-	return slot;
+	atomic64_inc(&pmguard_calls_full);
+	return NULL;
 }
 
 /*
@@ -150,7 +153,7 @@ static struct pmguard_call *pmguard_call_claim(void)
  */
 void pmguard_call_release(void)
 {
-	struct pmguard_call *slot = pmguard_call_find(current, current);
+	struct pmguard_call *slot = pmguard_call_mine();
 
 	if (slot)	/* our writes to it before another task can claim it */
 		smp_store_release(&slot->task, NULL);
@@ -181,7 +184,7 @@ static int pmguard_vm_rw_return(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
 	long ret = (long)regs_return_value(regs);
-	struct pmguard_call *slot = pmguard_call_find(current, current);
+	struct pmguard_call *slot = pmguard_call_mine();
 
 	if (!slot)
 		return 0;
@@ -215,7 +218,7 @@ static void pmguard_vm_report(struct pmguard_event *ev)
 	struct pmguard_call *slot = NULL;
 
 	if (!ev->acc.result)
-		slot = pmguard_call_find(current, current);
+		slot = pmguard_call_mine();
 	if (slot && !slot->parked) {
 		slot->ev = *ev;
 		/* The return handler runs on this task: no barrier needed. */
@@ -253,7 +256,7 @@ static u32 pmguard_procfs_access(enum pmguard_kind kind, struct file **file)
 
 	if (kind != PMGUARD_KIND_MEM)
 		return PMGUARD_ACCESS_READ;
-	slot = pmguard_call_find(current, current);
+	slot = pmguard_call_mine();
 	if (slot && slot->mem_file) {
 		if (slot->mem_mode & FMODE_READ)
 			access |= PMGUARD_ACCESS_READ;

@@ -52,12 +52,13 @@ setup() {
 	bpftrace)
 		rmmod pmguard 2>/dev/null
 		# The functions pmguard probes on these paths: proc_mem_open
-		# (entry and return), mem_open (mem's open mode), the ptrace
-		# access check (entry and return), process_vm_rw (entry and
-		# return) and arch_ptrace (PEEK/POKE).
+		# (entry: the procfs mark), mem_open (entry and return: mem's
+		# open mode), the ptrace access check (entry and return: every
+		# decision), process_vm_rw (entry and return) and arch_ptrace
+		# (PEEK/POKE).
 		bpftrace -e 'kprobe:proc_mem_open { @entry[comm] = count(); }
-			kretprobe:proc_mem_open { @ret[comm] = count(); }
 			kprobe:mem_open { @mem_open[comm] = count(); }
+			kretprobe:mem_open { @mem_open_ret[comm] = count(); }
 			kprobe:__ptrace_may_access { @check[comm] = count(); }
 			kretprobe:__ptrace_may_access { @check_ret[comm] = count(); }
 			kprobe:process_vm_rw { @vm[comm] = count(); }
