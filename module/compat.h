@@ -72,6 +72,26 @@ static inline struct dentry *pmguard_inode_dentry(struct inode *inode)
 }
 
 /*
+ * Drop an mm_count reference from probe context, if this kernel can: the
+ * final __mmdrop() may sleep, so on RT it must be deferred, which
+ * mmdrop_sched() does (6.0+; before, RT kernels had no exported way).
+ * pmguard's exit runs rcu_barrier(): the deferred callback's body is
+ * inlined into this module.
+ */
+static inline bool pmguard_mmdrop_atomic(struct mm_struct *mm)
+{
+#ifndef CONFIG_PREEMPT_RT
+	mmdrop(mm);
+	return true;
+#elif defined(PMGUARD_HAVE_MMDROP_SCHED)
+	mmdrop_sched(mm);
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
  * Copy a string attribute into @dst, NUL-terminated and zero-padded,
  * truncated to @size - 1 characters: what nla_strscpy() (5.11+) and
  * nla_strlcpy() (before) both do, on every kernel.

@@ -576,6 +576,8 @@ static void __exit pmguard_exit(void)
 	destroy_workqueue(pmguard_wq);
 	pmguard_report_fn(NULL);
 	pmguard_nl_unregister();
+	/* mmdrop_sched()'s RCU callback is inlined here: let it run first. */
+	rcu_barrier();
 
 	pmguard_policy_free(rcu_dereference_protected(pmguard_policy, true));
 	kfree(pmguard_work_buf);

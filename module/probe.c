@@ -318,18 +318,24 @@ void pmguard_report_access(struct pmguard_event *ev)
 
 /*
  * Entry of proc_mem_open(inode, mode): which /proc/<pid>/<file> is being
- * opened?  Opens of one's own thread group (glibc, JVMs and sanitizers
- * read /proc/self/maps constantly) are left unmarked, cheaply.
+ * opened?  Marks the mode (once; both probes there call this, in whatever
+ * order the kprobe core runs them) and returns the kind, or
+ * PMGUARD_KIND_UNSPEC for a file or a target that is not ours: opens of
+ * one's own thread group (glibc, JVMs and sanitizers read /proc/self/maps
+ * constantly) are marked "not ours" cheaply.
  */
-static int pmguard_proc_mem_open_pre(struct kprobe *p, struct pt_regs *regs)
+static enum pmguard_kind pmguard_mark_open(struct pt_regs *regs)
 {
 	struct inode *inode = (struct inode *)regs_get_kernel_argument(regs, 0);
+	unsigned long mode = regs_get_kernel_argument(regs, 1);
+	enum pmguard_kind kind = PMGUARD_KIND_UNSPEC;
 	char name[PMGUARD_NAME_LEN];
 	struct task_struct *task;
 	struct dentry *dentry;
-	enum pmguard_kind kind;
 	u32 tid;
 
+	if (mode & PMGUARD_MODE_MARK)
+		return (mode & PMGUARD_MODE_KIND_MASK) >> PMGUARD_MODE_KIND_SHIFT;
 	rcu_read_lock();
 	/*
 	 * A /proc/<pid> inode has the one dentry being opened, which the
@@ -342,15 +348,25 @@ static int pmguard_proc_mem_open_pre(struct kprobe *p, struct pt_regs *regs)
 	kind = pmguard_kind_from_name(name);
 	pmguard_dentry_name(dentry->d_parent, name, sizeof(name));
 	if (kind == PMGUARD_KIND_UNSPEC || !pmguard_parse_tid(name, &tid))
-		goto out;
+		goto unspec;
 	task = pid_task(find_pid_ns(tid, proc_pid_ns(inode->i_sb)), PIDTYPE_PID);
-	if (task && !same_thread_group(task, current))
-		pmguard_set_second_argument(regs,
-					    regs_get_kernel_argument(regs, 1) |
-					    PMGUARD_MODE_MARK |
-					    (kind << PMGUARD_MODE_KIND_SHIFT));
+	if (!task || same_thread_group(task, current))
+		goto unspec;
+	goto out;
+unspec:
+	kind = PMGUARD_KIND_UNSPEC;
 out:
 	rcu_read_unlock();
+	pmguard_set_second_argument(regs, mode | PMGUARD_MODE_MARK |
+					  (kind << PMGUARD_MODE_KIND_SHIFT));
+	return kind;
+}
+
+NOKPROBE_SYMBOL(pmguard_mark_open);
+
+static int pmguard_proc_mem_open_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	pmguard_mark_open(regs);
 	return 0;
 }
 
@@ -359,6 +375,59 @@ NOKPROBE_SYMBOL(pmguard_proc_mem_open_pre);
 static struct kprobe pmguard_proc_mem_open_probe = {
 	.symbol_name	= "proc_mem_open",
 	.pre_handler	= pmguard_proc_mem_open_pre,
+};
+
+/*
+ * Since 6.14, mm_access() also gives a READ-mode procfs file (environ,
+ * maps, auxv, ...) to a caller with CAP_PERFMON or CAP_SYS_ADMIN when the
+ * ptrace check refused it (may_access_mm()).  A refusal pmguard made there
+ * is then enforced here, at the return of proc_mem_open(): the access
+ * check left "denied" in the caller's call slot, and an mm returned anyway
+ * is replaced with -EACCES and its reference dropped, as proc_mem_open()'s
+ * callers all handle.  (ATTACH mode, mem's, has no such bypass.)  Without
+ * a slot or an instance here, such an open is counted as missed.
+ */
+struct pmguard_open_call {
+	bool claimed;			/* the slot is this call's to release */
+};
+
+static int pmguard_open_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	struct pmguard_open_call *call = (struct pmguard_open_call *)ri->data;
+	bool read_mode = !(regs_get_kernel_argument(regs, 1) & PTRACE_MODE_ATTACH);
+
+	if (pmguard_mark_open(regs) == PMGUARD_KIND_UNSPEC || !read_mode)
+		return 1;
+	return pmguard_call_enter(&call->claimed) ? 0 : 1;
+}
+
+NOKPROBE_SYMBOL(pmguard_open_entry);
+
+static int pmguard_open_return(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct pmguard_open_call *call = (struct pmguard_open_call *)ri->data;
+	void *ret = (void *)regs_return_value(regs);
+
+	if (pmguard_call_denied() && !IS_ERR_OR_NULL(ret)) {
+		if (pmguard_mmdrop_atomic(ret))
+			regs_set_return_value(regs, (unsigned long)ERR_PTR(-EACCES));
+		else
+			pmguard_count_unenforced();
+	}
+	if (call->claimed)
+		pmguard_call_release();
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_open_return);
+
+static struct kretprobe pmguard_open_probe = {
+	.kp.symbol_name	= "proc_mem_open",
+	.entry_handler	= pmguard_open_entry,
+	.handler	= pmguard_open_return,
+	.data_size	= sizeof(struct pmguard_open_call),
 };
 
 /*
@@ -413,6 +482,7 @@ static void pmguard_probes_unregister_procfs(void)
 {
 	if (pmguard_mem_open_probe.kp.addr)
 		unregister_kretprobe(&pmguard_mem_open_probe);
+	unregister_kretprobe(&pmguard_open_probe);
 	unregister_kprobe(&pmguard_proc_mem_open_probe);
 }
 
@@ -427,6 +497,14 @@ int pmguard_probes_register(unsigned int maxactive)
 	err = register_kprobe(&pmguard_proc_mem_open_probe);
 	if (err) {
 		pr_err("cannot probe proc_mem_open (%d): procfs opens not guarded\n", err);
+		pmguard_routes_unregister();
+		return err;
+	}
+	pmguard_open_probe.maxactive = maxactive;
+	err = register_kretprobe(&pmguard_open_probe);
+	if (err) {
+		pr_err("cannot probe proc_mem_open's return (%d)\n", err);
+		unregister_kprobe(&pmguard_proc_mem_open_probe);
 		pmguard_routes_unregister();
 		return err;
 	}
@@ -449,7 +527,8 @@ void pmguard_probes_unregister(void)
 
 u64 pmguard_probes_missed(void)
 {
-	u64 missed = pmguard_proc_mem_open_probe.nmissed;
+	u64 missed = pmguard_proc_mem_open_probe.nmissed +
+		     pmguard_open_probe.nmissed + pmguard_open_probe.kp.nmissed;
 
 	if (pmguard_mem_open_probe.kp.addr)
 		missed += pmguard_mem_open_probe.nmissed +
@@ -459,5 +538,5 @@ u64 pmguard_probes_missed(void)
 
 unsigned int pmguard_probes_active(void)
 {
-	return 1 + !!pmguard_mem_open_probe.kp.addr + pmguard_routes_active();
+	return 2 + !!pmguard_mem_open_probe.kp.addr + pmguard_routes_active();
 }

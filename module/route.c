@@ -83,17 +83,18 @@ static enum pmguard_kind pmguard_syscall_kind(void)
 	return PMGUARD_KIND_UNSPEC;
 }
 
-/*
- * The tasks inside process_vm_rw() or mem_open(): 16 sets of 8 call
- * slots, looked up by the task, which is in at most one of them at a time.
- * A task that finds its set full goes on without one: its vm_read event
- * has no byte count, its mem open is taken as read-write and not
- * accounted (both counted as missed).
- */
 /* The routes decided by syscall, not by a procfs file. */
 #define PMGUARD_KINDS_CALLS	(BIT(PMGUARD_KIND_VM_READ) | BIT(PMGUARD_KIND_VM_WRITE) | \
 				 BIT(PMGUARD_KIND_PTRACE))
 
+/*
+ * The tasks inside process_vm_rw(), mem_open() or a READ-mode
+ * proc_mem_open(): 16 sets of 8 call slots, looked up by the task, which
+ * is in at most one of them at a time.  A task that finds its set full
+ * goes on without one: its vm_read event has no byte count, its mem open
+ * is taken as read-write and not accounted, a READ-mode denial is not
+ * enforced where mm_access() overrides it (all counted as missed).
+ */
 #define PMGUARD_CALL_SET_BITS	4
 #define PMGUARD_CALL_WAYS	8
 #define PMGUARD_CALL_SLOTS	(PMGUARD_CALL_WAYS << PMGUARD_CALL_SET_BITS)
@@ -101,13 +102,15 @@ static enum pmguard_kind pmguard_syscall_kind(void)
 struct pmguard_call {
 	struct task_struct *task;	/* NULL: free */
 	bool parked;			/* process_vm_rw(): ev holds a decided access */
+	bool denied;			/* proc_mem_open(): pmguard refused the open */
 	struct file *mem_file;		/* mem_open(): the file, not counted */
 	fmode_t mem_mode;
 	struct pmguard_event ev;
 };
 
 static struct pmguard_call *pmguard_calls;
-static atomic64_t pmguard_calls_full = ATOMIC64_INIT(0);
+/* Calls that found no slot, and denials that could not be enforced. */
+static atomic64_t pmguard_calls_missed = ATOMIC64_INIT(0);
 
 /* The slots the calling task may use. */
 static struct pmguard_call *pmguard_call_set(void)
@@ -139,12 +142,36 @@ static struct pmguard_call *pmguard_call_claim(void)
 		if (!READ_ONCE(set[i].task) &&
 		    !cmpxchg(&set[i].task, NULL, current)) {
 			set[i].parked = false;
+			set[i].denied = false;
 			set[i].mem_file = NULL;
 			return &set[i];
 		}
 	}
-	atomic64_inc(&pmguard_calls_full);
+	atomic64_inc(&pmguard_calls_missed);
 	return NULL;
+}
+
+/* proc_mem_open(): the caller's slot, claimed now (@claimed) or not. */
+bool pmguard_call_enter(bool *claimed)
+{
+	*claimed = false;
+	if (pmguard_call_mine())
+		return true;
+	*claimed = pmguard_call_claim();
+	return *claimed;
+}
+
+/* Did the access check refuse the caller's open (proc_mem_open())? */
+bool pmguard_call_denied(void)
+{
+	struct pmguard_call *slot = pmguard_call_mine();
+
+	return slot && slot->denied;
+}
+
+void pmguard_count_unenforced(void)
+{
+	atomic64_inc(&pmguard_calls_missed);
 }
 
 /*
@@ -316,6 +343,7 @@ static int pmguard_check_return(struct kretprobe_instance *ri,
 	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
 	int ret = (int)regs_return_value(regs);
 	bool procfs = !(BIT(ev->acc.kind) & PMGUARD_KINDS_CALLS);
+	struct pmguard_call *slot;
 	bool track;
 
 	/* A procfs open sees what mm_access() makes of a refusal. */
@@ -323,6 +351,10 @@ static int pmguard_check_return(struct kretprobe_instance *ri,
 	if (pmguard_decide_event(ev) && !ret) {
 		regs_set_return_value(regs, (unsigned long)-EPERM);
 		ev->acc.result = procfs ? -EACCES : -EPERM;
+		/* For proc_mem_open()'s return, should mm_access() say yes. */
+		slot = procfs ? pmguard_call_mine() : NULL;
+		if (slot)
+			slot->denied = true;
 	}
 	if (!procfs) {
 		if (ev->acc.kind == PMGUARD_KIND_PTRACE)
@@ -579,7 +611,7 @@ void pmguard_routes_unregister(void)
 
 u64 pmguard_routes_missed(void)
 {
-	u64 missed = atomic64_read(&pmguard_calls_full) +
+	u64 missed = atomic64_read(&pmguard_calls_missed) +
 		     pmguard_attach_probe.nmissed +
 		     pmguard_attach_probe.kp.nmissed +
 		     pmguard_peek_probe.nmissed +

@@ -19,9 +19,13 @@ ev="$PMGUARD_OUT/events.jsonl"
 pmg_monitor "$ev"
 
 # Each opener: 150 rounds of mem (read-write, as a dumper opens it) and
-# environ; prints how many opens succeeded.
+# environ; prints how many opens succeeded.  Root without CAP_PERFMON and
+# CAP_SYS_ADMIN: with them, 6.14+ kernels hand out READ-mode files
+# (environ) whatever the ptrace check says, and pmguard's refusal is then
+# enforced by a return probe that can run out (README, "When a probe
+# cannot run"; the sensitive scenario shows root's environ open denied).
 opener() {
-	"$PY" - "$SSHD" <<'PYEOF'
+	setpriv --bounding-set=-perfmon,-sys_admin "$PY" - "$SSHD" <<'PYEOF'
 import os, sys
 pid = sys.argv[1]
 ok = 0
