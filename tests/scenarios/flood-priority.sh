@@ -8,7 +8,8 @@
 # open the maps, smaps, environ, ... of root's processes (a process named
 # sshd among them) as fast as they can for FLOOD_SECONDS (20), varying
 # pids and kinds so that folding cannot merge them: the kernel refuses,
-# pmguard reports, and the reader's socket overruns.  Meanwhile root reads
+# pmguard reports, and the reader (stopped meanwhile) has its socket
+# overrun.  Meanwhile root reads
 # the environ of a process named sshd three times (high severity).  Every
 # one of those reaches `pmguard monitor`, no high-severity event is
 # dropped anywhere (the module's priority_dropped counter), the flood did
@@ -49,9 +50,10 @@ pmg_load
 # On tmpfs, as on a local disk (the results share, 9p, is slow).
 ev=/tmp/flood-priority.jsonl
 pmg_monitor "$ev"
-# A reader that cannot keep up (a slow disk, a busy journal): its socket
-# overruns on a fast host too, not only when TCG is slow.
+# A reader that cannot keep up (a slow disk, a busy journal): stopped for
+# the whole flood, its socket overruns however fast or slow the host is.
 renice -n 19 -p "$MONITOR_PID" >/dev/null
+kill -STOP "$MONITOR_PID"
 
 flooders=()
 for i in $(seq 1 "$FLOODERS"); do
@@ -82,6 +84,7 @@ for i in 1 2 3; do
 	log "root read sshd's environ ($i) at $(date +%s.%N)"
 done
 wait "${flooders[@]}"
+kill -CONT "$MONITOR_PID"
 log "flooders opened $(cat "$PMGUARD_OUT"/flooder-*.txt | tr '\n' ' ')"
 check "decided = reported + dropped once the flood drains" \
 	pmg_stats_settled "$PMGUARD_OUT/stats.json" 60
