@@ -64,11 +64,7 @@ listening "$PMGUARD_OUT/raw-root2.txt"
 port=$(sed -n 's/^port //p' "$PMGUARD_OUT/raw-root2.txt")
 as_nobody "$PY" "$JOIN" --rebind "$port" 15 >"$PMGUARD_OUT/rebind.txt" 2>&1 &
 REBIND=$!
-# Accesses all through its listening window (a busy host delays them).
-while kill -0 "$RAW" 2>/dev/null; do
-	cat /proc/$V/environ /proc/$V/maps >/dev/null
-	sleep 0.2
-done
+cat /proc/$V/environ /proc/$V/maps >/dev/null
 wait "$RAW"
 for i in $(seq 1 60); do
 	cat /proc/$V/environ /proc/$V/maps >/dev/null
