@@ -48,11 +48,53 @@ result() { # STATUS WHERE NAME [REASON]
 	echo "$l" >>"$LINES"
 }
 indent() { sed 's/^/    | /'; }
-section() { echo "== $* ($(($(date +%s) - START))s)"; }
+# Stages: "== NAME (elapsed)"; each one's duration goes to $STAGES
+# ($OUT/stages.tsv; the host checks that run alongside the guests write
+# $OUT/stages-host.tsv).
+STAGE= STAGE_T0=$START STAGES=$OUT/stages.tsv
+: >"$OUT/stages.tsv"
+: >"$OUT/stages-host.tsv"
+section() {
+	local now
+	now=$(date +%s)
+	[ -z "$STAGE" ] || printf '%s\t%s\n' "$STAGE" $((now - STAGE_T0)) >>"$STAGES"
+	STAGE=$* STAGE_T0=$now
+	echo "== $* ($((now - START))s)"
+}
+
+# Where the time went: the stages, and a table of every step's seconds per
+# kernel (from each tests/vm/run's times.tsv), also kept as $OUT/times.md.
+time_summary() {
+	local k f ks=()
+	echo "Time per stage (s): $(awk -F'\t' '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' "$OUT/stages.tsv")"
+	[ ! -s "$OUT/stages-host.tsv" ] ||
+		echo "  alongside the guests (nice 10): $(awk -F'\t' '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' "$OUT/stages-host.tsv")"
+	for k in $KERNELS; do
+		[ ! -f "$OUT/$k/times.tsv" ] || ks+=("$k")
+	done
+	[ ${#ks[@]} -gt 0 ] || return 0
+	for k in "${ks[@]}"; do
+		sed "s/^/$k\t/" "$OUT/$k/times.tsv"
+	done | awk -F'\t' -v kernels="${ks[*]}" '
+	{ if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } t[$2, $1] = $3; sum[$2] += $3 }
+	END {
+		nk = split(kernels, k, " ")
+		line = "| step |"; sep = "|---|"
+		for (j = 1; j <= nk; j++) { line = line " " k[j] " |"; sep = sep "---:|" }
+		print line " all |"; print sep "---:|"
+		for (i = 1; i <= n; i++) {
+			s = order[i]; line = "| " s " |"
+			for (j = 1; j <= nk; j++) line = line " " ((s, k[j]) in t ? t[s, k[j]] : "") " |"
+			print line " " sum[s] " |"
+		}
+	}' >"$OUT/times.md"
+	echo "Seconds per step and kernel ($OUT/times.md):"
+	sed 's/^/  /' "$OUT/times.md"
+}
 
 # Runs a component that prints result lines itself; keeps its lines.
 run_component() { # WHERE COMMAND...
-	local where=$1 tmp=$OUT/.component.out rc=0
+	local where=$1 tmp=$OUT/.component-$1.out rc=0
 	shift
 	"$@" | tee "$tmp" || rc=$?
 	grep -E '^(PASS|FAIL|SKIP) ' "$tmp" >>"$LINES" || true
@@ -139,21 +181,30 @@ compile_matrix() {
 	done
 }
 
-userland_tests() {
+# The reader is built once, here, before anything uses it (the guests run
+# it; the unit tests, the fuzzers and the packages reuse its objects).
+USERLAND_BUILT=0
+# (With SKIP_USERLAND=1 too, silently: the guests need it.)
+userland_build() {
 	local log=$OUT/userland
-	section userland
 	mkdir -p "$log"
 	if [ ! -f userland/Makefile ]; then
 		result SKIP userland all "userland/Makefile does not exist yet"
 		return
 	fi
 	if make -C userland >"$log/build.log" 2>&1; then
-		result PASS userland build
+		[ "${SKIP_USERLAND:-0}" = 1 ] || result PASS userland build
+		USERLAND_BUILT=1
 	else
 		result FAIL userland build
 		tail -n 40 "$log/build.log" | indent
-		return
 	fi
+}
+
+userland_tests() {
+	local log=$OUT/userland
+	[ "$USERLAND_BUILT" = 1 ] || return 0
+	section userland
 	local rc=0 n
 	make -C userland test >"$log/test.log" 2>&1 || rc=$?
 	# cmocka: "== build/test_x" names the binary, then per case
@@ -246,18 +297,59 @@ fi
 	done
 ) >"$OUT/prefetch.log" 2>&1 &
 
-[ "${SKIP_STATIC:-0}" = 1 ] || static_checks
-[ "${SKIP_USERLAND:-0}" = 1 ] || userland_tests
+# The host checks (static, the reader's tests, the compile matrix, the
+# packaging) need no guest: they run alongside the guests, at nice 10, so
+# that they take the core a guest leaves idle (most scenarios keep one vCPU
+# busy, not two) and yield when a guest needs both.  HOST_PARALLEL=0 runs
+# them in the foreground instead, before and after the guests.  Their output
+# is shown once the guests are done.  The packaging's own packages (dkms,
+# lintian, ...) are installed first: the guests share the host's root.
+host_checks_before() {
+	[ "${SKIP_STATIC:-0}" = 1 ] || static_checks
+	[ "${SKIP_USERLAND:-0}" = 1 ] || userland_tests
+}
+host_checks_after() {
+	[ "${SKIP_STATIC:-0}" = 1 ] || compile_matrix
+	if [ "${SKIP_PACKAGING:-0}" != 1 ]; then
+		section packaging
+		run_component packaging tests/packaging/run
+	fi
+}
+section setup
+userland_build
+if [ "${SKIP_PACKAGING:-0}" != 1 ] && [ "$(id -u)" = 0 ]; then
+	tests/packaging/setup || echo "check: WARNING: tests/packaging/setup failed" >&2
+fi
+HOST_PID=
+if [ "${HOST_PARALLEL:-1}" = 1 ]; then
+	(
+		STAGE= STAGES=$OUT/stages-host.tsv
+		renice -n 10 "$BASHPID" >/dev/null 2>&1 || true
+		host_checks_before
+		host_checks_after
+		section "host checks done"
+	) >"$OUT/host-checks.out" 2>&1 </dev/null &
+	HOST_PID=$!
+else
+	host_checks_before
+fi
 vm_tests
-[ "${SKIP_STATIC:-0}" = 1 ] || compile_matrix
 if [ "${SKIP_PACKAGING:-0}" != 1 ]; then
-	section packaging
-	run_component packaging tests/packaging/run
 	section systemd-vm
 	run_component systemd-vm tests/packaging/systemd-vm
 fi
+if [ -n "$HOST_PID" ]; then
+	section "host checks (ran alongside the guests)"
+	rc=0
+	wait "$HOST_PID" || rc=$?
+	cat "$OUT/host-checks.out"
+	[ "$rc" = 0 ] || result FAIL host checks "exit $rc"
+else
+	host_checks_after
+fi
 
 section finished
+time_summary
 passed=$(grep -c '^PASS ' "$LINES" || true)
 failed=$(grep -c '^FAIL ' "$LINES" || true)
 skipped=$(grep -c '^SKIP ' "$LINES" || true)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 5.10 6.1 6.12 7.3 7.3-rt debug
+# kernels: 5.10 6.1 6.12 6.12-rt 7.3 7.3-rt debug
 # timeout: 300
 # An unprivileged user joins every generic netlink multicast group id the
 # kernel lets it join (ids that no family owns yet included) before

@@ -27,16 +27,17 @@ other non-nlctrl message naming sshd).  Exit 0.
 --stats: print the module's counters (GET_STATS) as one JSON object,
 keyed by attribute number (new counters included).
 
---rebind PORT SECONDS: what an unprivileged user can try when a
-subscriber closes its socket: bind a socket to the subscriber's port id
+--rebind PORT SECONDS [STOPFILE]: what an unprivileged user can try when
+a subscriber closes its socket: bind a socket to the subscriber's port id
 as soon as it is free (trying for up to SECONDS), then listen for
-SECONDS.  Prints "bound" once bound, and "LEAK ..." for every pmguard
-message it receives.  Exit 0 (bound or not).
+SECONDS, or until STOPFILE exists.  Prints "bound" once bound, and
+"LEAK ..." for every pmguard message it receives.  Exit 0 (bound or not).
 
 With --listen, the first line is "port N", the socket's port id.
 """
 import errno
 import json
+import os
 import select
 import socket
 import struct
@@ -173,7 +174,7 @@ def eavesdrop(seconds):
     return 0
 
 
-def rebind(port, seconds):
+def rebind(port, seconds, stopfile=None):
     """Take over a closed subscriber's port id, then listen."""
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     end = time.monotonic() + seconds
@@ -195,8 +196,13 @@ def rebind(port, seconds):
     end = time.monotonic() + seconds
     while True:
         left = end - time.monotonic()
-        if left <= 0 or not select.select([sock], [], [], left)[0]:
+        if left <= 0:
             return 0
+        if not select.select([sock], [], [], min(left, 0.2))[0]:
+            # what was sent before the stop file appeared is read first
+            if stopfile and os.path.exists(stopfile):
+                return 0
+            continue
         data = sock.recv(1 << 20)
         while len(data) >= 20:
             length, mtype = struct.unpack_from('IH', data)
@@ -224,7 +230,7 @@ def main():
     if mode == '--eavesdrop':
         return eavesdrop(float(args[1]))
     if mode == '--rebind':
-        return rebind(int(args[1]), float(args[2]))
+        return rebind(int(args[1]), float(args[2]), args[3] if len(args) > 3 else None)
     seconds = float(args[1]) if len(args) > 1 else 0
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     sock.bind((0, 0))

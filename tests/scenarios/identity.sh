@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 6.1 6.12 7.3
+# kernels: 6.1 7.3
 # Executable identity a process cannot choose.  A process that unmaps its
 # own image and points its exe at /usr/bin/gdb with prctl(PR_SET_MM,
 # PR_SET_MM_EXE_FILE) (root can; so can anyone in a user namespace) does

@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 5.10 6.1 6.12 6.12-rt 7.3 7.3-rt
+# kernels: 5.10 6.1 6.12 7.3
 # An attempt the kernel itself refuses inside the open path (Yama's ptrace
 # check) is reported with the kernel's error.  Both processes run as the
 # unprivileged user nobody, so file permissions let the open through to

@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 6.1 6.12 7.3
+# kernels: 6.1 7.3
 # Runtime policy: list, save/load round trip, the shipped policy, add at a
 # position, delete, flush, mode switch; bad input rejected whole with line
 # and reason while the running policy stays; unprivileged users, root in a

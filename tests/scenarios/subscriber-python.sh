@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 6.1 6.12
+# kernels: 6.1
 # A second, independent subscriber (docs/examples/pmguard-subscribe.py:
 # plain sockets, no libnl) and `pmguard monitor --json` side by side: both
 # receive the same events (same seq set) with the same fields.
