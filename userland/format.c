@@ -790,6 +790,7 @@ char *pmg_format_counters(enum pmg_format fmt, const struct pmg_counters *c,
 		json_add_u64(obj, "events", c->events);
 		json_add_u64(obj, "accesses", c->accesses);
 		json_add_u64(obj, "folded_events", c->folded_events);
+		json_add_u64(obj, "cross_container", c->cross_container);
 		json_add_u64(obj, "summaries", c->summaries);
 		json_add_u64(obj, "lost", c->lost);
 		json_add_u64(obj, "gaps", c->gaps);
