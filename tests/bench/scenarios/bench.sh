@@ -66,6 +66,10 @@ setup() {
 	enforce) pmg_load mode=enforce; reader_start "$1" ;;
 	audit-fold0) pmg_load fold_ms=0; reader_start "$1" ;;
 	audit-container) pmg_load; reader_start "$1" ;;
+	audit-base)	# another build of pmguard (BENCH_BASE_KO), e.g. before a change
+		rmmod pmguard 2>/dev/null
+		insmod "${BENCH_BASE_KO:?audit-base needs BENCH_BASE_KO}" || fail "insmod $BENCH_BASE_KO"
+		reader_start "$1" ;;
 	bpftrace)
 		rmmod pmguard 2>/dev/null
 		# The functions pmguard probes on these paths: proc_mem_open
@@ -104,7 +108,7 @@ setup() {
 }
 teardown() {
 	case $1 in
-	audit | enforce | audit-fold0 | audit-container)
+	audit | enforce | audit-fold0 | audit-container | audit-base)
 		reader_stop
 		"$PMGUARD_BIN" stats --json >"$OUT/stats-$1-$PASS.json"
 		rmmod pmguard ;;
