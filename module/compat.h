@@ -152,4 +152,18 @@ static inline struct cgroup *pmguard_cgroup_get_from_id(u64 id)
 #endif
 }
 
+/*
+ * file_open_root() takes a struct path since 5.12, a dentry and a mount
+ * before (module/Kbuild reads its prototype in linux/fs.h).
+ */
+static inline struct file *pmguard_file_open_root(const struct path *root,
+						  const char *name, int flags)
+{
+#ifdef PMGUARD_FILE_OPEN_ROOT_PATH
+	return file_open_root(root, name, flags, 0);
+#else
+	return file_open_root(root->dentry, root->mnt, name, flags, 0);
+#endif
+}
+
 #endif /* _PMGUARD_COMPAT_H */

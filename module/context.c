@@ -10,7 +10,7 @@
  * freed as soon as it is switched (it is not RCU-freed, and task_lock() is
  * a spinlock_t), so the target's network and cgroup namespaces, both
  * sides' mount namespace (struct mnt_namespace is private: its inode
- * number is read through /proc/<tid>/ns/mnt) and the cgroup paths are
+ * number is read through init's /proc/<tid>/ns/mnt) and the cgroup paths are
  * resolved by the worker, which finds the same task again by tid and
  * start time.
  *
@@ -23,8 +23,9 @@
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/file.h>
 #include <linux/magic.h>
-#include <linux/namei.h>
 #include <linux/nsproxy.h>
 #include <linux/path.h>
 #include <linux/pid.h>
@@ -130,31 +131,61 @@ struct task_struct *pmguard_task_get(u32 tid, u64 start_time)
 }
 
 /*
- * The mount namespace's inode number, through /proc/<tid>/ns/mnt of a
- * procfs of the initial pid namespace: struct mnt_namespace is private,
- * and the nsfs helpers are not exported.  0 when it cannot be seen.
+ * A file under the root of the initial pid namespace's init, or NULL.
+ * Not the worker's own root: kernel threads may have theirs elsewhere
+ * (their root stays the initramfs where init does not share it with them).
+ */
+static struct file *pmguard_ctx_open(const struct path *root, const char *fmt,
+				     u32 tid, int flags)
+{
+	struct file *file;
+	char name[32];
+
+	snprintf(name, sizeof(name), fmt, tid);
+	file = pmguard_file_open_root(root, name, flags);
+	return IS_ERR(file) ? NULL : file;
+}
+
+/*
+ * The mount namespace's inode number, through proc/<tid>/ns/mnt under
+ * init's root, where a procfs of the initial pid namespace must be:
+ * struct mnt_namespace is private, and the nsfs helpers are not
+ * exported.  0 when it cannot be seen.
  */
 static u32 pmguard_ctx_mnt_ns(u32 tid)
 {
-	struct path path;
-	char name[32];
+	struct task_struct *init = pmguard_task_get(1, 0);
+	struct path root = {};
+	struct super_block *sb;
+	struct file *file;
 	bool procfs;
 	u32 inum = 0;
 
-	snprintf(name, sizeof(name), "/proc/%u/ns", tid);
-	if (kern_path(name, 0, &path))
+	if (!init)
 		return 0;
-	procfs = path.dentry->d_sb->s_magic == PROC_SUPER_MAGIC &&
-		 proc_pid_ns(path.dentry->d_sb) == &init_pid_ns;
-	path_put(&path);
+	task_lock(init);
+	if (init->fs)
+		get_fs_root(init->fs, &root);
+	task_unlock(init);
+	put_task_struct(init);
+	if (!root.mnt)
+		return 0;
+	file = pmguard_ctx_open(&root, "proc/%u/ns", tid, O_PATH | O_DIRECTORY);
+	if (!file)
+		goto out;
+	sb = file_inode(file)->i_sb;
+	procfs = sb->s_magic == PROC_SUPER_MAGIC && proc_pid_ns(sb) == &init_pid_ns;
+	fput(file);
 	if (!procfs)
-		return 0;
-	snprintf(name, sizeof(name), "/proc/%u/ns/mnt", tid);
-	if (kern_path(name, LOOKUP_FOLLOW, &path))
-		return 0;
-	if (path.dentry->d_sb->s_magic == NSFS_MAGIC)
-		inum = d_inode(path.dentry)->i_ino;
-	path_put(&path);
+		goto out;
+	file = pmguard_ctx_open(&root, "proc/%u/ns/mnt", tid, O_PATH);
+	if (!file)
+		goto out;
+	if (file_inode(file)->i_sb->s_magic == NSFS_MAGIC)
+		inum = file_inode(file)->i_ino;
+	fput(file);
+out:
+	path_put(&root);
 	return inum;
 }
 
