@@ -7,11 +7,14 @@
 #ifndef _PMGUARD_COMPAT_H
 #define _PMGUARD_COMPAT_H
 
+#include <linux/cgroup.h>
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/minmax.h>
+#include <linux/nsproxy.h>
 #include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -109,6 +112,60 @@ static inline void pmguard_nla_strscpy(char *dst, const struct nlattr *nla,
 	len = min(len, size - 1);
 	memcpy(dst, src, len);
 	memset(dst + len, 0, size - len);
+}
+
+/*
+ * The task's cgroup v2 id (the caller holds rcu_read_lock()), and a
+ * cgroup namespace's inode number: 0 without CONFIG_CGROUPS, where
+ * struct cgroup_namespace is not even defined.
+ */
+static inline u64 pmguard_task_cgroup_id(struct task_struct *task)
+{
+#ifdef CONFIG_CGROUPS
+	return cgroup_id(task_dfl_cgroup(task));
+#else
+	return 0;
+#endif
+}
+
+static inline u32 pmguard_cgroup_ns(const struct nsproxy *nsproxy)
+{
+#ifdef CONFIG_CGROUPS
+	return nsproxy->cgroup_ns->ns.inum;
+#else
+	return 0;
+#endif
+}
+
+/*
+ * A counted reference to the cgroup v2 with id @id, or NULL.  Exported
+ * since 6.1 (module/Kbuild looks for it in Module.symvers: a header cannot
+ * tell); without it the worker finds the cgroup through the task, if the
+ * task still lives.
+ */
+static inline struct cgroup *pmguard_cgroup_get_from_id(u64 id)
+{
+#ifdef PMGUARD_HAVE_CGROUP_GET_FROM_ID
+	struct cgroup *cgrp = id ? cgroup_get_from_id(id) : NULL;
+
+	return IS_ERR(cgrp) ? NULL : cgrp;
+#else
+	return NULL;
+#endif
+}
+
+/*
+ * file_open_root() takes a struct path since 5.12, a dentry and a mount
+ * before (module/Kbuild reads its prototype in linux/fs.h).
+ */
+static inline struct file *pmguard_file_open_root(const struct path *root,
+						  const char *name, int flags)
+{
+#ifdef PMGUARD_FILE_OPEN_ROOT_PATH
+	return file_open_root(root, name, flags, 0);
+#else
+	return file_open_root(root->dentry, root->mnt, name, flags, 0);
+#endif
 }
 
 #endif /* _PMGUARD_COMPAT_H */

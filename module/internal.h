@@ -30,7 +30,18 @@ struct pmguard_proc_info {
 	char comm[TASK_COMM_LEN];
 	char exe_name[PMGUARD_NAME_LEN];	/* "" when unknown */
 	struct pmguard_exe_id exe;		/* ino 0 when unknown */
+	/* Container and service context (context.c); 0 when unknown. */
+	u64 cgroup_id;				/* cgroup v2 */
+	u64 start_time;				/* the worker finds the same task */
+	u32 ns_pid;				/* pid in its own pid namespace */
+	u32 pid_ns, user_ns, net_ns, cgroup_ns;	/* namespace inode numbers */
+	u8 ctx;					/* PMGUARD_CTX_* */
 };
+
+#define PMGUARD_CTX_KNOWN		0x1	/* the fields above are filled */
+#define PMGUARD_CTX_IN_CONTAINER	0x2	/* pid or user ns not initial */
+/* The target's pid and user namespaces are the caller's or inside them. */
+#define PMGUARD_CTX_WITHIN_CALLER	0x4
 
 /* Everything a rule can look at. */
 struct pmguard_access {
@@ -226,6 +237,22 @@ void pmguard_probes_unregister(void);
 u64 pmguard_probes_missed(void);
 unsigned int pmguard_probes_active(void);
 enum pmguard_kind pmguard_procfs_kind(struct pt_regs *regs);
+
+/* context.c: container and service context of each side */
+void pmguard_fill_context(struct pmguard_proc_info *info,
+			  struct task_struct *task);
+u32 pmguard_context_flags(const struct pmguard_access *acc);
+
+/* Worker side: what probe context could not read. */
+struct pmguard_ctx_resolved {
+	u32 mnt_ns, net_ns, cgroup_ns;	/* 0 when unknown */
+	const char *cgroup;		/* cgroup v2 path, or NULL */
+};
+
+struct task_struct *pmguard_task_get(u32 tid, u64 start_time);
+void pmguard_context_resolve(const struct pmguard_proc_info *info,
+			     struct pmguard_ctx_resolved *res,
+			     char *buf, size_t size);
 
 /* route.c: process_vm_readv/writev and ptrace */
 int pmguard_routes_register(unsigned int maxactive);

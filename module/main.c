@@ -438,6 +438,15 @@ static struct pmguard_policy *pmguard_default_policy(void)
 	policy->default_severity = PMGUARD_SEV_LOW;
 
 	/*
+	 * A container reading the memory of another container or of the
+	 * host, whoever the target is and whatever the tool: no allowlist
+	 * reaches across (context.c says what a container is).
+	 */
+	pmguard_add_rule(policy, "cross-container",
+			 PMGUARD_KINDS_DIRECT | BIT(PMGUARD_KIND_ENVIRON),
+			 PMGUARD_F_CROSS_CONTAINER, 0,
+			 PMGUARD_ACTION_DENY, PMGUARD_SEV_HIGH);
+	/*
 	 * A debugger is the quickest way to dump a credential holder: on
 	 * sensitive targets the tools meet the rules below.
 	 */

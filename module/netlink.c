@@ -247,17 +247,13 @@ static const char *pmguard_nl_path(struct file *file, char *buf)
 }
 
 /* The target's executable when probe context could not take it. */
-static struct file *pmguard_nl_pid_exe(u32 tid)
+static struct file *pmguard_nl_pid_exe(const struct pmguard_proc_info *proc)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
 	struct file *exe = NULL;
 
-	rcu_read_lock();
-	task = pid_task(find_pid_ns(tid, &init_pid_ns), PIDTYPE_PID);
-	if (task)
-		get_task_struct(task);
-	rcu_read_unlock();
+	task = pmguard_task_get(proc->tid, proc->start_time);
 	if (!task)
 		return NULL;
 	mm = get_task_mm(task);
@@ -269,9 +265,43 @@ static struct file *pmguard_nl_pid_exe(u32 tid)
 	return exe;
 }
 
+/* What the worker adds to one side: paths, and the context it resolved. */
+struct pmguard_nl_side {
+	const char *exe;
+	struct pmguard_ctx_resolved ctx;
+};
+
+/* An optional u32: 0 means unknown, and is left out. */
+static int pmguard_nl_put_id(struct sk_buff *msg, int attr, u32 value)
+{
+	return value ? nla_put_u32(msg, attr, value) : 0;
+}
+
+static int pmguard_nl_put_context(struct sk_buff *msg,
+				  const struct pmguard_proc_info *proc,
+				  const struct pmguard_ctx_resolved *ctx)
+{
+	if (!(proc->ctx & PMGUARD_CTX_KNOWN))
+		return 0;
+	if ((proc->cgroup_id &&
+	     nla_put_u64_64bit(msg, PMGUARD_P_CGROUP_ID, proc->cgroup_id,
+			       PMGUARD_P_PAD)) ||
+	    (ctx->cgroup && nla_put_string(msg, PMGUARD_P_CGROUP, ctx->cgroup)) ||
+	    pmguard_nl_put_id(msg, PMGUARD_P_NS_PID, proc->ns_pid) ||
+	    pmguard_nl_put_id(msg, PMGUARD_P_PID_NS, proc->pid_ns) ||
+	    pmguard_nl_put_id(msg, PMGUARD_P_MNT_NS, ctx->mnt_ns) ||
+	    pmguard_nl_put_id(msg, PMGUARD_P_USER_NS, proc->user_ns) ||
+	    pmguard_nl_put_id(msg, PMGUARD_P_NET_NS, ctx->net_ns) ||
+	    pmguard_nl_put_id(msg, PMGUARD_P_CGROUP_NS, ctx->cgroup_ns) ||
+	    nla_put_u8(msg, PMGUARD_P_IN_CONTAINER,
+		       !!(proc->ctx & PMGUARD_CTX_IN_CONTAINER)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int pmguard_nl_put_proc(struct sk_buff *msg, int attr,
 			       const struct pmguard_proc_info *proc,
-			       const char *exe)
+			       const struct pmguard_nl_side *side)
 {
 	struct nlattr *nest = nla_nest_start(msg, attr);
 
@@ -286,7 +316,8 @@ static int pmguard_nl_put_proc(struct sk_buff *msg, int attr,
 	    nla_put_u32(msg, PMGUARD_P_LOGINUID, proc->loginuid) ||
 	    nla_put_u32(msg, PMGUARD_P_SESSIONID, proc->sessionid) ||
 	    nla_put_string(msg, PMGUARD_P_COMM, proc->comm) ||
-	    (exe && nla_put_string(msg, PMGUARD_P_EXE, exe)))
+	    (side->exe && nla_put_string(msg, PMGUARD_P_EXE, side->exe)) ||
+	    pmguard_nl_put_context(msg, proc, &side->ctx))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -294,7 +325,8 @@ static int pmguard_nl_put_proc(struct sk_buff *msg, int attr,
 
 static int pmguard_nl_fill_event(struct sk_buff *msg,
 				 const struct pmguard_event *ev,
-				 const char *caller_exe, const char *target_exe)
+				 const struct pmguard_nl_side *caller,
+				 const struct pmguard_nl_side *target)
 {
 	void *hdr;
 
@@ -318,9 +350,9 @@ static int pmguard_nl_fill_event(struct sk_buff *msg,
 	     nla_put_u64_64bit(msg, PMGUARD_A_FIRST_SEQ, ev->first_seq,
 			       PMGUARD_A_PAD)) ||
 	    pmguard_nl_put_proc(msg, PMGUARD_A_CALLER, &ev->acc.caller,
-				caller_exe) ||
+				caller) ||
 	    pmguard_nl_put_proc(msg, PMGUARD_A_TARGET, &ev->acc.target,
-				target_exe)) {
+				target)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}
@@ -330,7 +362,8 @@ static int pmguard_nl_fill_event(struct sk_buff *msg,
 
 static int pmguard_nl_fill_summary(struct sk_buff *msg,
 				   const struct pmguard_event *ev,
-				   const char *caller_exe, const char *target_exe)
+				   const struct pmguard_nl_side *caller,
+				   const struct pmguard_nl_side *target)
 {
 	const struct pmguard_mem_stats *mem = &ev->mem;
 	struct nlattr *nest;
@@ -344,9 +377,9 @@ static int pmguard_nl_fill_summary(struct sk_buff *msg,
 	    nla_put_u64_64bit(msg, PMGUARD_A_TIME_NS, ev->time_ns, PMGUARD_A_PAD) ||
 	    nla_put_u32(msg, PMGUARD_A_KIND, ev->acc.kind) ||
 	    pmguard_nl_put_proc(msg, PMGUARD_A_CALLER, &ev->acc.caller,
-				caller_exe) ||
+				caller) ||
 	    pmguard_nl_put_proc(msg, PMGUARD_A_TARGET, &ev->acc.target,
-				target_exe))
+				target))
 		goto cancel;
 	nest = nla_nest_start(msg, PMGUARD_A_SUMMARY);
 	if (!nest ||
@@ -761,11 +794,39 @@ static void pmguard_nl_report_guard(const struct pmguard_event *ev)
 	nlmsg_free(msg);
 }
 
+/*
+ * Worker context: both sides' paths and context, in @buf
+ * (PMGUARD_NL_BUF_SIZE); returns a looked-up target executable to drop.
+ */
+static struct file *pmguard_nl_sides(const struct pmguard_event *ev, char *buf,
+				     struct pmguard_nl_side *caller,
+				     struct pmguard_nl_side *target)
+{
+	struct file *looked_up = NULL;
+
+	caller->exe = pmguard_nl_path(ev->caller_exe, buf);
+	if (!ev->target_exe && ev->lookup_target_exe)
+		looked_up = pmguard_nl_pid_exe(&ev->acc.target);
+	target->exe = pmguard_nl_path(ev->target_exe ?: looked_up,
+				      buf + PATH_MAX);
+	pmguard_context_resolve(&ev->acc.caller, &caller->ctx,
+				buf + 2 * PATH_MAX, PATH_MAX);
+	pmguard_context_resolve(&ev->acc.target, &target->ctx,
+				buf + 3 * PATH_MAX, PATH_MAX);
+	return looked_up;
+}
+
+static size_t pmguard_nl_side_size(const struct pmguard_nl_side *side)
+{
+	return (side->exe ? strlen(side->exe) : 0) +
+	       (side->ctx.cgroup ? strlen(side->ctx.cgroup) : 0);
+}
+
 /* Worker context: build one event message and send it to subscribers. */
 void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 {
-	const char *caller_exe, *target_exe;
-	struct file *looked_up = NULL;
+	struct pmguard_nl_side caller, target;
+	struct file *looked_up;
 	struct sk_buff *msg;
 	size_t size;
 	int err;
@@ -779,22 +840,19 @@ void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 		return;
 	}
 
-	caller_exe = pmguard_nl_path(ev->caller_exe, buf);
-	if (!ev->target_exe && ev->lookup_target_exe)
-		looked_up = pmguard_nl_pid_exe(ev->acc.target.tid);
-	target_exe = pmguard_nl_path(ev->target_exe ?: looked_up, buf + PATH_MAX);
-
-	size = 768 + (caller_exe ? strlen(caller_exe) : 0) +
-	       (target_exe ? strlen(target_exe) : 0);
+	looked_up = pmguard_nl_sides(ev, buf, &caller, &target);
+	/* 768 for the fixed attributes, 2 x 96 for the context's. */
+	size = 960 + pmguard_nl_side_size(&caller) +
+	       pmguard_nl_side_size(&target);
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg) {
 		pmguard_nl_count(ev, PMGUARD_S_DROP_NOMEM);
 		goto out;
 	}
 	if (ev->type == PMGUARD_EV_SUMMARY)
-		err = pmguard_nl_fill_summary(msg, ev, caller_exe, target_exe);
+		err = pmguard_nl_fill_summary(msg, ev, &caller, &target);
 	else
-		err = pmguard_nl_fill_event(msg, ev, caller_exe, target_exe);
+		err = pmguard_nl_fill_event(msg, ev, &caller, &target);
 	if (err) {
 		/* The size above is computed to fit: this is a bug. */
 		WARN_ON_ONCE(1);

@@ -8,8 +8,11 @@
 
 #include "internal.h"
 
-/* The worker's scratch space: one path for the caller, one for the target. */
-#define PMGUARD_NL_BUF_SIZE	(2 * PATH_MAX)
+/*
+ * The worker's scratch space: for the caller and for the target, the
+ * executable's path and the cgroup's.
+ */
+#define PMGUARD_NL_BUF_SIZE	(4 * PATH_MAX)
 
 extern atomic64_t pmguard_stats[__PMGUARD_S_MAX];
 extern atomic64_t pmguard_kind_seen[__PMGUARD_KIND_MAX];

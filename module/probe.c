@@ -133,6 +133,7 @@ void pmguard_fill_caller(struct pmguard_access *acc)
 	c->loginuid = pmguard_uid(audit_get_loginuid(current));
 	c->sessionid = audit_get_sessionid(current);
 	pmguard_copy_comm(c->comm, current);
+	pmguard_fill_context(c, current);
 
 	/* Read the capability set, do not use it: no audit, no PF_SUPERPRIV. */
 	if (cap_raised(cred->cap_effective, CAP_SYS_PTRACE) &&
@@ -156,6 +157,7 @@ void pmguard_fill_target(struct pmguard_access *acc, struct task_struct *task)
 	t->loginuid = pmguard_uid(audit_get_loginuid(task));
 	t->sessionid = audit_get_sessionid(task);
 	pmguard_copy_comm(t->comm, task);
+	pmguard_fill_context(t, task);
 
 	if (t->tid != t->pid)
 		acc->flags |= PMGUARD_F_TASK_ALIAS;
@@ -268,6 +270,7 @@ bool pmguard_decide_event(struct pmguard_event *ev)
 
 	if (ev->acc.caller.uid == ev->acc.target.uid)
 		ev->acc.flags |= PMGUARD_F_SAME_UID;
+	ev->acc.flags |= pmguard_context_flags(&ev->acc);
 	rcu_read_lock();
 	policy = rcu_dereference(pmguard_policy);
 	ev->acc.flags |= pmguard_side_flags(policy, &ev->acc.caller,

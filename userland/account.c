@@ -39,6 +39,8 @@ void pmg_counters_add_event(struct pmg_counters *c, const struct pmguard_event *
 	c->accesses += n;
 	if (n > 1)
 		c->folded_events++;
+	if (pmg_event_has(ev, PMGUARD_A_FLAGS) && (ev->flags & PMGUARD_F_CROSS_CONTAINER))
+		c->cross_container += n;
 
 	if (pmg_event_has(ev, PMGUARD_A_KIND) && ev->kind != PMGUARD_KIND_UNSPEC &&
 	    ev->kind < __PMGUARD_KIND_MAX) {

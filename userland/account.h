@@ -61,6 +61,7 @@ struct pmg_counters {
 	uint64_t events;			/* access event messages received */
 	uint64_t accesses;			/* sum of PMGUARD_A_COUNT (1 if absent) */
 	uint64_t folded_events;			/* events with COUNT > 1 */
+	uint64_t cross_container;		/* accesses flagged cross_container */
 	uint64_t by_kind[__PMGUARD_KIND_MAX];	/* accesses; index 0 (UNSPEC) unused */
 	uint64_t kind_unknown;			/* absent, UNSPEC or newer kind */
 	uint64_t by_action[__PMGUARD_ACTION_MAX];	/* accesses */

@@ -106,7 +106,7 @@ static const struct pmg_command_doc docs[] = {
 "        ptrace_read ptrace_write (PEEK/POKE); all alone: any kind\n"
 "  FLAG: caller_cap_ptrace caller_is_tracer caller_is_ancestor same_uid\n"
 "        target_sensitive comm_mismatch comm_spoofs_allowed task_alias\n"
-"        target_exe_unknown exe_replaced\n"
+"        target_exe_unknown exe_replaced cross_container from_container\n"
 "  Values may be double-quoted (\\\" and \\\\ escapes) to hold blanks or '#'.\n"
 "  add: one rule line, as one argument or one word per token; a '#'\n"
 "  outside quotes is an error there, not a comment.\n"

@@ -62,6 +62,15 @@ static struct nla_policy proc_policy[PMGUARD_P_MAX + 1] = {
 	[PMGUARD_P_SESSIONID]	= { .type = NLA_U32 },
 	[PMGUARD_P_COMM]	= { .type = NLA_UNSPEC },
 	[PMGUARD_P_EXE]		= { .type = NLA_UNSPEC },
+	[PMGUARD_P_CGROUP_ID]	= { .type = NLA_U64 },
+	[PMGUARD_P_CGROUP]	= { .type = NLA_UNSPEC },
+	[PMGUARD_P_NS_PID]	= { .type = NLA_U32 },
+	[PMGUARD_P_PID_NS]	= { .type = NLA_U32 },
+	[PMGUARD_P_MNT_NS]	= { .type = NLA_U32 },
+	[PMGUARD_P_USER_NS]	= { .type = NLA_U32 },
+	[PMGUARD_P_NET_NS]	= { .type = NLA_U32 },
+	[PMGUARD_P_CGROUP_NS]	= { .type = NLA_U32 },
+	[PMGUARD_P_IN_CONTAINER] = { .type = NLA_U8 },
 };
 
 static struct nla_policy stats_policy[PMGUARD_S_MAX + 1] = {
@@ -112,6 +121,37 @@ static void parse_u32(struct nlattr **tb, int attr, uint32_t *dst,
 	}
 }
 
+static void parse_str(struct nlattr **tb, int attr, struct pmg_str *dst,
+		      uint32_t *present)
+{
+	if (tb[attr]) {
+		*dst = attr_str(tb[attr]);
+		*present |= 1u << attr;
+	}
+}
+
+uint32_t pmg_proc_u32(const struct pmguard_proc *p, int attr)
+{
+	switch (attr) {
+	case PMGUARD_P_PID:		return p->pid;
+	case PMGUARD_P_TID:		return p->tid;
+	case PMGUARD_P_PPID:		return p->ppid;
+	case PMGUARD_P_UID:		return p->uid;
+	case PMGUARD_P_EUID:		return p->euid;
+	case PMGUARD_P_FSUID:		return p->fsuid;
+	case PMGUARD_P_GID:		return p->gid;
+	case PMGUARD_P_LOGINUID:	return p->loginuid;
+	case PMGUARD_P_SESSIONID:	return p->sessionid;
+	case PMGUARD_P_NS_PID:		return p->ns_pid;
+	case PMGUARD_P_PID_NS:		return p->pid_ns;
+	case PMGUARD_P_MNT_NS:		return p->mnt_ns;
+	case PMGUARD_P_USER_NS:		return p->user_ns;
+	case PMGUARD_P_NET_NS:		return p->net_ns;
+	case PMGUARD_P_CGROUP_NS:	return p->cgroup_ns;
+	default:			return 0;
+	}
+}
+
 static int parse_proc(struct nlattr *nest, struct pmguard_proc *p)
 {
 	struct nlattr *tb[PMGUARD_P_MAX + 1];
@@ -130,13 +170,22 @@ static int parse_proc(struct nlattr *nest, struct pmguard_proc *p)
 	parse_u32(tb, PMGUARD_P_GID, &p->gid, &p->present);
 	parse_u32(tb, PMGUARD_P_LOGINUID, &p->loginuid, &p->present);
 	parse_u32(tb, PMGUARD_P_SESSIONID, &p->sessionid, &p->present);
-	if (tb[PMGUARD_P_COMM]) {
-		p->comm = attr_str(tb[PMGUARD_P_COMM]);
-		p->present |= 1u << PMGUARD_P_COMM;
+	parse_str(tb, PMGUARD_P_COMM, &p->comm, &p->present);
+	parse_str(tb, PMGUARD_P_EXE, &p->exe, &p->present);
+	parse_str(tb, PMGUARD_P_CGROUP, &p->cgroup, &p->present);
+	if (tb[PMGUARD_P_CGROUP_ID]) {
+		p->cgroup_id = nla_get_u64(tb[PMGUARD_P_CGROUP_ID]);
+		p->present |= 1u << PMGUARD_P_CGROUP_ID;
 	}
-	if (tb[PMGUARD_P_EXE]) {
-		p->exe = attr_str(tb[PMGUARD_P_EXE]);
-		p->present |= 1u << PMGUARD_P_EXE;
+	parse_u32(tb, PMGUARD_P_NS_PID, &p->ns_pid, &p->present);
+	parse_u32(tb, PMGUARD_P_PID_NS, &p->pid_ns, &p->present);
+	parse_u32(tb, PMGUARD_P_MNT_NS, &p->mnt_ns, &p->present);
+	parse_u32(tb, PMGUARD_P_USER_NS, &p->user_ns, &p->present);
+	parse_u32(tb, PMGUARD_P_NET_NS, &p->net_ns, &p->present);
+	parse_u32(tb, PMGUARD_P_CGROUP_NS, &p->cgroup_ns, &p->present);
+	if (tb[PMGUARD_P_IN_CONTAINER]) {
+		p->in_container = nla_get_u8(tb[PMGUARD_P_IN_CONTAINER]);
+		p->present |= 1u << PMGUARD_P_IN_CONTAINER;
 	}
 	return 0;
 }

@@ -45,6 +45,12 @@ struct pmguard_proc {
 	uint32_t sessionid;		/* (u32)-1: unset */
 	struct pmg_str comm;
 	struct pmg_str exe;
+	/* Container and service context (0 or absent when unknown). */
+	uint64_t cgroup_id;
+	struct pmg_str cgroup;		/* cgroup v2 path (untrusted names) */
+	uint32_t ns_pid;		/* pid in its own pid namespace */
+	uint32_t pid_ns, mnt_ns, user_ns, net_ns, cgroup_ns;
+	uint8_t in_container;		/* the kernel's view: pid or user ns */
 };
 
 /* One PMGUARD_CMD_EVENT message. */
@@ -76,6 +82,9 @@ static inline bool pmg_proc_has(const struct pmguard_proc *p, int attr)
 {
 	return attr < 32 && (p->present & (1u << attr));
 }
+
+/* The value of a u32 process attribute (PMGUARD_P_PID, ...); 0 for others. */
+uint32_t pmg_proc_u32(const struct pmguard_proc *p, int attr);
 
 /*
  * One PMGUARD_CMD_MEM_SUMMARY message: what was read or written through

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Text and JSON rendering; see format.h for the contract. */
 #include "format.h"
+#include "context.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -185,6 +186,20 @@ static void text_proc_id(FILE *f, const struct pmguard_proc *p, bool always_tid)
 	fputc(']', f);
 }
 
+/* container=RUNTIME:ID (12 characters of a hex id) and unit=UNIT. */
+static void text_context(FILE *f, const struct pmguard_proc *p)
+{
+	struct pmg_cgroup_context ctx;
+
+	if (!pmg_proc_has(p, PMGUARD_P_CGROUP) ||
+	    !pmg_cgroup_context(p->cgroup.ptr, p->cgroup.len, &ctx))
+		return;
+	if (ctx.runtime)
+		fprintf(f, " container=%s:%.12s", ctx.runtime, ctx.container_id);
+	if (ctx.unit[0])
+		fprintf(f, " unit=%s", ctx.unit);
+}
+
 static void text_event(FILE *f, const struct pmguard_event *ev)
 {
 	char b1[NAME_BUF_LEN], b2[NAME_BUF_LEN], b3[NAME_BUF_LEN];
@@ -231,11 +246,13 @@ static void text_event(FILE *f, const struct pmguard_event *ev)
 	text_opt_u32(f, c, PMGUARD_P_EUID, "euid", c->euid);
 	text_opt_u32(f, c, PMGUARD_P_LOGINUID, "loginuid", c->loginuid);
 	text_opt_str(f, c, PMGUARD_P_EXE, "exe", c->exe);
+	text_context(f, c);
 
 	fputs(" -> target=", f);
 	text_proc_id(f, t, false);
 	text_opt_u32(f, t, PMGUARD_P_UID, "uid", t->uid);
 	text_opt_str(f, t, PMGUARD_P_EXE, "exe", t->exe);
+	text_context(f, t);
 
 	if (pmg_event_has(ev, PMGUARD_A_FLAGS))
 		text_flags(f, ev->flags);
@@ -379,22 +396,33 @@ static const struct {
 	{ PMGUARD_P_GID,	"gid",		false },
 	{ PMGUARD_P_LOGINUID,	"loginuid",	true },
 	{ PMGUARD_P_SESSIONID,	"sessionid",	true },
+	{ PMGUARD_P_NS_PID,	"ns_pid",	false },
+	{ PMGUARD_P_PID_NS,	"pid_ns",	false },
+	{ PMGUARD_P_MNT_NS,	"mnt_ns",	false },
+	{ PMGUARD_P_USER_NS,	"user_ns",	false },
+	{ PMGUARD_P_NET_NS,	"net_ns",	false },
+	{ PMGUARD_P_CGROUP_NS,	"cgroup_ns",	false },
 };
 
-static uint32_t proc_u32(const struct pmguard_proc *p, int attr)
+/* The cgroup, and the container and unit its path names. */
+static bool json_proc_context(struct json_object *obj, const struct pmguard_proc *p)
 {
-	switch (attr) {
-	case PMGUARD_P_PID:		return p->pid;
-	case PMGUARD_P_TID:		return p->tid;
-	case PMGUARD_P_PPID:		return p->ppid;
-	case PMGUARD_P_UID:		return p->uid;
-	case PMGUARD_P_EUID:		return p->euid;
-	case PMGUARD_P_FSUID:		return p->fsuid;
-	case PMGUARD_P_GID:		return p->gid;
-	case PMGUARD_P_LOGINUID:	return p->loginuid;
-	case PMGUARD_P_SESSIONID:	return p->sessionid;
-	default:			return 0;
-	}
+	struct pmg_context_field fields[PMG_CONTEXT_FIELDS];
+	struct pmg_cgroup_context ctx;
+	size_t n;
+
+	if (pmg_proc_has(p, PMGUARD_P_IN_CONTAINER))
+		json_add(obj, "in_container", json_object_new_boolean(p->in_container));
+	if (pmg_proc_has(p, PMGUARD_P_CGROUP_ID))
+		json_add_u64(obj, "cgroup_id", p->cgroup_id);
+	if (!pmg_proc_has(p, PMGUARD_P_CGROUP))
+		return true;
+	if (!json_add_untrusted(obj, "cgroup", p->cgroup))
+		return false;
+	n = pmg_proc_context_fields(p, &ctx, fields);
+	for (size_t i = 0; i < n; i++)
+		json_add_cstr(obj, fields[i].json, fields[i].value);
+	return true;
 }
 
 static struct json_object *json_proc(const struct pmguard_proc *p)
@@ -405,7 +433,7 @@ static struct json_object *json_proc(const struct pmguard_proc *p)
 		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(proc_u32_keys); i++) {
 		int attr = proc_u32_keys[i].attr;
-		uint32_t v = proc_u32(p, attr);
+		uint32_t v = pmg_proc_u32(p, attr);
 
 		if (!pmg_proc_has(p, attr))
 			continue;
@@ -415,7 +443,8 @@ static struct json_object *json_proc(const struct pmguard_proc *p)
 			json_add_u64(obj, proc_u32_keys[i].key, v);
 	}
 	if ((pmg_proc_has(p, PMGUARD_P_COMM) && !json_add_untrusted(obj, "comm", p->comm)) ||
-	    (pmg_proc_has(p, PMGUARD_P_EXE) && !json_add_untrusted(obj, "exe", p->exe))) {
+	    (pmg_proc_has(p, PMGUARD_P_EXE) && !json_add_untrusted(obj, "exe", p->exe)) ||
+	    !json_proc_context(obj, p)) {
 		json_object_put(obj);
 		return NULL;
 	}
@@ -761,6 +790,7 @@ char *pmg_format_counters(enum pmg_format fmt, const struct pmg_counters *c,
 		json_add_u64(obj, "events", c->events);
 		json_add_u64(obj, "accesses", c->accesses);
 		json_add_u64(obj, "folded_events", c->folded_events);
+		json_add_u64(obj, "cross_container", c->cross_container);
 		json_add_u64(obj, "summaries", c->summaries);
 		json_add_u64(obj, "lost", c->lost);
 		json_add_u64(obj, "gaps", c->gaps);

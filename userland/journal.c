@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
 #include "format.h"
 
 #define MITRE_TECHNIQUE "T1003.007"
@@ -119,18 +120,39 @@ static const struct {
 	{ PMGUARD_P_UID,	"UID",		false, true },
 	{ PMGUARD_P_EUID,	"EUID",		false, false },
 	{ PMGUARD_P_LOGINUID,	"LOGINUID",	true,  false },
+	{ PMGUARD_P_NS_PID,	"NS_PID",	false, true },
+	{ PMGUARD_P_PID_NS,	"PID_NS",	false, true },
+	{ PMGUARD_P_MNT_NS,	"MNT_NS",	false, true },
+	{ PMGUARD_P_USER_NS,	"USER_NS",	false, true },
+	{ PMGUARD_P_NET_NS,	"NET_NS",	false, true },
+	{ PMGUARD_P_CGROUP_NS,	"CGROUP_NS",	false, true },
 };
 
-static uint32_t proc_value(const struct pmguard_proc *p, int attr)
+/* The cgroup, and the container and unit its path names. */
+static void add_context(struct pmg_journal_fields *f, const char *prefix,
+			const struct pmguard_proc *p)
 {
-	switch (attr) {
-	case PMGUARD_P_PID:		return p->pid;
-	case PMGUARD_P_TID:		return p->tid;
-	case PMGUARD_P_PPID:		return p->ppid;
-	case PMGUARD_P_UID:		return p->uid;
-	case PMGUARD_P_EUID:		return p->euid;
-	case PMGUARD_P_LOGINUID:	return p->loginuid;
-	default:			return 0;
+	struct pmg_context_field fields[PMG_CONTEXT_FIELDS];
+	struct pmg_cgroup_context ctx;
+	char name[64];
+	size_t n;
+
+	if (pmg_proc_has(p, PMGUARD_P_IN_CONTAINER)) {
+		snprintf(name, sizeof(name), "%s_IN_CONTAINER", prefix);
+		add_str(f, name, p->in_container ? "1" : "0");
+	}
+	if (pmg_proc_has(p, PMGUARD_P_CGROUP_ID)) {
+		snprintf(name, sizeof(name), "%s_CGROUP_ID", prefix);
+		add_u64(f, name, p->cgroup_id);
+	}
+	if (!pmg_proc_has(p, PMGUARD_P_CGROUP))
+		return;
+	snprintf(name, sizeof(name), "%s_CGROUP", prefix);
+	add_raw(f, name, p->cgroup.ptr, p->cgroup.len);
+	n = pmg_proc_context_fields(p, &ctx, fields);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s_%s", prefix, fields[i].journal);
+		add_str(f, name, fields[i].value);
 	}
 }
 
@@ -140,7 +162,7 @@ static void add_proc(struct pmg_journal_fields *f, const char *prefix,
 	char name[64];
 
 	for (size_t i = 0; i < sizeof(proc_fields) / sizeof(proc_fields[0]); i++) {
-		uint32_t v = proc_value(p, proc_fields[i].attr);
+		uint32_t v = pmg_proc_u32(p, proc_fields[i].attr);
 
 		if ((is_target && !proc_fields[i].target) ||
 		    !pmg_proc_has(p, proc_fields[i].attr))
@@ -159,6 +181,7 @@ static void add_proc(struct pmg_journal_fields *f, const char *prefix,
 		snprintf(name, sizeof(name), "%s_EXE", prefix);
 		add_raw(f, name, p->exe.ptr, p->exe.len);
 	}
+	add_context(f, prefix, p);
 }
 
 static void add_name(struct pmg_journal_fields *f, const char *field,

@@ -50,7 +50,7 @@
 #define PMG_JOURNAL_ID_LOST	"6ed1755d40f9472591994672428296a6"
 #define PMG_JOURNAL_ID_GUARD	"fc0cb8ed58134a3b98a9543a62d46fdb"
 
-#define PMG_JOURNAL_MAX_FIELDS	48
+#define PMG_JOURNAL_MAX_FIELDS	96
 
 struct pmg_journal_fields {
 	size_t n;

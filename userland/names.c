@@ -59,6 +59,8 @@ const struct pmg_flag pmg_flags[] = {
 	{ PMGUARD_F_TASK_ALIAS,		"task_alias",		true },
 	{ PMGUARD_F_TARGET_EXE_UNKNOWN,	"target_exe_unknown",	true },
 	{ PMGUARD_F_EXE_REPLACED,	"exe_replaced",		true },
+	{ PMGUARD_F_CROSS_CONTAINER,	"cross_container",	true },
+	{ PMGUARD_F_FROM_CONTAINER,	"from_container",	true },
 	/* Facts about the report, not the access: no rule can test them. */
 	{ PMGUARD_F_WOULD_DENY,		"would_deny",		false },
 	{ PMGUARD_F_FOLDED,		"folded",		false },

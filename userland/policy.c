@@ -37,7 +37,8 @@
  *     (= leaving kinds out: any kind, also kinds a newer module adds).
  *     FLAG: caller_cap_ptrace caller_is_tracer caller_is_ancestor
  *     same_uid target_sensitive comm_mismatch comm_spoofs_allowed
- *     task_alias target_exe_unknown exe_replaced.  if=: all must be set;
+ *     task_alias target_exe_unknown exe_replaced cross_container
+ *     from_container.  if=: all must be set;
  *     unless=: all must be clear.
  *     A rule matches when all its fields do; rules are tried in file
  *     order and the first match decides (at most 256 rules).

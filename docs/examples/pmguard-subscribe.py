@@ -66,7 +66,7 @@ FLAGS = [  # bit order of PMGUARD_F_*
     "caller_cap_ptrace", "caller_is_tracer", "caller_is_ancestor", "same_uid",
     "target_sensitive", "comm_mismatch", "comm_spoofs_allowed", "task_alias",
     "target_exe_unknown", "would_deny", "folded", "compat_syscall",
-    "exe_replaced",
+    "exe_replaced", "cross_container", "from_container",
 ]
 
 # enum pmguard_attr: id -> (key, decoder)
@@ -79,6 +79,10 @@ PROC_ATTRS = {
     5: ("euid", "u32"), 6: ("fsuid", "u32"), 7: ("gid", "u32"),
     8: ("loginuid", "id"), 9: ("sessionid", "id"), 10: ("comm", "str"),
     11: ("exe", "str"),
+    # container and service context (12 is padding)
+    13: ("cgroup_id", "u64"), 14: ("cgroup", "str"), 15: ("ns_pid", "u32"),
+    16: ("pid_ns", "u32"), 17: ("mnt_ns", "u32"), 18: ("user_ns", "u32"),
+    19: ("net_ns", "u32"), 20: ("cgroup_ns", "u32"), 21: ("in_container", "bool"),
 }
 # enum pmguard_summary_attr
 SUM_ATTRS = {
@@ -136,6 +140,10 @@ def decode_proc(payload):
         b = values[0]
         if how == "str":
             out[key] = string(b)
+        elif how == "u64":
+            out[key] = u64(b)
+        elif how == "bool":
+            out[key] = b[0] != 0
         elif how == "id":
             v = u32(b)
             out[key] = -1 if v == 0xffffffff else v  # (u32)-1: unset

@@ -7,6 +7,7 @@ import collections
 import glob
 import json
 import os
+import re
 import sys
 
 out = sys.argv[1]
@@ -85,19 +86,21 @@ if 'bpftrace' in configs and 'unloaded' in configs:
         print(f'| {f} | ' + ' | '.join(cells) + f' | {(bt - base) / 1000:+.1f} | {verdict} |')
     print()
 rates = sorted(glob.glob(os.path.join(out, 'rate-*.json')))
-rates = [p for p in rates if os.path.basename(p)[5:-5].isdigit()]
+rates = [p for p in rates if re.fullmatch(r'c?\d+', os.path.basename(p)[5:-5])]
 if rates:
-    print('Event rate: OPENERS processes open /proc/<pid>/mem in a loop; kernel counters vs reader.')
+    print('Event rate: OPENERS processes open /proc/<pid>/mem in a loop, on the host or in a '
+          'container (every access cross_container: would_deny); kernel counters vs reader.')
     print()
-    print('| fold_ms | openers | seconds | opens | opens/s | kernel seen | decided | reported | '
+    print('| caller | fold_ms | openers | seconds | opens | opens/s | kernel seen | decided | reported | '
           'dropped (queue_full/nomem/no_listener/send/missed) | folded | reader events | '
           'events/s | reader accesses | reader lost events | overruns | kernel exact | reader exact |')
-    print('|' + '---|' * 17)
-    for p in sorted(rates, key=lambda p: int(os.path.basename(p)[5:-5])):
+    print('|' + '---|' * 18)
+    for p in sorted(rates, key=lambda p: (os.path.basename(p)[5] == 'c',
+                                          int(os.path.basename(p)[5:-5].lstrip('c')))):
         r = json.load(open(p))
         d = r['dropped']
         drops = '/'.join(str(d.get(k, 0)) for k in ('queue_full', 'nomem', 'no_listener', 'send', 'missed'))
-        print(f"| {r['fold_ms']} | {r['openers']} | {r['seconds']:.0f} | {r['opens']} | "
+        print(f"| {r.get('caller', 'host')} | {r['fold_ms']} | {r['openers']} | {r['seconds']:.0f} | {r['opens']} | "
               f"{r['opens_per_s']:.0f} | {r['seen']} | {r['decided']} | {r['reported']} | {drops} | "
               f"{r['folded']} | {r['reader_events']} | {r['events_per_s']:.0f} | "
               f"{r['reader_accesses']} | {r['reader_lost_events']} | "

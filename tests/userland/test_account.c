@@ -206,6 +206,13 @@ static void test_counters_count_attribute(void **state)
 	assert_int_equal(c.accesses, 12);
 	assert_int_equal(c.folded_events, 1);
 	assert_int_equal(c.by_kind[PMGUARD_KIND_MEM], 12);
+	assert_int_equal(c.cross_container, 0);
+	/* A folded cross-container event counts every access it stands for. */
+	ev.present |= 1ull << PMGUARD_A_FLAGS;
+	ev.flags = PMGUARD_F_CROSS_CONTAINER | PMGUARD_F_FROM_CONTAINER;
+	ev.count = 4;
+	pmg_counters_add_event(&c, &ev);
+	assert_int_equal(c.cross_container, 4);
 
 	/* Unknown kind and action land in the matrix's last row and column. */
 	ev = event(99, 42);

@@ -292,6 +292,54 @@ static void test_json_event_schema(void **state)
 	json_object_put(obj);
 }
 
+/* Container and service context: kernel ids, the path, what it names. */
+static void test_json_container_context(void **state)
+{
+	struct nl_msg *msg = test_container_event();
+	struct json_object *obj, *caller, *target, *flags;
+	struct pmguard_event ev;
+	char *text;
+
+	(void)state;
+	assert_non_null(msg);
+	assert_int_equal(pmg_event_parse(nlmsg_hdr(msg), &ev), 0);
+	obj = json_of(&ev);
+	flags = get(obj, "flags");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(flags, 0)),
+			    "cross_container");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(flags, 1)),
+			    "from_container");
+	caller = get(obj, "caller");
+	assert_json_bool(caller, "in_container", true);
+	assert_json_int(caller, "cgroup_id", 4242 + 4026532000LL);
+	assert_json_str(caller, "cgroup", "/system.slice/docker-" TEST_DOCKER_ID ".scope");
+	assert_json_int(caller, "ns_pid", 1);
+	assert_json_int(caller, "pid_ns", 4026532001LL);
+	assert_json_int(caller, "mnt_ns", 4026532002LL);
+	assert_json_int(caller, "user_ns", 4026532003LL);
+	assert_json_int(caller, "net_ns", 4026532004LL);
+	assert_json_int(caller, "cgroup_ns", 4026532005LL);
+	assert_json_str(caller, "container_runtime", "docker");
+	assert_json_str(caller, "container_id", TEST_DOCKER_ID);
+	assert_json_str(caller, "unit", "docker-" TEST_DOCKER_ID ".scope");
+	assert_json_absent(caller, "pod_uid");
+	assert_json_absent(caller, "user_unit");
+	target = get(obj, "target");
+	assert_json_bool(target, "in_container", false);
+	assert_json_str(target, "unit", "ssh.service");
+	assert_json_absent(target, "container_id");
+	assert_json_absent(target, "container_runtime");
+	json_object_put(obj);
+
+	text = pmg_format_event(PMG_FMT_TEXT, &ev, "host1");
+	assert_non_null(text);
+	assert_non_null(strstr(text, "caller=cat[4100] container=docker:0123456789ab unit=docker-"));
+	assert_non_null(strstr(text, "target=sshd[700] unit=ssh.service flags="
+				     "cross_container,from_container"));
+	free(text);
+	nlmsg_free(msg);
+}
+
 static void test_json_result_ok_and_unknown(void **state)
 {
 	struct fixture *fx = *state;
@@ -981,6 +1029,7 @@ int main(void)
 		cmocka_unit_test(test_escape_text),
 		cmocka_unit_test_setup_teardown(test_text_event_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_event_schema, setup, teardown),
+		cmocka_unit_test(test_json_container_context),
 		cmocka_unit_test_setup_teardown(test_json_result_ok_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_access_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_enums, setup, teardown),

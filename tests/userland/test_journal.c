@@ -81,6 +81,40 @@ static void assert_names_valid(const struct pmg_journal_fields *f)
 	}
 }
 
+/* Container context: both sides, each field once, names journald accepts. */
+static void test_container_fields(void **state)
+{
+	struct nl_msg *msg = test_container_event();
+	struct pmg_journal_fields f;
+	struct pmguard_event ev;
+
+	(void)state;
+	assert_non_null(msg);
+	assert_int_equal(pmg_event_parse(nlmsg_hdr(msg), &ev), 0);
+	assert_int_equal(pmg_journal_event(&f, &ev, "line"), 0);
+	assert_names_valid(&f);
+	assert_field(&f, "PMGUARD_FLAGS", "cross_container,from_container");
+	assert_field(&f, "PMGUARD_CALLER_IN_CONTAINER", "1");
+	assert_field(&f, "PMGUARD_CALLER_CGROUP",
+		     "/system.slice/docker-" TEST_DOCKER_ID ".scope");
+	assert_field(&f, "PMGUARD_CALLER_CONTAINER_RUNTIME", "docker");
+	assert_field(&f, "PMGUARD_CALLER_CONTAINER_ID", TEST_DOCKER_ID);
+	assert_field(&f, "PMGUARD_CALLER_UNIT", "docker-" TEST_DOCKER_ID ".scope");
+	assert_field(&f, "PMGUARD_CALLER_NS_PID", "1");
+	assert_field(&f, "PMGUARD_CALLER_PID_NS", "4026532001");
+	assert_field(&f, "PMGUARD_CALLER_MNT_NS", "4026532002");
+	assert_field(&f, "PMGUARD_CALLER_USER_NS", "4026532003");
+	assert_field(&f, "PMGUARD_CALLER_NET_NS", "4026532004");
+	assert_field(&f, "PMGUARD_CALLER_CGROUP_NS", "4026532005");
+	assert_field(&f, "PMGUARD_CALLER_CGROUP_ID", "4026536242");
+	assert_field(&f, "PMGUARD_TARGET_IN_CONTAINER", "0");
+	assert_field(&f, "PMGUARD_TARGET_UNIT", "ssh.service");
+	assert_field(&f, "PMGUARD_TARGET_NS_PID", "700");
+	assert_no_field(&f, "PMGUARD_TARGET_CONTAINER_ID");
+	pmg_journal_free(&f);
+	nlmsg_free(msg);
+}
+
 static void test_access_fields(void **state)
 {
 	static const char *const names[] = {
@@ -393,6 +427,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_access_fields),
+		cmocka_unit_test(test_container_fields),
 		cmocka_unit_test(test_priorities),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_hostile_strings),

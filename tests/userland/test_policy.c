@@ -253,7 +253,8 @@ static const struct {
 	{ "rule x action=allow if=would_deny",
 	  "if: unknown flag 'would_deny' (expected caller_cap_ptrace, caller_is_tracer, "
 	  "caller_is_ancestor, same_uid, target_sensitive, comm_mismatch, "
-	  "comm_spoofs_allowed, task_alias, target_exe_unknown, exe_replaced)" },
+	  "comm_spoofs_allowed, task_alias, target_exe_unknown, exe_replaced, "
+	  "cross_container, from_container)" },
 	{ "rule x action=allow unless=", "unless: empty list" },
 	{ "rule x action=allow if=same_uid unless=task_alias,same_uid",
 	  "flag 'same_uid' in both if= and unless= (never matches)" },
@@ -970,7 +971,7 @@ static void test_locate(void **state)
 static void test_default_policy_conf(void **state)
 {
 	static const char *const names[] = {
-		"allow:gdb", "allow:gdb-multiarch", "allow:strace", "allow:ltrace",
+		"cross-container", "allow:gdb", "allow:gdb-multiarch", "allow:strace", "allow:ltrace",
 		"allow:lldb", "allow:systemd-coredump", "inventory:pmap",
 		"inventory:lsof", "inventory:ps", "inventory:top", "inventory:htop",
 		"environ:ps", "own-tracee", "debug-child", "same-uid-copy",
@@ -1011,7 +1012,15 @@ static void test_default_policy_conf(void **state)
 	assert_string_equal(pol->sensitive[0], "sshd");
 	assert_string_equal(pol->sensitive[24], "keepassxc");
 
-	for (size_t i = 0; i < 6; i++) {
+	/* A container reading another or the host, before any allowlist (issue 13). */
+	r = &pol->rules[0];
+	assert_int_equal(r->action, PMGUARD_ACTION_DENY);
+	assert_int_equal(r->severity, PMGUARD_SEV_HIGH);
+	assert_int_equal(r->kinds, direct);
+	assert_int_equal(r->flags_set, PMGUARD_F_CROSS_CONTAINER);
+	assert_int_equal(r->flags_clear, 0);
+
+	for (size_t i = 1; i < 7; i++) {
 		r = &pol->rules[i];
 		assert_int_equal(r->action, PMGUARD_ACTION_ALLOW);
 		assert_int_equal(r->severity, PMGUARD_SEV_INFO);
@@ -1019,52 +1028,52 @@ static void test_default_policy_conf(void **state)
 		assert_false(pmg_rule_has(r, PMGUARD_R_KINDS));
 		assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE);
 	}
-	assert_string_equal(pol->rules[5].caller_exe, "/usr/lib/systemd/systemd-coredump");
-	for (size_t i = 6; i < 11; i++) {
+	assert_string_equal(pol->rules[6].caller_exe, "/usr/lib/systemd/systemd-coredump");
+	for (size_t i = 7; i < 12; i++) {
 		r = &pol->rules[i];
 		assert_int_equal(r->kinds, maps | (1u << PMGUARD_KIND_AUXV));
 		assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE);
 		assert_int_equal(r->action, PMGUARD_ACTION_ALLOW);
 	}
 	/* environ:ps no longer opens a credential holder's environ (issue 11). */
-	r = &pol->rules[11];
+	r = &pol->rules[12];
 	assert_string_equal(r->caller_exe, "/usr/bin/ps");
 	assert_int_equal(r->kinds, 1u << PMGUARD_KIND_ENVIRON);
 	assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE);
 	/* Everyday debugging, never on a sensitive target (issue 10). */
-	for (size_t i = 12; i < 15; i++) {
+	for (size_t i = 13; i < 16; i++) {
 		r = &pol->rules[i];
 		assert_int_equal(r->action, PMGUARD_ACTION_ALLOW);
 		assert_int_equal(r->severity, PMGUARD_SEV_INFO);
 		assert_true(r->flags_clear & PMGUARD_F_TARGET_SENSITIVE);
 	}
-	r = &pol->rules[12];
+	r = &pol->rules[13];
 	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_MEM) | copy);
 	assert_int_equal(r->flags_set, PMGUARD_F_CALLER_IS_TRACER);
-	r = &pol->rules[13];
+	r = &pol->rules[14];
 	assert_int_equal(r->kinds, 1u << PMGUARD_KIND_PTRACE);
 	assert_int_equal(r->flags_set, PMGUARD_F_CALLER_IS_ANCESTOR);
-	r = &pol->rules[14];
+	r = &pol->rules[15];
 	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_VM_READ) | (1u << PMGUARD_KIND_VM_WRITE));
 	assert_int_equal(r->flags_set, PMGUARD_F_SAME_UID);
 	assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_CALLER_CAP_PTRACE);
-	r = &pol->rules[15];
+	r = &pol->rules[16];
 	assert_int_equal(r->action, PMGUARD_ACTION_DENY);
 	assert_int_equal(r->severity, PMGUARD_SEV_HIGH);
 	assert_int_equal(r->kinds, direct);
 	assert_int_equal(r->flags_set, PMGUARD_F_TARGET_SENSITIVE);
-	r = &pol->rules[16];
+	r = &pol->rules[17];
 	assert_int_equal(r->action, PMGUARD_ACTION_ALERT);
 	assert_int_equal(r->severity, PMGUARD_SEV_MEDIUM);
 	assert_false(pmg_rule_has(r, PMGUARD_R_KINDS));
 	assert_int_equal(r->flags_set, PMGUARD_F_TARGET_SENSITIVE);
-	r = &pol->rules[17];
+	r = &pol->rules[18];
 	assert_int_equal(r->severity, PMGUARD_SEV_LOW);
 	assert_int_equal(r->kinds, maps | (1u << PMGUARD_KIND_ENVIRON) |
 			 (1u << PMGUARD_KIND_AUXV));
 	assert_int_equal(r->flags_set, PMGUARD_F_SAME_UID);
 	assert_int_equal(r->flags_clear, PMGUARD_F_CALLER_CAP_PTRACE);
-	r = &pol->rules[18];
+	r = &pol->rules[19];
 	assert_int_equal(r->severity, PMGUARD_SEV_MEDIUM);
 	assert_int_equal(r->kinds, direct);
 }

@@ -99,6 +99,7 @@ static void test_reader_only(void **state)
 	c.events = 3;
 	c.accesses = 12;
 	c.folded_events = 1;
+	c.cross_container = 6;
 	c.by_kind_action[PMGUARD_KIND_MEM][PMGUARD_ACTION_DENY] = 10;
 	c.by_kind_action[PMGUARD_KIND_MAPS][PMGUARD_ACTION_ALLOW] = 2;
 	c.by_kind_action[PMGUARD_KIND_VM_READ][PMGUARD_ACTION_DENY] = 5;
@@ -121,6 +122,7 @@ static void test_reader_only(void **state)
 	assert_null(strstr(s, "kind=\"unknown\""));	/* only when it happens */
 	assert_true(has_line(s, "pmguard_reader_event_records_total 3"));
 	assert_true(has_line(s, "pmguard_reader_folded_events_total 1"));
+	assert_true(has_line(s, "pmguard_reader_cross_container_accesses_total 6"));
 	assert_true(has_line(s, "pmguard_reader_mem_summaries_total 2"));
 	assert_true(has_line(s, "# TYPE pmguard_reader_lost_events_total counter"));
 	assert_true(has_line(s, "pmguard_reader_lost_events_total 4"));

@@ -84,6 +84,60 @@ static inline struct nl_msg *test_full_event(uint64_t seq)
 	return msg;
 }
 
+#define TEST_DOCKER_ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+/* The container and service context of one side, as the module sends it. */
+static inline int test_put_context(struct nl_msg *msg, const char *cgroup,
+				   uint32_t ns_pid, uint32_t ns_base, bool in_container)
+{
+	return nla_put(msg, PMGUARD_P_PAD, 0, NULL) ||
+	       nla_put_u64(msg, PMGUARD_P_CGROUP_ID, 4242 + ns_base) ||
+	       nla_put_string(msg, PMGUARD_P_CGROUP, cgroup) ||
+	       nla_put_u32(msg, PMGUARD_P_NS_PID, ns_pid) ||
+	       nla_put_u32(msg, PMGUARD_P_PID_NS, ns_base + 1) ||
+	       nla_put_u32(msg, PMGUARD_P_MNT_NS, ns_base + 2) ||
+	       nla_put_u32(msg, PMGUARD_P_USER_NS, ns_base + 3) ||
+	       nla_put_u32(msg, PMGUARD_P_NET_NS, ns_base + 4) ||
+	       nla_put_u32(msg, PMGUARD_P_CGROUP_NS, ns_base + 5) ||
+	       nla_put_u8(msg, PMGUARD_P_IN_CONTAINER, in_container) ? -1 : 0;
+}
+
+/*
+ * A process in a docker container (pid 1 in its namespace) reading the
+ * memory of the host's sshd: cross_container.
+ */
+static inline struct nl_msg *test_container_event(void)
+{
+	struct nl_msg *msg = test_msg_new(PMGUARD_CMD_EVENT);
+	struct nlattr *nest;
+
+	if (!msg ||
+	    nla_put_u64(msg, PMGUARD_A_SEQ, 7) ||
+	    nla_put_u32(msg, PMGUARD_A_KIND, PMGUARD_KIND_MEM) ||
+	    nla_put_u32(msg, PMGUARD_A_ACTION, PMGUARD_ACTION_DENY) ||
+	    nla_put_u32(msg, PMGUARD_A_SEVERITY, PMGUARD_SEV_HIGH) ||
+	    nla_put_string(msg, PMGUARD_A_RULE, "cross-container") ||
+	    nla_put_u32(msg, PMGUARD_A_FLAGS,
+			PMGUARD_F_CROSS_CONTAINER | PMGUARD_F_FROM_CONTAINER) ||
+	    !(nest = nla_nest_start(msg, PMGUARD_A_CALLER)) ||
+	    nla_put_u32(msg, PMGUARD_P_PID, 4100) ||
+	    nla_put_string(msg, PMGUARD_P_COMM, "cat") ||
+	    test_put_context(msg, "/system.slice/docker-" TEST_DOCKER_ID ".scope", 1,
+			     4026532000u, true) < 0)
+		goto fail;
+	nla_nest_end(msg, nest);
+	if (!(nest = nla_nest_start(msg, PMGUARD_A_TARGET)) ||
+	    nla_put_u32(msg, PMGUARD_P_PID, 700) ||
+	    nla_put_string(msg, PMGUARD_P_COMM, "sshd") ||
+	    test_put_context(msg, "/system.slice/ssh.service", 700, 4026531830u, false) < 0)
+		goto fail;
+	nla_nest_end(msg, nest);
+	return msg;
+fail:
+	nlmsg_free(msg);
+	return NULL;
+}
+
 /* A mem summary for the access event seq, every attribute set. */
 static inline struct nl_msg *test_summary(uint64_t seq)
 {

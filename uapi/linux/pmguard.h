@@ -101,6 +101,13 @@ enum pmguard_mode {
 #define PMGUARD_F_FOLDED		0x0400	/* stands for COUNT accesses */
 #define PMGUARD_F_COMPAT_SYSCALL	0x0800	/* caller used the 32-bit syscall ABI */
 #define PMGUARD_F_EXE_REPLACED		0x1000	/* caller's exe set by prctl(PR_SET_MM) */
+/*
+ * The caller is in a container (its pid or user namespace is not the
+ * initial one) and the target is not inside that container: another
+ * container, or the host.  A host process reading a container's is not.
+ */
+#define PMGUARD_F_CROSS_CONTAINER	0x2000
+#define PMGUARD_F_FROM_CONTAINER	0x4000	/* the caller is in a container */
 
 /*
  * Commands.  Every request needs CAP_NET_ADMIN in the initial user
@@ -192,6 +199,18 @@ enum pmguard_proc_attr {
 	PMGUARD_P_SESSIONID,		/* u32: (u32)-1 when unset */
 	PMGUARD_P_COMM,			/* string: task comm (untrusted) */
 	PMGUARD_P_EXE,			/* string: executable path (may be absent) */
+	PMGUARD_P_PAD,
+	PMGUARD_P_CGROUP_ID,		/* u64: cgroup v2 id (inode of its directory) */
+	/* string: cgroup v2 path as the initial cgroup namespace sees it */
+	PMGUARD_P_CGROUP,
+	PMGUARD_P_NS_PID,		/* u32: pid in its own pid namespace */
+	PMGUARD_P_PID_NS,		/* u32: namespace inode numbers, as */
+	PMGUARD_P_MNT_NS,		/* u32: stat -L -c %i /proc/PID/ns/X; */
+	PMGUARD_P_USER_NS,		/* u32: absent when unknown (the */
+	PMGUARD_P_NET_NS,		/* u32: process exited before the */
+	PMGUARD_P_CGROUP_NS,		/* u32: worker could look) */
+	/* u8: 1 when its pid or user namespace is not the initial one */
+	PMGUARD_P_IN_CONTAINER,
 	__PMGUARD_P_MAX,
 };
 

@@ -8,8 +8,12 @@
 # is measured PASSES times, interleaved (the best median is kept: TCG on a
 # shared host is noisy, and noise only ever adds time).
 # Part 2, event rate: OPENERS processes open /proc/<pid>/mem in a loop for
-# RATE_SECONDS, with fold_ms=0 and with the default folding; the kernel's
-# counters and the reader's must account for every open.
+# RATE_SECONDS, with fold_ms=0 and with the default folding, and with
+# fold_ms=0 from inside a container (c0); the kernel's counters and the
+# reader's must account for every open.
+# audit-container and c0 run the measuring process in a user, mount and
+# cgroup namespace, in a cgroup named as docker names one: every access is
+# then cross_container, and the worker resolves a container's context.
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"
 OB=${BENCH_OPENBENCH:?}
 N=${BENCH_N:-2000}
@@ -17,11 +21,23 @@ ROUNDS=${BENCH_ROUNDS:-7}
 PASSES=${BENCH_PASSES:-2}
 OPENERS=${BENCH_OPENERS:-4}
 RATE_SECONDS=${BENCH_RATE_SECONDS:-20}
-CONFIGS=${BENCH_CONFIGS:-"unloaded audit enforce audit-fold0 bpftrace auditd"}
+CONFIGS=${BENCH_CONFIGS:-"unloaded audit enforce audit-fold0 audit-container bpftrace auditd"}
 OUT=$PMGUARD_OUT
 LAT=$OUT/latency.txt
 : >"$LAT"
 ulimit -l unlimited
+
+CG=/sys/fs/cgroup
+if [ "$(stat -f -c %T "$CG" 2>/dev/null)" != cgroup2fs ]; then
+	mount -t cgroup2 none "$CG" || fail "cannot mount cgroup2"
+fi
+BCG=$CG/system.slice/docker-0b0e0c0d0b0e0c0d0b0e0c0d0b0e0c0d0b0e0c0d0b0e0c0d0b0e0c0d0b0e0c0d.scope
+mkdir -p "$BCG"
+# in_container CMD...: CMD in a user, mount and cgroup namespace (the pid
+# namespace stays: process_vm_readv needs the other's pid), in $BCG.
+in_container() {
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec unshare -U -r -m -C -- "$@"' "$BCG" "$@"
+}
 
 sleep 100000 &
 OTHER=$!
@@ -49,6 +65,11 @@ setup() {
 	audit) pmg_load; reader_start "$1" ;;
 	enforce) pmg_load mode=enforce; reader_start "$1" ;;
 	audit-fold0) pmg_load fold_ms=0; reader_start "$1" ;;
+	audit-container) pmg_load; reader_start "$1" ;;
+	audit-base)	# another build of pmguard (BENCH_BASE_KO), e.g. before a change
+		rmmod pmguard 2>/dev/null
+		insmod "${BENCH_BASE_KO:?audit-base needs BENCH_BASE_KO}" || fail "insmod $BENCH_BASE_KO"
+		reader_start "$1" ;;
 	bpftrace)
 		rmmod pmguard 2>/dev/null
 		# The functions pmguard probes on these paths: proc_mem_open
@@ -88,7 +109,7 @@ setup() {
 }
 teardown() {
 	case $1 in
-	audit | enforce | audit-fold0)
+	audit | enforce | audit-fold0 | audit-container | audit-base)
 		reader_stop
 		"$PMGUARD_BIN" stats --json >"$OUT/stats-$1-$PASS.json"
 		rmmod pmguard ;;
@@ -106,8 +127,10 @@ for PASS in $(seq 1 "$PASSES"); do
 	for cfg in $CONFIGS; do
 		log "pass $PASS: $cfg"
 		setup "$cfg"
+		IN=()
+		[ "$cfg" = audit-container ] && IN=(in_container)
 		for i in "${!FILES[@]}"; do
-			r=$("$OB" lat "${FILES[$i]}" "$N" "$ROUNDS") || { fail "$cfg ${FILES[$i]}"; continue; }
+			r=$("${IN[@]}" "$OB" lat "${FILES[$i]}" "$N" "$ROUNDS") || { fail "$cfg ${FILES[$i]}"; continue; }
 			set -- $r
 			echo "$cfg $PASS ${LABELS[$i]} $2 $3 $4" >>"$LAT"
 			log "  ${LABELS[$i]}: median $2 ns (min $3, max $4)"
@@ -117,7 +140,7 @@ for PASS in $(seq 1 "$PASSES"); do
 		for who in self "$OTHER"; do
 			label=other-mem-pread
 			[ "$who" = self ] && label=self-mem-pread
-			r=$("$OB" readlat "$who" $((N * 5)) "$ROUNDS") || { fail "$cfg readlat $who"; continue; }
+			r=$("${IN[@]}" "$OB" readlat "$who" $((N * 5)) "$ROUNDS") || { fail "$cfg readlat $who"; continue; }
 			set -- $r
 			echo "$cfg $PASS $label $2 $3 $4" >>"$LAT"
 			log "  $label: median $2 ns (min $3, max $4)"
@@ -125,11 +148,11 @@ for PASS in $(seq 1 "$PASSES"); do
 		# process_vm_readv of another process (the decision and the byte
 		# count), and ps's read of /proc/<pid>/stat (a READ-mode ptrace
 		# check, which pmguard's probe leaves at once).
-		r=$("$OB" vmlat "$OTHER" $((N * 5)) "$ROUNDS") || { fail "$cfg vmlat"; r="x 0 0 0"; }
+		r=$("${IN[@]}" "$OB" vmlat "$OTHER" $((N * 5)) "$ROUNDS") || { fail "$cfg vmlat"; r="x 0 0 0"; }
 		set -- $r
 		echo "$cfg $PASS other-vm-readv $2 $3 $4" >>"$LAT"
 		log "  other-vm-readv: median $2 ns (min $3, max $4)"
-		r=$("$OB" slurp "/proc/$OTHER/stat" "$N" "$ROUNDS") || { fail "$cfg slurp"; r="x 0 0 0"; }
+		r=$("${IN[@]}" "$OB" slurp "/proc/$OTHER/stat" "$N" "$ROUNDS") || { fail "$cfg slurp"; r="x 0 0 0"; }
 		set -- $r
 		echo "$cfg $PASS other-stat-read $2 $3 $4" >>"$LAT"
 		log "  other-stat-read: median $2 ns (min $3, max $4)"
@@ -139,35 +162,38 @@ done
 echo "auditd rule: $AUDIT_RULE" >"$OUT/auditd-rule.txt"
 
 # ---- event rate and accounting
-for fold in 0 1000; do
-	log "event rate, fold_ms=$fold, $OPENERS openers, ${RATE_SECONDS}s"
+for run in 0 1000 c0; do
+	fold=${run#c} IN=() where=host
+	[ "$run" = "$fold" ] || { IN=(in_container); where=container; }
+	log "event rate, fold_ms=$fold, $OPENERS openers in the $where, ${RATE_SECONDS}s"
 	pmg_load fold_ms=$fold
 	# The reader writes to tmpfs (the results share, 9p, is slow).
-	"$PMGUARD_BIN" monitor --json >"/tmp/rate-$fold.jsonl" 2>"$OUT/rate-$fold.err" &
+	"$PMGUARD_BIN" monitor --json >"/tmp/rate-$run.jsonl" 2>"$OUT/rate-$run.err" &
 	R=$!
 	sleep 2
-	pmg_sample_reader "$R" 2 "/tmp/rate-$fold.jsonl" >"$OUT/rate-$fold-reader.samples" 2>&1 &
+	pmg_sample_reader "$R" 2 "/tmp/rate-$run.jsonl" >"$OUT/rate-$run-reader.samples" 2>&1 &
 	SAMPLER=$!
 	pids=()
 	for i in $(seq 1 "$OPENERS"); do
-		"$OB" loop "/proc/$OTHER/mem" "$RATE_SECONDS" >"$OUT/rate-$fold-opener$i.txt" &
+		"${IN[@]}" "$OB" loop "/proc/$OTHER/mem" "$RATE_SECONDS" >"$OUT/rate-$run-opener$i.txt" &
 		pids+=($!)
 	done
 	wait "${pids[@]}"
 	# the worker drains the queue, the last folds close (kernel_exact below)
-	pmg_stats_settled "$OUT/rate-$fold-stats.json" || true
+	pmg_stats_settled "$OUT/rate-$run-stats.json" || true
 	kill "$SAMPLER"
 	kill -TERM "$R"; wait "$R"
 	rmmod pmguard
-	grep -v '"type":"access"' "/tmp/rate-$fold.jsonl" >"$OUT/rate-$fold.nonaccess.jsonl"
-	"$PY" - "$OUT" "$fold" "$RATE_SECONDS" "$OPENERS" >"$OUT/rate-$fold.json" <<'PYEOF'
+	grep -v '"type":"access"' "/tmp/rate-$run.jsonl" >"$OUT/rate-$run.nonaccess.jsonl"
+	"$PY" - "$OUT" "$run" "$RATE_SECONDS" "$OPENERS" "$fold" "$where" >"$OUT/rate-$run.json" <<'PYEOF'
 import json, sys
-out, fold, secs, n = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
-opens = sum(int(open(f"{out}/rate-{fold}-opener{i}.txt").read().split()[0]) for i in range(1, n + 1))
-s = json.load(open(f"{out}/rate-{fold}-stats.json"))
+out, run, secs, n = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+fold, where = sys.argv[5], sys.argv[6]
+opens = sum(int(open(f"{out}/rate-{run}-opener{i}.txt").read().split()[0]) for i in range(1, n + 1))
+s = json.load(open(f"{out}/rate-{run}-stats.json"))
 events = accesses = lost_events = 0
 counters = None
-for line in open(f"/tmp/rate-{fold}.jsonl"):
+for line in open(f"/tmp/rate-{run}.jsonl"):
     r = json.loads(line)
     if r.get("type") == "access":
         events += 1
@@ -179,7 +205,7 @@ for line in open(f"/tmp/rate-{fold}.jsonl"):
 d = s["dropped"]
 decided = s["allowed"] + s["alerted"] + s["denied"]
 dropped = sum(d.get(k, 0) for k in ("queue_full", "nomem", "no_listener", "send"))
-res = {"fold_ms": int(fold), "seconds": secs, "openers": n, "opens": opens,
+res = {"fold_ms": int(fold), "caller": where, "seconds": secs, "openers": n, "opens": opens,
        "seen": s["seen"], "decided": decided, "reported": s["reported"],
        "dropped": d, "folded": s.get("folded"),
        "reader_events": events, "reader_accesses": accesses,
@@ -189,11 +215,12 @@ res = {"fold_ms": int(fold), "seconds": secs, "openers": n, "opens": opens,
        "reader_exact": accesses == s["reported"]}
 print(json.dumps(res))
 PYEOF
-	cat "$OUT/rate-$fold.json"
-	check "fold_ms=$fold: every open accounted for by the kernel's counters" \
-		"$PY" -c "import json,sys; sys.exit(0 if json.load(open('$OUT/rate-$fold.json'))['kernel_exact'] else 1)"
-	"$PY" -c "import json,sys; sys.exit(0 if json.load(open('$OUT/rate-$fold.json'))['reader_exact'] else 1)" ||
-		log "NOTE: fold_ms=$fold: the reader did not receive every reported access (see docs/bench.md)"
+	cat "$OUT/rate-$run.json"
+	check "fold_ms=$fold ($where): every open accounted for by the kernel's counters" \
+		"$PY" -c "import json,sys; sys.exit(0 if json.load(open('$OUT/rate-$run.json'))['kernel_exact'] else 1)"
+	"$PY" -c "import json,sys; sys.exit(0 if json.load(open('$OUT/rate-$run.json'))['reader_exact'] else 1)" ||
+		log "NOTE: fold_ms=$fold ($where): the reader did not receive every reported access (see docs/bench.md)"
 done
 kill "$OTHER"
+rmdir "$BCG" 2>/dev/null
 finish
