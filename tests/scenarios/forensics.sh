@@ -16,8 +16,12 @@ pmg_monitor "$ev"
 
 sh -c 'echo "The password is T1003.007" && sleep 600' &
 V=$!
-sleep 0.5
+# Until the shell has echoed and started sleep (its heap holds the
+# password): a fixed 0.5 s was too short on a loaded host (no [heap] in
+# its maps yet: dd read offset 0, EIO; process_vm_readv EFAULT).
+for _ in $(seq 1 100); do pgrep -P "$V" >/dev/null && break; sleep 0.1; done
 HEAP=$(grep heap /proc/$V/maps | cut -d' ' -f1)
+[ -n "$HEAP" ] || fail "no heap in /proc/$V/maps"
 START=$((0x${HEAP%-*}))
 
 # Trace events, without the reader.
