@@ -189,9 +189,9 @@ expect "$ev" "host cat reads container B: the usual memory-read" caller.comm=cat
 	target.pid="$B" rule=memory-read target.container_runtime=containerd
 # Enforce mode.
 expect "$ev" "enforce: A reading the host's sshd is denied" caller.pid="$A2" \
-	target.pid="$SSHD" kind=environ rule=cross-container action=deny result=-1
+	target.pid="$SSHD" kind=environ rule=cross-container action=deny result=-13
 expect "$ev" "enforce: A reading container B is denied" caller.pid="$A2" \
-	target.pid="$B" rule=cross-container action=deny result=-1
+	target.pid="$B" rule=cross-container action=deny result=-13
 kill "$SSHD" 2>/dev/null
 # Each is its namespace's init: only SIGKILL reaches it from outside.
 kill -9 "$A" "$A2" "$B" 2>/dev/null
