@@ -260,9 +260,8 @@ void pmguard_routes_unregister(void);
 u64 pmguard_routes_missed(void);
 unsigned int pmguard_routes_active(void);
 bool pmguard_exe_replaced(struct mm_struct *mm, struct file *exe);
-bool pmguard_call_claim_mem(struct file *file, fmode_t mode);
+bool pmguard_call_claim_open(struct file *file, fmode_t mode);
 void pmguard_call_release(void);
-bool pmguard_call_enter(bool *claimed);
 bool pmguard_call_denied(void);
 void pmguard_count_unenforced(void);
 

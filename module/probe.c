@@ -320,6 +320,36 @@ void pmguard_report_access(struct pmguard_event *ev)
 #define PMGUARD_MODE_KIND_MASK	(0x1fU << PMGUARD_MODE_KIND_SHIFT)
 
 /*
+ * The kind of /proc/<pid>/<file> @inode is, if <pid> is of another thread
+ * group; else PMGUARD_KIND_UNSPEC.  Caller holds rcu_read_lock().
+ */
+static enum pmguard_kind pmguard_open_kind(struct inode *inode)
+{
+	char name[PMGUARD_NAME_LEN];
+	struct task_struct *task;
+	struct dentry *dentry;
+	enum pmguard_kind kind;
+	u32 tid;
+
+	/*
+	 * A /proc/<pid> inode has the one dentry being opened, which the
+	 * open pins; procfs never renames it.
+	 */
+	dentry = pmguard_inode_dentry(inode);
+	if (!dentry)
+		return PMGUARD_KIND_UNSPEC;
+	pmguard_dentry_name(dentry, name, sizeof(name));
+	kind = pmguard_kind_from_name(name);
+	pmguard_dentry_name(dentry->d_parent, name, sizeof(name));
+	if (kind == PMGUARD_KIND_UNSPEC || !pmguard_parse_tid(name, &tid))
+		return PMGUARD_KIND_UNSPEC;
+	task = pid_task(find_pid_ns(tid, proc_pid_ns(inode->i_sb)), PIDTYPE_PID);
+	if (!task || same_thread_group(task, current))
+		return PMGUARD_KIND_UNSPEC;
+	return kind;
+}
+
+/*
  * Entry of proc_mem_open(inode, mode): which /proc/<pid>/<file> is being
  * opened?  Marks the mode (once; both probes there call this, in whatever
  * order the kprobe core runs them) and returns the kind, or
@@ -331,34 +361,12 @@ static enum pmguard_kind pmguard_mark_open(struct pt_regs *regs)
 {
 	struct inode *inode = (struct inode *)regs_get_kernel_argument(regs, 0);
 	unsigned long mode = regs_get_kernel_argument(regs, 1);
-	enum pmguard_kind kind = PMGUARD_KIND_UNSPEC;
-	char name[PMGUARD_NAME_LEN];
-	struct task_struct *task;
-	struct dentry *dentry;
-	u32 tid;
+	enum pmguard_kind kind;
 
 	if (mode & PMGUARD_MODE_MARK)
 		return (mode & PMGUARD_MODE_KIND_MASK) >> PMGUARD_MODE_KIND_SHIFT;
 	rcu_read_lock();
-	/*
-	 * A /proc/<pid> inode has the one dentry being opened, which the
-	 * open pins; procfs never renames it.
-	 */
-	dentry = pmguard_inode_dentry(inode);
-	if (!dentry)
-		goto out;
-	pmguard_dentry_name(dentry, name, sizeof(name));
-	kind = pmguard_kind_from_name(name);
-	pmguard_dentry_name(dentry->d_parent, name, sizeof(name));
-	if (kind == PMGUARD_KIND_UNSPEC || !pmguard_parse_tid(name, &tid))
-		goto unspec;
-	task = pid_task(find_pid_ns(tid, proc_pid_ns(inode->i_sb)), PIDTYPE_PID);
-	if (!task || same_thread_group(task, current))
-		goto unspec;
-	goto out;
-unspec:
-	kind = PMGUARD_KIND_UNSPEC;
-out:
+	kind = pmguard_open_kind(inode);
 	rcu_read_unlock();
 	pmguard_set_second_argument(regs, mode | PMGUARD_MODE_MARK |
 					  (kind << PMGUARD_MODE_KIND_SHIFT));
@@ -390,19 +398,15 @@ static struct kprobe pmguard_proc_mem_open_probe = {
  * callers all handle.  (ATTACH mode, mem's, has no such bypass.)  Without
  * a slot or an instance here, such an open is counted as missed.
  */
-struct pmguard_open_call {
-	bool claimed;			/* the slot is this call's to release */
-};
-
 static int pmguard_open_entry(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
-	struct pmguard_open_call *call = (struct pmguard_open_call *)ri->data;
 	bool read_mode = !(regs_get_kernel_argument(regs, 1) & PTRACE_MODE_ATTACH);
 
 	if (pmguard_mark_open(regs) == PMGUARD_KIND_UNSPEC || !read_mode)
 		return 1;
-	return pmguard_call_enter(&call->claimed) ? 0 : 1;
+	/* A READ-mode open is in no other call that holds a slot. */
+	return pmguard_call_claim_open(NULL, 0) ? 0 : 1;
 }
 
 NOKPROBE_SYMBOL(pmguard_open_entry);
@@ -410,7 +414,6 @@ NOKPROBE_SYMBOL(pmguard_open_entry);
 static int pmguard_open_return(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
 {
-	struct pmguard_open_call *call = (struct pmguard_open_call *)ri->data;
 	void *ret = (void *)regs_return_value(regs);
 
 	if (pmguard_call_denied() && !IS_ERR_OR_NULL(ret)) {
@@ -419,8 +422,7 @@ static int pmguard_open_return(struct kretprobe_instance *ri,
 		else
 			pmguard_count_unenforced();
 	}
-	if (call->claimed)
-		pmguard_call_release();
+	pmguard_call_release();
 	return 0;
 }
 
@@ -430,7 +432,6 @@ static struct kretprobe pmguard_open_probe = {
 	.kp.symbol_name	= "proc_mem_open",
 	.entry_handler	= pmguard_open_entry,
 	.handler	= pmguard_open_return,
-	.data_size	= sizeof(struct pmguard_open_call),
 };
 
 /*
@@ -461,7 +462,7 @@ static int pmguard_mem_open_entry(struct kretprobe_instance *ri,
 {
 	struct file *file = (struct file *)regs_get_kernel_argument(regs, 1);
 
-	return pmguard_call_claim_mem(file, file->f_mode) ? 0 : 1;
+	return pmguard_call_claim_open(file, file->f_mode) ? 0 : 1;
 }
 
 NOKPROBE_SYMBOL(pmguard_mem_open_entry);

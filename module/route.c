@@ -151,16 +151,6 @@ static struct pmguard_call *pmguard_call_claim(void)
 	return NULL;
 }
 
-/* proc_mem_open(): the caller's slot, claimed now (@claimed) or not. */
-bool pmguard_call_enter(bool *claimed)
-{
-	*claimed = false;
-	if (pmguard_call_mine())
-		return true;
-	*claimed = pmguard_call_claim();
-	return *claimed;
-}
-
 /* Did the access check refuse the caller's open (proc_mem_open())? */
 bool pmguard_call_denied(void)
 {
@@ -186,7 +176,11 @@ void pmguard_call_release(void)
 		smp_store_release(&slot->task, NULL);
 }
 
-bool pmguard_call_claim_mem(struct file *file, fmode_t mode)
+/*
+ * A slot for an open: mem_open() with its file and open mode, or a
+ * READ-mode proc_mem_open() (@file NULL), which only needs "denied".
+ */
+bool pmguard_call_claim_open(struct file *file, fmode_t mode)
 {
 	struct pmguard_call *slot = pmguard_call_claim();
 
