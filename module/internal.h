@@ -100,9 +100,13 @@ struct pmguard_verdict {
 #define PMGUARD_KINDS_COPY	(BIT(PMGUARD_KIND_VM_READ) | BIT(PMGUARD_KIND_VM_WRITE) | \
 				 BIT(PMGUARD_KIND_PTRACE_READ) | \
 				 BIT(PMGUARD_KIND_PTRACE_WRITE))
-/* Every route that reads or writes another process's memory directly. */
+/*
+ * Every route that reads or writes another process's memory directly, and
+ * pidfd_getfd(2), which hands over whatever it holds open: a memfd it keeps
+ * secrets in, its own /proc/self/mem, its sockets.
+ */
 #define PMGUARD_KINDS_DIRECT	(PMGUARD_KINDS_MEMORY | PMGUARD_KINDS_COPY | \
-				 BIT(PMGUARD_KIND_PTRACE))
+				 BIT(PMGUARD_KIND_PTRACE) | BIT(PMGUARD_KIND_GETFD))
 #define PMGUARD_KINDS_MAPS	(BIT(PMGUARD_KIND_MAPS) | BIT(PMGUARD_KIND_SMAPS) | \
 				 BIT(PMGUARD_KIND_SMAPS_ROLLUP) | \
 				 BIT(PMGUARD_KIND_NUMA_MAPS))

@@ -461,14 +461,16 @@ static struct pmguard_policy *pmguard_default_policy(void)
 			      PMGUARD_F_TARGET_SENSITIVE);
 	/*
 	 * Debugging as it happens every day: a tracer reading its tracee,
-	 * strace or gdb attaching to the child it started, one user's
+	 * strace or gdb attaching to the child it started (or a seccomp
+	 * supervisor taking a file from it with pidfd_getfd), one user's
 	 * processes sharing memory by process_vm_readv (MPI's CMA).
 	 */
 	pmguard_add_rule(policy, "own-tracee",
 			 BIT(PMGUARD_KIND_MEM) | PMGUARD_KINDS_COPY,
 			 PMGUARD_F_CALLER_IS_TRACER, PMGUARD_F_TARGET_SENSITIVE,
 			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
-	pmguard_add_rule(policy, "debug-child", BIT(PMGUARD_KIND_PTRACE),
+	pmguard_add_rule(policy, "debug-child",
+			 BIT(PMGUARD_KIND_PTRACE) | BIT(PMGUARD_KIND_GETFD),
 			 PMGUARD_F_CALLER_IS_ANCESTOR, PMGUARD_F_TARGET_SENSITIVE,
 			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
 	pmguard_add_rule(policy, "same-uid-copy",

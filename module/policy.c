@@ -25,6 +25,7 @@ static const char * const pmguard_kind_names[] = {
 	[PMGUARD_KIND_PTRACE]		= "ptrace",
 	[PMGUARD_KIND_PTRACE_READ]	= "ptrace_read",
 	[PMGUARD_KIND_PTRACE_WRITE]	= "ptrace_write",
+	[PMGUARD_KIND_GETFD]		= "getfd",
 };
 
 const char *pmguard_kind_name(enum pmguard_kind kind)

@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Every route into another process's memory is decided where the kernel
- * decides it: procfs opens, process_vm_readv(2)/process_vm_writev(2) and
- * ptrace(2).
+ * decides it: procfs opens, process_vm_readv(2)/process_vm_writev(2),
+ * ptrace(2), and pidfd_getfd(2), which takes a file the target holds open
+ * (a memfd of secrets, its own /proc/self/mem).
  *
  * Each of them asks the kernel's ptrace access check, which ends in
  * __ptrace_may_access() after the credential checks and before Yama and
  * the LSMs have their say in security_ptrace_access_check(): procfs opens
  * through proc_mem_open() -> mm_access() (marked by probe.c with the file
  * being opened), process_vm_readv/writev through mm_access() and
- * PTRACE_ATTACH/PTRACE_SEIZE directly, both in PTRACE_MODE_ATTACH.  A
- * kretprobe there sees the kernel's own verdict (a refused attempt is
- * reported too) and replaces a success with -EPERM when the policy denies:
- * the syscall then fails before the target's mm is even taken.  The
+ * PTRACE_ATTACH/PTRACE_SEIZE and pidfd_getfd directly, all of them in
+ * PTRACE_MODE_ATTACH.  A kretprobe there sees the kernel's own verdict (a
+ * refused attempt is reported too) and replaces a success with -EPERM when
+ * the policy denies: the syscall then fails before the target's mm (or
+ * file) is even taken.  The
  * current syscall tells which route asked; unmarked checks in READ mode
  * (ps and top reading /proc/<pid>/stat) are left at once.  The function
  * runs under task_lock() and never sleeps, so in-flight instances are
@@ -64,6 +66,7 @@ static enum pmguard_kind pmguard_syscall_kind(void)
 		case 26:	return PMGUARD_KIND_PTRACE;
 		case 347:	return PMGUARD_KIND_VM_READ;
 		case 348:	return PMGUARD_KIND_VM_WRITE;
+		case 438:	return PMGUARD_KIND_GETFD;
 		}
 		return PMGUARD_KIND_UNSPEC;
 	}
@@ -72,6 +75,7 @@ static enum pmguard_kind pmguard_syscall_kind(void)
 		case 521:	return PMGUARD_KIND_PTRACE;
 		case 539:	return PMGUARD_KIND_VM_READ;
 		case 540:	return PMGUARD_KIND_VM_WRITE;
+		case 438:	return PMGUARD_KIND_GETFD;
 		}
 		return PMGUARD_KIND_UNSPEC;
 	}
@@ -79,13 +83,15 @@ static enum pmguard_kind pmguard_syscall_kind(void)
 	case __NR_ptrace:		return PMGUARD_KIND_PTRACE;
 	case __NR_process_vm_readv:	return PMGUARD_KIND_VM_READ;
 	case __NR_process_vm_writev:	return PMGUARD_KIND_VM_WRITE;
+	case __NR_pidfd_getfd:		return PMGUARD_KIND_GETFD;
 	}
 	return PMGUARD_KIND_UNSPEC;
 }
 
 /* The routes decided by syscall, not by a procfs file. */
-#define PMGUARD_KINDS_CALLS	(BIT(PMGUARD_KIND_VM_READ) | BIT(PMGUARD_KIND_VM_WRITE) | \
-				 BIT(PMGUARD_KIND_PTRACE))
+#define PMGUARD_KINDS_VM	(BIT(PMGUARD_KIND_VM_READ) | BIT(PMGUARD_KIND_VM_WRITE))
+#define PMGUARD_KINDS_CALLS	(PMGUARD_KINDS_VM | BIT(PMGUARD_KIND_PTRACE) | \
+				 BIT(PMGUARD_KIND_GETFD))
 
 /*
  * The tasks inside process_vm_rw(), mem_open() or a READ-mode
@@ -292,7 +298,8 @@ static u32 pmguard_procfs_access(enum pmguard_kind kind, struct file **file)
 /*
  * Entry of __ptrace_may_access(task, mode): a procfs open (marked by
  * proc_mem_open()'s probe), or a PTRACE_MODE_ATTACH check by
- * process_vm_readv/writev or ptrace attach, on another thread group?
+ * process_vm_readv/writev, ptrace attach or pidfd_getfd, on another
+ * thread group?
  */
 static int pmguard_check_entry(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
@@ -313,7 +320,7 @@ static int pmguard_check_entry(struct kretprobe_instance *ri,
 			access = PMGUARD_ACCESS_READ;
 		else if (kind == PMGUARD_KIND_VM_WRITE)
 			access = PMGUARD_ACCESS_WRITE;
-		else if (kind == PMGUARD_KIND_PTRACE)
+		else if (kind == PMGUARD_KIND_PTRACE || kind == PMGUARD_KIND_GETFD)
 			access = PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE;
 		else
 			return 1;
@@ -351,10 +358,10 @@ static int pmguard_check_return(struct kretprobe_instance *ri,
 			slot->denied = true;
 	}
 	if (!procfs) {
-		if (ev->acc.kind == PMGUARD_KIND_PTRACE)
-			pmguard_report_access(ev);
-		else
+		if (BIT(ev->acc.kind) & PMGUARD_KINDS_VM)
 			pmguard_vm_report(ev);
+		else
+			pmguard_report_access(ev);
 		return 0;
 	}
 	/* Account reads through a mem file the caller will hold. */

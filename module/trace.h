@@ -27,7 +27,8 @@
 			 { PMGUARD_KIND_VM_WRITE, "vm_write" },	\
 			 { PMGUARD_KIND_PTRACE, "ptrace" },	\
 			 { PMGUARD_KIND_PTRACE_READ, "ptrace_read" }, \
-			 { PMGUARD_KIND_PTRACE_WRITE, "ptrace_write" })
+			 { PMGUARD_KIND_PTRACE_WRITE, "ptrace_write" }, \
+			 { PMGUARD_KIND_GETFD, "getfd" })
 
 #define pmguard_show_action(action)				\
 	__print_symbolic(action,				\

@@ -36,7 +36,7 @@
  *     "bytes": what a vm_read, vm_write, ptrace_read or ptrace_write
  *     access copied (folded: the sum over the accesses).
  *     K: mem|environ|maps|smaps|smaps_rollup|numa_maps|pagemap|auxv|
- *     vm_read|vm_write|ptrace|ptrace_read|ptrace_write;
+ *     vm_read|vm_write|ptrace|ptrace_read|ptrace_write|getfd;
  *     A: read|write|read-write|none.  Strings are made valid UTF-8 (each
  *     invalid byte becomes U+FFFD), then escaped by json-c.
  *  {"type":"lost","time":T,"host":H,"count":N,"first_seq":N,"last_seq":N,"reason":"seq_gap"}

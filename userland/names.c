@@ -27,6 +27,7 @@ static const char *const kind_names[__PMGUARD_KIND_MAX] = {
 	[PMGUARD_KIND_PTRACE]		= "ptrace",
 	[PMGUARD_KIND_PTRACE_READ]	= "ptrace_read",
 	[PMGUARD_KIND_PTRACE_WRITE]	= "ptrace_write",
+	[PMGUARD_KIND_GETFD]		= "getfd",
 };
 
 static const char *const action_names[__PMGUARD_ACTION_MAX] = {

@@ -59,7 +59,7 @@ PMGUARD_CMD_SUBSCRIBE = 12
 
 KINDS = ["unspec", "mem", "environ", "maps", "smaps", "smaps_rollup",
          "numa_maps", "pagemap", "auxv", "vm_read", "vm_write", "ptrace",
-         "ptrace_read", "ptrace_write"]
+         "ptrace_read", "ptrace_write", "getfd"]
 ACTIONS = ["allow", "alert", "deny"]
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
 FLAGS = [  # bit order of PMGUARD_F_*

@@ -33,6 +33,8 @@ static void kind_from_name_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("ptrace"), PMGUARD_KIND_UNSPEC);
 	KUNIT_EXPECT_STREQ(test, pmguard_kind_name(PMGUARD_KIND_PTRACE_WRITE),
 			   "ptrace_write");
+	KUNIT_EXPECT_STREQ(test, pmguard_kind_name(PMGUARD_KIND_GETFD), "getfd");
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("getfd"), PMGUARD_KIND_UNSPEC);
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("unknown"), PMGUARD_KIND_UNSPEC);
 	KUNIT_EXPECT_STREQ(test, pmguard_kind_name(PMGUARD_KIND_SMAPS_ROLLUP),
 			   "smaps_rollup");

@@ -31,8 +31,14 @@ Usage: memroutes.py COMMAND ARGS...
                           detach (ptrace); sleeps while the file named by
                           $PMG_PAUSE_FILE (default /tmp/pmg-pause) exists
                           (the stress scenarios pause at insmod/rmmod)
-  holder SECRET ADDRFILE  a process that keeps SECRET in its memory, writes
-                          the secret's address (hex) to ADDRFILE, and sleeps
+  getfd PID [SECRET]      pidfd_getfd(2) the holder's memfd (its fd 77) and
+                          read it; prints "found=0|1"
+  getfdchild SECRET       fork a child that holds SECRET in a memfd and take
+                          it with pidfd_getfd (a seccomp supervisor's
+                          everyday case); prints "found=0|1"
+  holder SECRET ADDRFILE  a process that keeps SECRET in its memory and in a
+                          memfd on fd 77, writes the secret's address (hex)
+                          to ADDRFILE, and sleeps
 
 Exit status 0 when the route worked, 2 when the kernel refused it (EPERM,
 EACCES, EIO), 1 on anything else.
@@ -63,6 +69,10 @@ libc.ptrace.restype = ctypes.c_long
 libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p,
                         ctypes.c_void_p]
 
+libc.syscall.restype = ctypes.c_long
+
+NR_PIDFD_GETFD = 438	# the same number in every ABI
+HELD_FD = 77		# the holder's memfd of its secret
 PTRACE_PEEKDATA, PTRACE_CONT, PTRACE_ATTACH, PTRACE_DETACH = 2, 7, 16, 17
 PTRACE_SYSCALL, PTRACE_SETOPTIONS, PTRACE_GETEVENTMSG = 24, 0x4200, 0x4201
 PTRACE_SEIZE, PTRACE_INTERRUPT, PTRACE_GETREGS = 0x4206, 0x4207, 12
@@ -298,8 +308,52 @@ def loop(route, pid):
             ptrace(PTRACE_DETACH, pid)
 
 
+def hold_in_memfd(secret):
+    fd = os.memfd_create("secret")
+    os.write(fd, secret.encode())
+    os.dup2(fd, HELD_FD)
+    os.close(fd)
+
+
+def pidfd_getfd(pid):
+    """The holder's memfd, taken with pidfd_getfd; (fd or -1, errno)."""
+    pidfd = os.pidfd_open(pid)
+    try:
+        fd = libc.syscall(NR_PIDFD_GETFD, pidfd, HELD_FD, 0)
+        return fd, ctypes.get_errno()
+    finally:
+        os.close(pidfd)
+
+
+def getfd(pid, secret=None):
+    fd, err = pidfd_getfd(pid)
+    if fd < 0:
+        fail(err, "pidfd_getfd")
+    data = os.pread(fd, 4096, 0)
+    os.close(fd)
+    print(f"found={int(bool(secret) and secret.encode() in data)}")
+    return 0
+
+
+def getfdchild(secret):
+    ready_r, ready_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        hold_in_memfd(secret)
+        os.write(ready_w, b"x")
+        signal.pause()
+        os._exit(0)
+    os.read(ready_r, 1)
+    try:
+        return getfd(pid, secret)
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
 def holder(secret, addrfile):
     buf = ctypes.create_string_buffer(secret.encode() * 8)
+    hold_in_memfd(secret)
     with open(addrfile + ".tmp", "w") as f:
         f.write(f"{ctypes.addressof(buf):x}\n")
     os.rename(addrfile + ".tmp", addrfile)
@@ -326,6 +380,10 @@ def main(argv):
         return cma(float(args[0]))
     if cmd == "loop":
         return loop(args[0], int(args[1]))
+    if cmd == "getfd":
+        return getfd(int(args[0]), args[1] if len(args) > 1 else None)
+    if cmd == "getfdchild":
+        return getfdchild(args[0])
     if cmd == "holder":
         return holder(args[0], args[1])
     print(__doc__, file=sys.stderr)

@@ -2,12 +2,14 @@
 # kernels: 5.10 6.1 6.12 6.12-rt 7.3 7.3-rt debug
 # The routes into a credential holder's memory that are not procfs files:
 # a process_vm_readv region dumper, process_vm_writev, PTRACE_ATTACH and
-# PTRACE_SEIZE with PEEKDATA, and a ptrace sniffer that follows a user's
-# shell into sudo and peeks what sudo reads as the password.  In audit
+# PTRACE_SEIZE with PEEKDATA, a ptrace sniffer that follows a user's
+# shell into sudo and peeks what sudo reads as the password, and
+# pidfd_getfd taking the memfd a credential holder keeps a secret in.  In audit
 # mode each is reported at high severity (would_deny, bytes copied); in
 # enforce mode each fails before a byte reaches the attacker.  Everyday
 # debugging keeps working and stays quiet: strace -f, gdb -p and gdb on
-# a child, a tracer peeking its own child, an MPI-like same-user
+# a child, a tracer peeking its own child, a supervisor taking a file from
+# its child with pidfd_getfd, an MPI-like same-user
 # process_vm_readv pair, and reads of one's own memory.
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"
 
@@ -64,6 +66,9 @@ check "PTRACE_ATTACH + PEEKDATA finds the secret in audit mode ($out)" \
 out=$("$PY" "$R" peek "$SSHD" seize "$ADDR" "$SECRET")
 check "PTRACE_SEIZE + PEEKDATA finds the secret in audit mode ($out)" \
 	test "${out#*found=}" = 1
+out=$("$PY" "$R" getfd "$SSHD" "$SECRET")
+check "pidfd_getfd takes sshd's memfd of secrets in audit mode ($out)" \
+	test "${out#*found=}" = 1
 sniff "$work/audit-sniffed"
 check "the sniffer captures sudo's password in audit mode" \
 	grep -q "$PASSWORD" "$work/audit-sniffed"
@@ -84,6 +89,9 @@ expect "$ev" "PTRACE_ATTACH and PTRACE_SEIZE of sshd: high, would be denied" --m
 expect "$ev" "PEEKDATA of sshd: high, would be denied, 512 bytes each" --min-bytes 1024 \
 	kind=ptrace_read target.pid="$SSHD" severity=high action=alert \
 	flags@would_deny flags@caller_is_tracer
+expect "$ev" "pidfd_getfd of sshd: high, would be denied" kind=getfd \
+	target.pid="$SSHD" caller.exe="$pyexe" severity=high action=alert \
+	rule=sensitive-memory result=0 flags@would_deny access=read-write
 expect "$ev" "the sniffer's attach to the user's shell is reported" kind=ptrace \
 	caller.exe="$pyexe" target.uid=65534 target.exe=/usr/bin/bash result=0
 expect "$ev" "the sniffer's PEEKDATA of sudo: high, would be denied" kind=ptrace_read \
@@ -105,6 +113,9 @@ rc=0; "$PY" "$R" peek "$SSHD" attach "$ADDR" "$SECRET" 2>"$work/e.err" || rc=$?
 check "PTRACE_ATTACH of sshd denied (exit $rc: $(cat "$work/e.err"))" test "$rc" = 2
 rc=0; "$PY" "$R" peek "$SSHD" seize "$ADDR" "$SECRET" 2>/dev/null || rc=$?
 check "PTRACE_SEIZE of sshd denied (exit $rc)" test "$rc" = 2
+rc=0; "$PY" "$R" getfd "$SSHD" "$SECRET" 2>"$work/e.err" || rc=$?
+check "pidfd_getfd of sshd denied with EPERM (exit $rc: $(cat "$work/e.err"))" \
+	test "$rc" = 2
 sniff "$work/enforce-sniffed"
 check "the sniffer captures nothing of sudo's password in enforce mode" \
 	bash -c "test -f '$work/enforce-sniffed' && ! grep -q '${PASSWORD:0:4}' '$work/enforce-sniffed'"
@@ -119,6 +130,8 @@ expect "$ev" "both attaches to sshd denied" --min 2 kind=ptrace target.pid="$SSH
 	action=deny result=-1
 expect_none "$ev" "no PEEKDATA of sshd happened (the attach was refused)" \
 	kind=ptrace_read target.pid="$SSHD"
+expect "$ev" "pidfd_getfd of sshd denied" kind=getfd target.pid="$SSHD" action=deny \
+	result=-1 result_name=EPERM severity=high rule=sensitive-memory
 expect "$ev" "the sniffer's PEEKDATA of sudo denied" kind=ptrace_read target.comm=sudo \
 	action=deny severity=high result=-5 result_name=EIO
 
@@ -127,6 +140,9 @@ ev="$PMGUARD_OUT/benign.jsonl"
 pmg_monitor "$ev"
 out=$("$PY" "$R" peekchild "$SECRET")
 check "a tracer peeks its own child ($out)" test "${out#*found=}" = 1
+out=$("$PY" "$R" getfdchild "$SECRET")
+check "a supervisor takes a file from its child with pidfd_getfd ($out)" \
+	test "${out#*found=}" = 1
 check "strace -f of a command works" strace -f -o "$work/strace.out" \
 	"$PY" -c 'import os; os.system("true")'
 check "strace read the child's strings" grep -q 'execve(' "$work/strace.out"
@@ -153,6 +169,9 @@ expect "$ev" "a tracer's attach to its child: allowed, info" kind=ptrace \
 	caller.exe="$pyexe" action=allow rule=debug-child severity=info flags@caller_is_ancestor
 expect "$ev" "a tracer's PEEKDATA of its child: allowed, info" kind=ptrace_read \
 	caller.exe="$pyexe" action=allow rule=own-tracee flags@caller_is_tracer
+expect "$ev" "pidfd_getfd from one's child: allowed, info" kind=getfd \
+	caller.exe="$pyexe" action=allow rule=debug-child severity=info \
+	flags@caller_is_ancestor
 expect "$ev" "strace's attach is allowed by its rule" kind=ptrace \
 	caller.exe=/usr/bin/strace action=allow rule=allow:strace
 expect "$ev" "the MPI-like pair: allowed, info, every call counted" --sum-count "${calls:-0}" \

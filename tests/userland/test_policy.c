@@ -236,7 +236,7 @@ static const struct {
 	{ "rule x action=allow kinds=mem,cmdline",
 	  "kinds: unknown kind 'cmdline' (expected mem, environ, maps, smaps, smaps_rollup, "
 	  "numa_maps, pagemap, auxv, vm_read, vm_write, ptrace, ptrace_read, ptrace_write, "
-	  "all)" },
+	  "getfd, all)" },
 	/* all with others: would read as any kind and match only the others */
 	{ "rule x action=deny kinds=all,mem",
 	  "kinds: 'all' with other items in 'all,mem' (all alone means any; or list "
@@ -986,7 +986,7 @@ static void test_default_policy_conf(void **state)
 	/* Every route into memory: the module's PMGUARD_KINDS_DIRECT, and environ. */
 	const uint32_t direct = (1u << PMGUARD_KIND_MEM) | (1u << PMGUARD_KIND_PAGEMAP) |
 				copy | (1u << PMGUARD_KIND_PTRACE) |
-				(1u << PMGUARD_KIND_ENVIRON);
+				(1u << PMGUARD_KIND_GETFD) | (1u << PMGUARD_KIND_ENVIRON);
 	const char *path = getenv("PMG_POLICY_CONF");
 	const struct pmg_rule *r;
 	int ret;
@@ -1051,7 +1051,7 @@ static void test_default_policy_conf(void **state)
 	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_MEM) | copy);
 	assert_int_equal(r->flags_set, PMGUARD_F_CALLER_IS_TRACER);
 	r = &pol->rules[14];
-	assert_int_equal(r->kinds, 1u << PMGUARD_KIND_PTRACE);
+	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_PTRACE) | (1u << PMGUARD_KIND_GETFD));
 	assert_int_equal(r->flags_set, PMGUARD_F_CALLER_IS_ANCESTOR);
 	r = &pol->rules[15];
 	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_VM_READ) | (1u << PMGUARD_KIND_VM_WRITE));

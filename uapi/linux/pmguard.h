@@ -30,7 +30,8 @@
 
 /*
  * Which route into another process's memory: a procfs file that was opened,
- * a process_vm_readv/writev call, or a ptrace attach or memory access.
+ * a process_vm_readv/writev call, a ptrace attach or memory access, or an
+ * open file taken from the process with pidfd_getfd(2).
  */
 enum pmguard_kind {
 	PMGUARD_KIND_UNSPEC,
@@ -47,6 +48,7 @@ enum pmguard_kind {
 	PMGUARD_KIND_PTRACE,		/* ptrace(PTRACE_ATTACH or PTRACE_SEIZE) */
 	PMGUARD_KIND_PTRACE_READ,	/* ptrace(PTRACE_PEEKTEXT/PEEKDATA) */
 	PMGUARD_KIND_PTRACE_WRITE,	/* ptrace(PTRACE_POKETEXT/POKEDATA) */
+	PMGUARD_KIND_GETFD,		/* pidfd_getfd(2) */
 	__PMGUARD_KIND_MAX,
 };
 
