@@ -59,6 +59,9 @@ Falco (rules/falco_rules.yaml, stable): "PTRACE attached to process":
     PTRACE_TRACEME.  No rule for process_vm_readv/writev.
 KQL: nothing new; its path and tool-name tests apply to these cases too
     (a dumper that reads /proc/<pid>/maps first is caught by that path).
+pidfd_getfd(2) (fd theft): none of the three has a rule for it, so the
+    recorder does not trace it and every peer column follows from the
+    other records alone.
 """
 import argparse
 import collections
