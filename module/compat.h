@@ -2,7 +2,8 @@
 /*
  * The differences between the kernels pmguard supports (Debian 5.10, 6.1,
  * 6.12 and 7.3, with and without PREEMPT_RT), kept in one place.  Tested
- * by feature (the kernel's own macros and config), never by version.
+ * by feature (the kernel's own macros and config, or Kbuild's look at its
+ * headers), never by version in C.
  */
 #ifndef _PMGUARD_COMPAT_H
 #define _PMGUARD_COMPAT_H
@@ -18,6 +19,19 @@
 #include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+
+/*
+ * Since 6.14, mm_access() gives a READ-mode procfs file (environ, maps, ...)
+ * to a perfmon_capable() caller whatever the ptrace check said
+ * (may_access_mm(), static in kernel/fork.c: Kbuild can only tell by the
+ * version).  Only there must a refusal be enforced again at
+ * proc_mem_open()'s return.
+ */
+#ifdef PMGUARD_MM_ACCESS_OVERRIDES_READ
+#define pmguard_mm_access_overrides_read()	true
+#else
+#define pmguard_mm_access_overrides_read()	false
+#endif
 
 /*
  * The events group's designated initializer that makes joining it

@@ -82,7 +82,7 @@ MODULE_PARM_DESC(queue_len, "Events buffered between probe context and the netli
 
 static unsigned int maxactive;
 module_param(maxactive, uint, 0444);
-MODULE_PARM_DESC(maxactive, "Concurrent calls tracked per return probe (the ptrace access check, mem_open, proc_mem_open, process_vm_rw; 0: 64 per CPU); excess is counted as missed");
+MODULE_PARM_DESC(maxactive, "Concurrent calls tracked per return probe (the ptrace access check, mem_open, proc_mem_open on 6.14+, process_vm_rw; 0: 64 per CPU); excess is counted as missed");
 
 static bool lock;
 module_param(lock, bool, 0444);

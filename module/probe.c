@@ -396,7 +396,8 @@ static struct kprobe pmguard_proc_mem_open_probe = {
  * check left "denied" in the caller's call slot, and an mm returned anyway
  * is replaced with -EACCES and its reference dropped, as proc_mem_open()'s
  * callers all handle.  (ATTACH mode, mem's, has no such bypass.)  Without
- * a slot or an instance here, such an open is counted as missed.
+ * a slot or an instance here, such an open is counted as missed.  The probe
+ * is registered on those kernels only.
  */
 static int pmguard_open_entry(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
@@ -486,7 +487,8 @@ static void pmguard_probes_unregister_procfs(void)
 {
 	if (pmguard_mem_open_probe.kp.addr)
 		unregister_kretprobe(&pmguard_mem_open_probe);
-	unregister_kretprobe(&pmguard_open_probe);
+	if (pmguard_open_probe.kp.addr)
+		unregister_kretprobe(&pmguard_open_probe);
 	unregister_kprobe(&pmguard_proc_mem_open_probe);
 }
 
@@ -504,8 +506,10 @@ int pmguard_probes_register(unsigned int maxactive)
 		pmguard_routes_unregister();
 		return err;
 	}
+	/* Not needed (and not paid for on every open) before 6.14. */
 	pmguard_open_probe.maxactive = maxactive;
-	err = register_kretprobe(&pmguard_open_probe);
+	err = pmguard_mm_access_overrides_read() ?
+	      register_kretprobe(&pmguard_open_probe) : 0;
 	if (err) {
 		pr_err("cannot probe proc_mem_open's return (%d)\n", err);
 		unregister_kprobe(&pmguard_proc_mem_open_probe);
@@ -542,5 +546,6 @@ u64 pmguard_probes_missed(void)
 
 unsigned int pmguard_probes_active(void)
 {
-	return 2 + !!pmguard_mem_open_probe.kp.addr + pmguard_routes_active();
+	return 1 + !!pmguard_open_probe.kp.addr +
+	       !!pmguard_mem_open_probe.kp.addr + pmguard_routes_active();
 }

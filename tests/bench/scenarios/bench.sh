@@ -59,6 +59,26 @@ reader_stop() {
 	kill -TERM "$READER"; wait "$READER" 2>/dev/null; READER=
 }
 
+# The functions pmguard probes, as the kernel lists them while it is loaded
+# (k: kprobe, r: kretprobe): the bpftrace configuration probes the same.
+PROBES=$OUT/pmguard-probes.txt
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+pmg_load
+awk '{ sub(/\+0x0$/, "", $3); print $2, $3 }' /sys/kernel/debug/kprobes/list | sort -u >"$PROBES"
+rmmod pmguard
+[ -s "$PROBES" ] || fail "no pmguard probes listed in /sys/kernel/debug/kprobes/list"
+log "pmguard's probes: $(tr '\n' ' ' <"$PROBES")"
+# A bare bpftrace script on those functions: a kprobe for each kprobe, a
+# kprobe and a kretprobe for each kretprobe, each counting calls by comm.
+bt_script() {
+	local type fn n=0
+	while read -r type fn; do
+		n=$((n + 1))
+		echo "kprobe:$fn { @p$n[comm] = count(); }"
+		[ "$type" != r ] || echo "kretprobe:$fn { @r$n[comm] = count(); }"
+	done <"$PROBES"
+}
+
 BT=
 AUDIT_RULE=
 setup() {
@@ -74,19 +94,7 @@ setup() {
 		reader_start "$1" ;;
 	bpftrace)
 		rmmod pmguard 2>/dev/null
-		# The functions pmguard probes on these paths: proc_mem_open
-		# (entry: the procfs mark), mem_open (entry and return: mem's
-		# open mode), the ptrace access check (entry and return: every
-		# decision), process_vm_rw (entry and return) and arch_ptrace
-		# (PEEK/POKE).
-		bpftrace -e 'kprobe:proc_mem_open { @entry[comm] = count(); }
-			kprobe:mem_open { @mem_open[comm] = count(); }
-			kretprobe:mem_open { @mem_open_ret[comm] = count(); }
-			kprobe:__ptrace_may_access { @check[comm] = count(); }
-			kretprobe:__ptrace_may_access { @check_ret[comm] = count(); }
-			kprobe:process_vm_rw { @vm[comm] = count(); }
-			kretprobe:process_vm_rw { @vm_ret[comm] = count(); }
-			kprobe:arch_ptrace { @peek[comm] = count(); }' \
+		bpftrace -e "$(bt_script)" \
 			>"$OUT/bpftrace-$PASS.txt" 2>&1 &
 		BT=$!
 		for _ in $(seq 1 300); do
