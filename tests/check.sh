@@ -281,7 +281,7 @@ vm_tests() {
 	fi
 	# VM_JOBS>1: that many kernels at once; each one's output is shown when
 	# it ends.
-	section "kernels, $jobs at a time"
+	section "kernels ($jobs at a time)"
 	mapfile -t queue < <(vm_order)
 	while [ ${#queue[@]} -gt 0 ] || [ ${#pid[@]} -gt 0 ]; do
 		while [ ${#queue[@]} -gt 0 ] && [ ${#pid[@]} -lt "$jobs" ]; do
