@@ -60,11 +60,13 @@ reader_stop() {
 }
 
 # The functions pmguard probes, as the kernel lists them while it is loaded
-# (k: kprobe, r: kretprobe): the bpftrace configuration probes the same.
+# (k: kprobe, r: kretprobe): the bpftrace configuration probes the same
+# kernel functions (not pmguard's own canary, which is off these paths and
+# gone when pmguard is unloaded).
 PROBES=$OUT/pmguard-probes.txt
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 pmg_load
-awk '{ sub(/\+0x0$/, "", $3); print $2, $3 }' /sys/kernel/debug/kprobes/list | sort -u >"$PROBES"
+awk '{ sub(/\+0x0$/, "", $3) } $3 !~ /^pmguard_/ { print $2, $3 }' /sys/kernel/debug/kprobes/list | sort -u >"$PROBES"
 rmmod pmguard
 [ -s "$PROBES" ] || fail "no pmguard probes listed in /sys/kernel/debug/kprobes/list"
 log "pmguard's probes: $(tr '\n' ' ' <"$PROBES")"
