@@ -14,9 +14,9 @@
  * PTRACE_MODE_ATTACH.  A kretprobe there sees the kernel's own verdict (a
  * refused attempt is reported too) and replaces a success with -EPERM when
  * the policy denies: the syscall then fails before the target's mm (or
- * file) is even taken.  The
- * current syscall tells which route asked; unmarked checks in READ mode
- * (ps and top reading /proc/<pid>/stat) are left at once.  The function
+ * file) is even taken.  The current syscall tells which route asked;
+ * unmarked checks in READ mode (ps and top reading /proc/<pid>/stat) are
+ * left at once.  The function
  * runs under task_lock() and never sleeps, so in-flight instances are
  * bounded by the CPUs (not on RT, where task_lock() can be preempted: see
  * pmguard_probes_missed()).
