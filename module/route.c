@@ -16,10 +16,9 @@
  * the policy denies: the syscall then fails before the target's mm (or
  * file) is even taken.  The current syscall tells which route asked;
  * unmarked checks in READ mode (ps and top reading /proc/<pid>/stat) are
- * left at once.  The function
- * runs under task_lock() and never sleeps, so in-flight instances are
- * bounded by the CPUs (not on RT, where task_lock() can be preempted: see
- * pmguard_probes_missed()).
+ * left at once.  The function runs under task_lock() and never sleeps, so
+ * in-flight instances are bounded by the CPUs (not on RT, where
+ * task_lock() can be preempted: see pmguard_probes_missed()).
  *
  * An attached tracer reads and writes its tracee's memory with
  * PTRACE_PEEKDATA/POKEDATA (and TEXT) with no new access check: a target
