@@ -351,8 +351,8 @@ static enum pmguard_kind pmguard_open_kind(struct inode *inode)
 
 /*
  * Entry of proc_mem_open(inode, mode): which /proc/<pid>/<file> is being
- * opened?  Marks the mode (once; both probes there call this, in whatever
- * order the kprobe core runs them) and returns the kind, or
+ * opened?  Marks the mode (once; on 6.14+ both probes there call this, in
+ * whatever order the kprobe core runs them) and returns the kind, or
  * PMGUARD_KIND_UNSPEC for a file or a target that is not ours: opens of
  * one's own thread group (glibc, JVMs and sanitizers read /proc/self/maps
  * constantly) are marked "not ours" cheaply.

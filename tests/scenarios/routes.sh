@@ -4,13 +4,13 @@
 # a process_vm_readv region dumper, process_vm_writev, PTRACE_ATTACH and
 # PTRACE_SEIZE with PEEKDATA, a ptrace sniffer that follows a user's
 # shell into sudo and peeks what sudo reads as the password, and
-# pidfd_getfd taking the memfd a credential holder keeps a secret in.  In audit
-# mode each is reported at high severity (would_deny, bytes copied); in
-# enforce mode each fails before a byte reaches the attacker.  Everyday
-# debugging keeps working and stays quiet: strace -f, gdb -p and gdb on
-# a child, a tracer peeking its own child, a supervisor taking a file from
-# its child with pidfd_getfd, an MPI-like same-user
-# process_vm_readv pair, and reads of one's own memory.
+# pidfd_getfd taking the memfd a credential holder keeps a secret in.  In
+# audit mode each is reported at high severity (would_deny, bytes copied);
+# in enforce mode each fails before a byte reaches the attacker.  Everyday
+# debugging keeps working and stays quiet: strace -f, gdb -p and gdb on a
+# child, a tracer peeking its own child, a supervisor taking a file from
+# its child with pidfd_getfd, an MPI-like same-user process_vm_readv pair,
+# and reads of one's own memory.
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"
 
 R="$PMGUARD_REPO/tests/scenarios/memroutes.py"
