@@ -47,7 +47,8 @@ static const struct pmg_command_doc docs[] = {
 "Lost events (gaps in the kernel's sequence numbers, receive-buffer\n"
 "overruns) are reported as LOST lines / {\"type\":\"lost\"} records.\n"
 "Signals: SIGUSR1 prints the counters (text: stderr; JSON: in the stream),\n"
-"SIGHUP reopens FILE, SIGINT/SIGTERM print the counters and exit 0.\n",
+"SIGHUP reopens FILE, SIGINT/SIGTERM log the events already in the socket,\n"
+"print the counters and exit 0.\n",
 	},
 	{
 		.name = "stats",

@@ -57,6 +57,11 @@
 #define MONITOR_RCVBUF (8 * 1024 * 1024)
 /* Messages handled per poll() wake-up, so signals are seen under load. */
 #define MONITOR_BATCH 64
+/*
+ * Messages read when stopping: about what the receive buffer holds (no
+ * message is under 512 bytes of buffer), so a flood cannot stall a stop.
+ */
+#define MONITOR_DRAIN_MAX (MONITOR_RCVBUF / 512)
 /* Mode of a file created by --output: events name users and programs. */
 #define OUTPUT_FILE_MODE 0640
 
@@ -282,6 +287,31 @@ static int block_signals(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+/*
+ * Asked to stop (SIGTERM, SIGINT): what the kernel already delivered to
+ * our socket was counted as reported there, so log it rather than lose it
+ * uncounted with the socket.  Read until the socket is empty or as much
+ * as it can hold has been read.
+ */
+static void drain(struct monitor *m)
+{
+	m->core.stop = false;
+	for (int i = 0; i < MONITOR_DRAIN_MAX && !m->core.stop; i++) {
+		int err = nl_recvmsgs_default(m->nl.sk);
+
+		if (err == -NLE_AGAIN)
+			break;
+		if (err == -NLE_NOMEM) {
+			pmg_monitor_overrun(&m->core);
+		} else if (err < 0) {
+			fprintf(stderr, "pmguard: receiving events failed: %s\n",
+				nl_geterror(err));
+			pmg_monitor_fail(&m->core, PMG_EXIT_ERROR);
+		}
+	}
+	m->core.stop = true;
+}
+
 static int monitor_loop(struct monitor *m, int sigfd)
 {
 	struct pollfd fds[3] = {
@@ -306,6 +336,8 @@ static int monitor_loop(struct monitor *m, int sigfd)
 		if (nfds == 3 && fds[2].revents && !m->core.stop)
 			prom_tick(m);
 	}
+	if (m->core.status == PMG_EXIT_OK)
+		drain(m);
 	return m->core.status;
 }
 

@@ -14,7 +14,8 @@
 # one of those reaches `pmguard monitor`, no high-severity event is
 # dropped anywhere (the module's priority_dropped counter), the flood did
 # overrun the socket (events were dropped at send: the test tested
-# something), and the counters add up.  The long run:
+# something), and the counters add up.  A reader stopped with SIGTERM
+# first logs the events already in its socket.  The long run:
 # tests/stress/scenarios/flood-priority.sh.
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"
 
@@ -108,6 +109,29 @@ s = json.load(open(sys.argv[1]))
 send, lost = s["dropped"]["send"], s.get("priority_dropped")
 print("send", send, "priority_dropped", lost, "held", s.get("held"))
 sys.exit(0 if send > 0 and lost == 0 else 1)' "$PMGUARD_OUT/stats.json"
+
+# A reader being stopped (systemd stopping the service) logs what the
+# kernel already delivered to its socket before it exits: those events
+# were counted as reported, and nothing would count them lost.
+pmg_load fold_ms=0
+ev2=/tmp/flood-stop.jsonl
+pmg_monitor "$ev2"
+kill -STOP "$MONITOR_PID"
+"$PY" -c '
+import sys
+for _ in range(300):
+    open(sys.argv[1], "rb").close()' "/proc/${kids[0]}/maps"
+check "the 300 opens were sent to the stopped reader" \
+	pmg_stats_settled "$PMGUARD_OUT/stats-stop.json" 60
+kill -TERM "$MONITOR_PID"
+kill -CONT "$MONITOR_PID"
+rc=0
+wait "$MONITOR_PID" || rc=$?
+MONITOR_PID=
+check "the reader stopped with SIGTERM exits 0 (exit $rc)" test "$rc" = 0
+grep '"kind":"maps"' "$ev2" >"$PMGUARD_OUT/stop-maps.jsonl"
+expect "$PMGUARD_OUT/stop-maps.jsonl" "all 300 events in the socket at SIGTERM were logged" \
+	--min 300 --max 300 kind=maps target.pid="${kids[0]}" caller.uid=0
 kill "$KIDS" "${kids[@]}" "$SSHD"
-rm -rf "$work" "$ev"
+rm -rf "$work" "$ev" "$ev2"
 finish
