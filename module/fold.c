@@ -22,7 +22,7 @@
 struct pmguard_burst {
 	bool used;
 	struct pmguard_fold_key key;
-	u64 start_ns;			/* monotonic */
+	u64 start_ns;			/* pmguard_fold_now() */
 	u32 folded;			/* accesses since the first one */
 	u64 folded_bytes;		/* what they copied (copy routes) */
 	struct pmguard_event ev;	/* the first access, with references */
@@ -37,6 +37,16 @@ static bool pmguard_fold_stopped;
 static u64 pmguard_fold_window(void)
 {
 	return (u64)READ_ONCE(pmguard_fold_ms) * NSEC_PER_MSEC;
+}
+
+/*
+ * Windows are timed by the coarse monotonic clock: it reads no clock
+ * hardware (this runs on every access), and a tick is fine resolution for
+ * windows of milliseconds to a minute.
+ */
+static u64 pmguard_fold_now(void)
+{
+	return ktime_get_coarse_ns();
 }
 
 /*
@@ -66,7 +76,7 @@ static void pmguard_burst_close(struct pmguard_burst *b)
  */
 bool pmguard_fold(struct pmguard_event *ev)
 {
-	u64 window = pmguard_fold_window(), now = ktime_get_ns();
+	u64 window = pmguard_fold_window(), now = pmguard_fold_now();
 	struct pmguard_burst *b, *slot = NULL;
 	struct pmguard_fold_key key;
 	unsigned long flags;
@@ -86,7 +96,9 @@ bool pmguard_fold(struct pmguard_event *ev)
 				slot = b;
 			continue;
 		}
-		if (!memcmp(&b->key, &key, sizeof(key))) {
+		/* The caller first: most slots hold other callers' bursts. */
+		if (b->key.caller_pid == key.caller_pid &&
+		    !memcmp(&b->key, &key, sizeof(key))) {
 			if (pmguard_fold_same_burst(&b->key, b->start_ns, &key,
 						    now, window)) {
 				b->folded++;
@@ -137,7 +149,7 @@ void pmguard_fold_started(const struct pmguard_event *ev)
 /* Close the bursts whose window is over (all of them when stopping). */
 static void pmguard_fold_close_expired(bool all)
 {
-	u64 window = pmguard_fold_window(), now = ktime_get_ns();
+	u64 window = pmguard_fold_window(), now = pmguard_fold_now();
 	struct pmguard_burst *b;
 	unsigned long flags;
 	bool pending = false;
