@@ -21,11 +21,16 @@
 #   SKIP_STATIC=1  SKIP_USERLAND=1  SKIP_VM=1 (VM off still builds per kernel)
 #   SKIP_PACKAGING=1 (DKMS against 5.10/6.1/6.12/7.3 headers, make install/deb,
 #                     and the systemd-as-init VM with the service)
-#   VM_JOBS=2      boot that many kernels at once, longest first (default
-#                  1: one after the other, in the order of KERNELS; under
-#                  TCG two guests at once were slower in all: 6.1 and debug
-#                  took 862 s and 1139 s side by side on 2026-12-07 against
-#                  about 540 s and 520 s alone)
+#   VM_JOBS=2      kernels booted at once (default 2): the Debian kernels
+#                  two at a time, one vCPU each, longest first, then the
+#                  debug kernel alone with two vCPUs so that KASAN and
+#                  lockdep see real concurrency.  Under TCG a guest with
+#                  two vCPUs needs both host cores (its vCPU threads wait
+#                  for each other), so two such guests at once were slower
+#                  than one after the other, while two one-vCPU guests take
+#                  about as long side by side as alone (README, "Test
+#                  command").  VM_JOBS=1: one after the other, in the order
+#                  of KERNELS, two vCPUs each.
 #   PMGUARD_CACHE=/var/cache/pmguard-test
 #
 # Every test prints one line "PASS|FAIL|SKIP <where> <name> [(reason)]";
@@ -244,19 +249,22 @@ userland_tests() {
 	fi
 }
 
-# The order kernels start in with VM_JOBS>1: longest first (their guest
-# seconds in the last measured warm run), so the two lanes end together;
-# debug early too, since cold it waits for its build, which runs at nice 10
-# beside the other lane.  Kernels not listed keep their order, at the end.
-VM_LONGEST_FIRST="6.1 debug 5.10 6.12-rt 7.3 7.3-rt 6.12"
+# The order the Debian kernels start in with VM_JOBS>1: longest first
+# (their guest seconds in the last measured warm run), so that the lanes
+# end together.  Kernels not listed keep their order, at the end.  The
+# debug kernel is not in the pool: it runs alone, after it (cold, its
+# build at nice 10 gets the time the pool leaves).
+VM_LONGEST_FIRST="5.10 6.1 6.12-rt 7.3 6.12 7.3-rt"
 vm_order() {
 	local k
 	for k in $VM_LONGEST_FIRST; do
 		[[ " $KERNELS " != *" $k "* ]] || echo "$k"
 	done
 	for k in $KERNELS; do
+		[ "$k" != debug ] || continue
 		[[ " $VM_LONGEST_FIRST " == *" $k "* ]] || echo "$k"
 	done
+	[[ " $KERNELS " != *" debug "* ]] || echo debug
 }
 
 # One kernel's output and result lines, once its run is over.
@@ -270,7 +278,7 @@ vm_show() { # KERNEL RC
 }
 
 vm_tests() {
-	local k rc jobs=${VM_JOBS:-1} args=() queue=()
+	local k rc jobs=${VM_JOBS:-2} args=() queue=() smp=2
 	local -A pid=() t0=()
 	[ "${SKIP_VM:-0}" = 1 ] && args=(--build-only)
 	if [ "$jobs" -le 1 ]; then
@@ -280,16 +288,20 @@ vm_tests() {
 		done
 		return
 	fi
-	# VM_JOBS>1: that many kernels at once; each one's output is shown when
-	# it ends.
-	section "kernels ($jobs at a time)"
+	# VM_JOBS>1: the pool, that many kernels at once, one vCPU each when
+	# there is more than one (each one's output is shown when it ends);
+	# then debug alone.
 	mapfile -t queue < <(vm_order)
+	[ "${queue[-1]:-}" != debug ] || unset 'queue[-1]'
+	[ ${#queue[@]} -le 1 ] || smp=1
+	section "kernels ($jobs at a time, $smp vCPU each)"
 	while [ ${#queue[@]} -gt 0 ] || [ ${#pid[@]} -gt 0 ]; do
 		while [ ${#queue[@]} -gt 0 ] && [ ${#pid[@]} -lt "$jobs" ]; do
 			k=${queue[0]}
 			queue=("${queue[@]:1}")
 			echo "-- kernel $k starts ($(($(date +%s) - START))s)"
-			tests/vm/run --kernel "$k" "${args[@]}" >"$OUT/vm-$k.out" 2>&1 &
+			PMGUARD_SMP=$smp tests/vm/run --kernel "$k" "${args[@]}" \
+				>"$OUT/vm-$k.out" 2>&1 &
 			pid[$k]=$!
 			t0[$k]=$(date +%s)
 		done
@@ -303,6 +315,10 @@ vm_tests() {
 			vm_show "$k" "$rc"
 		done
 	done
+	if [[ " $KERNELS " == *" debug "* ]]; then
+		section "kernel debug"
+		run_component debug tests/vm/run --kernel debug "${args[@]}"
+	fi
 }
 
 # A cold cache means a debug kernel build (about 6 min on an idle 2-core
@@ -320,7 +336,7 @@ fi
 # the guests start.  A run that needs a kernel first waits for it on the
 # cache lock.
 (
-	if [ "${VM_JOBS:-1}" -le 1 ]; then order=$KERNELS; else order=$(vm_order); fi
+	if [ "${VM_JOBS:-2}" -le 1 ]; then order=$KERNELS; else order=$(vm_order); fi
 	for k in $order $MATRIX; do
 		[ "$k" = debug ] || nice -n 10 tests/kernels/fetch "$k" >/dev/null 2>&1 || true
 	done
