@@ -29,6 +29,16 @@ done
 printf 'default action=alert severity=low\nrule a action=deny kinds=environ,vm_read caller_exe=%s\n' \
 	"$(readlink -f "$PY")" >"$PMGUARD_OUT/a.conf"
 printf 'default action=alert severity=medium\nrule b action=allow kinds=maps\n' >"$PMGUARD_OUT/b.conf"
+# Race only once every route is running (python starts are slow under TCG,
+# and at nice 19 on one vCPU the loops can take seconds to get going).
+routes_running() {
+	"$P" stats --json | "$PY" -c '
+import json, sys
+k = json.load(sys.stdin)["kinds"]
+sys.exit(0 if all(k[n]["seen"] > 0 for n in ("mem", "maps", "vm_read", "ptrace", "ptrace_read")) else 1)'
+}
+for _ in $(seq 1 120); do routes_running && break; sleep 0.5; done
+check "every route's loop is running before the replacements" routes_running
 fails=0
 for i in $(seq 1 30); do
 	"$P" policy load "$PMGUARD_OUT/a.conf" || fails=$((fails + 1))
