@@ -252,8 +252,8 @@ userland_tests() {
 # The order the Debian kernels start in with VM_JOBS>1: longest first
 # (their guest seconds in the last measured warm run), so that the lanes
 # end together.  Kernels not listed keep their order, at the end.  The
-# debug kernel is not in the pool: it runs alone, after it (cold, its
-# build at nice 10 gets the time the pool leaves).
+# debug kernel is not in the pool: vm_tests runs it alone, after it (cold,
+# its build at nice 10 gets the time the pool leaves).
 VM_LONGEST_FIRST="5.10 6.1 6.12-rt 7.3 6.12 7.3-rt"
 vm_order() {
 	local k
@@ -264,7 +264,6 @@ vm_order() {
 		[ "$k" != debug ] || continue
 		[[ " $VM_LONGEST_FIRST " == *" $k "* ]] || echo "$k"
 	done
-	[[ " $KERNELS " != *" debug "* ]] || echo debug
 }
 
 # One kernel's output and result lines, once its run is over.
@@ -292,7 +291,6 @@ vm_tests() {
 	# there is more than one (each one's output is shown when it ends);
 	# then debug alone.
 	mapfile -t queue < <(vm_order)
-	[ "${queue[-1]:-}" != debug ] || unset 'queue[-1]'
 	[ ${#queue[@]} -le 1 ] || smp=1
 	section "kernels ($jobs at a time, $smp vCPU each)"
 	while [ ${#queue[@]} -gt 0 ] || [ ${#pid[@]} -gt 0 ]; do

@@ -248,9 +248,10 @@ static void handle_signals(struct monitor *m, int fd)
 	}
 }
 
-static void receive(struct monitor *m)
+/* Handle up to @max waiting messages; return when the socket is empty. */
+static void receive(struct monitor *m, int max)
 {
-	for (int i = 0; i < MONITOR_BATCH && !m->core.stop; i++) {
+	for (int i = 0; i < max && !m->core.stop; i++) {
 		int err = nl_recvmsgs_default(m->nl.sk);
 
 		if (err >= 0)
@@ -295,20 +296,8 @@ static int block_signals(void)
  */
 static void drain(struct monitor *m)
 {
-	m->core.stop = false;
-	for (int i = 0; i < MONITOR_DRAIN_MAX && !m->core.stop; i++) {
-		int err = nl_recvmsgs_default(m->nl.sk);
-
-		if (err == -NLE_AGAIN)
-			break;
-		if (err == -NLE_NOMEM) {
-			pmg_monitor_overrun(&m->core);
-		} else if (err < 0) {
-			fprintf(stderr, "pmguard: receiving events failed: %s\n",
-				nl_geterror(err));
-			pmg_monitor_fail(&m->core, PMG_EXIT_ERROR);
-		}
-	}
+	m->core.stop = false;	/* else receive() returns at once */
+	receive(m, MONITOR_DRAIN_MAX);
 	m->core.stop = true;
 }
 
@@ -332,7 +321,7 @@ static int monitor_loop(struct monitor *m, int sigfd)
 		if (fds[1].revents)
 			handle_signals(m, sigfd);
 		if (fds[0].revents && !m->core.stop)
-			receive(m);
+			receive(m, MONITOR_BATCH);
 		if (nfds == 3 && fds[2].revents && !m->core.stop)
 			prom_tick(m);
 	}
