@@ -60,27 +60,41 @@ static bool pmguard_user_ns_within(const struct user_namespace *ns,
 }
 
 /*
- * Probe context: the ids of @task, which is current (the caller) or the
- * target of current's access.  No lock but RCU, no allocation.
+ * Probe context, what the policy looks at: PMGUARD_CTX_* of @task, which
+ * is current (the caller) or the target of current's access.  Caller holds
+ * rcu_read_lock().
+ */
+u8 pmguard_context_of(struct task_struct *task)
+{
+	struct pid_namespace *pid_ns = ns_of_pid(task_pid(task));	/* NULL once reaped */
+	const struct user_namespace *user_ns = __task_cred(task)->user_ns;
+	u8 ctx = PMGUARD_CTX_KNOWN;
+
+	if ((pid_ns && pid_ns != &init_pid_ns) || user_ns != &init_user_ns)
+		ctx |= PMGUARD_CTX_IN_CONTAINER;
+	if (task != current &&
+	    pmguard_pid_ns_within(pid_ns, task_active_pid_ns(current)) &&
+	    pmguard_user_ns_within(user_ns, current_user_ns()))
+		ctx |= PMGUARD_CTX_WITHIN_CALLER;
+	return ctx;
+}
+
+/*
+ * Probe context, for a report: the ids of @task (as above), every field
+ * written.  No lock but RCU (the caller holds it), no allocation.
  */
 void pmguard_fill_context(struct pmguard_proc_info *info,
 			  struct task_struct *task)
 {
-	const struct user_namespace *user_ns;
-	struct pid_namespace *pid_ns;
+	struct pid_namespace *pid_ns = ns_of_pid(task_pid(task));
 
-	rcu_read_lock();
-	pid_ns = ns_of_pid(task_pid(task));	/* NULL once it is reaped */
-	user_ns = __task_cred(task)->user_ns;
 	info->start_time = task->start_boottime;
-	info->user_ns = user_ns->ns.inum;
-	if (pid_ns) {
-		info->pid_ns = pid_ns->ns.inum;
-		info->ns_pid = task_tgid_nr_ns(task, pid_ns);
-	}
-	if ((pid_ns && pid_ns != &init_pid_ns) || user_ns != &init_user_ns)
-		info->ctx |= PMGUARD_CTX_IN_CONTAINER;
+	info->user_ns = __task_cred(task)->user_ns->ns.inum;
+	info->pid_ns = pid_ns ? pid_ns->ns.inum : 0;
+	info->ns_pid = pid_ns ? task_tgid_nr_ns(task, pid_ns) : 0;
 	info->cgroup_id = pmguard_task_cgroup_id(task);
+	info->net_ns = 0;
+	info->cgroup_ns = 0;
 	if (task == current) {
 		struct nsproxy *nsproxy = current->nsproxy;
 
@@ -88,12 +102,7 @@ void pmguard_fill_context(struct pmguard_proc_info *info,
 			info->net_ns = nsproxy->net_ns->ns.inum;
 			info->cgroup_ns = pmguard_cgroup_ns(nsproxy);
 		}
-	} else if (pmguard_pid_ns_within(pid_ns, task_active_pid_ns(current)) &&
-		   pmguard_user_ns_within(user_ns, current_user_ns())) {
-		info->ctx |= PMGUARD_CTX_WITHIN_CALLER;
 	}
-	info->ctx |= PMGUARD_CTX_KNOWN;
-	rcu_read_unlock();
 }
 
 /* The event flags the two sides' context gives. */

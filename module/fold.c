@@ -8,6 +8,7 @@
  * for the copy routes, the bytes they copied.  Every access is
  * still decided on its own, and counted: nothing is lost from the counts.
  */
+#include <linux/bitops.h>
 #include <linux/spinlock.h>
 #include <linux/ktime.h>
 #include <linux/timekeeping.h>
@@ -20,7 +21,6 @@
 #define PMGUARD_FOLD_SLOTS	64
 
 struct pmguard_burst {
-	bool used;
 	struct pmguard_fold_key key;
 	u64 start_ns;			/* pmguard_fold_now() */
 	u32 folded;			/* accesses since the first one */
@@ -29,6 +29,8 @@ struct pmguard_burst {
 };
 
 static struct pmguard_burst pmguard_bursts[PMGUARD_FOLD_SLOTS];
+/* Bit i: pmguard_bursts[i] holds a burst.  Scanned, not the slots. */
+static u64 pmguard_bursts_used;
 static DEFINE_RAW_SPINLOCK(pmguard_fold_lock);
 static void pmguard_fold_expire(struct work_struct *work);
 static DECLARE_DELAYED_WORK(pmguard_fold_work, pmguard_fold_expire);
@@ -65,7 +67,7 @@ static void pmguard_burst_close(struct pmguard_burst *b)
 	} else {
 		pmguard_event_release(&b->ev);
 	}
-	b->used = false;
+	pmguard_bursts_used &= ~BIT_ULL(b - pmguard_bursts);
 }
 
 /*
@@ -81,7 +83,9 @@ bool pmguard_fold(struct pmguard_event *ev)
 	struct pmguard_fold_key key;
 	unsigned long flags;
 	bool absorbed = false;
+	u64 used;
 
+	BUILD_BUG_ON(PMGUARD_FOLD_SLOTS != 64);
 	if (!window)
 		return false;
 	pmguard_fold_key_of(&ev->acc, ev->action, ev->severity, &key);
@@ -89,38 +93,41 @@ bool pmguard_fold(struct pmguard_event *ev)
 	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
 	if (pmguard_fold_stopped)
 		goto out;
-	for (b = pmguard_bursts; b < pmguard_bursts + PMGUARD_FOLD_SLOTS; b++) {
-		if (!b->used) {
-			/* A free slot beats closing another caller's burst. */
-			if (!slot || slot->used)
-				slot = b;
-			continue;
-		}
+	used = pmguard_bursts_used;
+	for (; used; used &= used - 1) {
+		b = &pmguard_bursts[__ffs64(used)];
 		/* The caller first: most slots hold other callers' bursts. */
-		if (b->key.caller_pid == key.caller_pid &&
-		    !memcmp(&b->key, &key, sizeof(key))) {
-			if (pmguard_fold_same_burst(&b->key, b->start_ns, &key,
-						    now, window)) {
-				b->folded++;
-				b->folded_bytes += ev->bytes;
-				ev->first_seq = b->ev.seq;
-				absorbed = true;
-				goto out;
-			}
-			pmguard_burst_close(b);
-			slot = b;
-			break;
+		if (b->key.caller_pid != key.caller_pid ||
+		    memcmp(&b->key, &key, sizeof(key)))
+			continue;
+		if (pmguard_fold_same_burst(&b->key, b->start_ns, &key, now,
+					    window)) {
+			b->folded++;
+			b->folded_bytes += ev->bytes;
+			ev->first_seq = b->ev.seq;
+			absorbed = true;
+			goto out;
 		}
-		if (!slot || (slot->used && b->start_ns < slot->start_ns))
-			slot = b;
+		pmguard_burst_close(b);
+		slot = b;
+		break;
 	}
-	if (slot->used)
+	if (!slot && ~pmguard_bursts_used) {
+		slot = &pmguard_bursts[ffz(pmguard_bursts_used)];
+	} else if (!slot) {
+		/* Every slot is busy: the oldest burst makes room. */
+		slot = pmguard_bursts;
+		for (b = pmguard_bursts + 1; b < pmguard_bursts + PMGUARD_FOLD_SLOTS; b++)
+			if (b->start_ns < slot->start_ns)
+				slot = b;
 		pmguard_burst_close(slot);
-	slot->used = true;
+	}
+	pmguard_bursts_used |= BIT_ULL(slot - pmguard_bursts);
 	slot->key = key;
 	slot->start_ns = now;
 	slot->folded = 0;
 	slot->folded_bytes = 0;
+	pmguard_event_complete(ev);
 	slot->ev = *ev;
 	slot->ev.seq = 0;
 	pmguard_event_hold(&slot->ev);
@@ -137,12 +144,15 @@ void pmguard_fold_started(const struct pmguard_event *ev)
 	struct pmguard_fold_key key;
 	struct pmguard_burst *b;
 	unsigned long flags;
+	u64 used;
 
 	pmguard_fold_key_of(&ev->acc, ev->action, ev->severity, &key);
 	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
-	for (b = pmguard_bursts; b < pmguard_bursts + PMGUARD_FOLD_SLOTS; b++)
-		if (b->used && !b->ev.seq && !memcmp(&b->key, &key, sizeof(key)))
+	for (used = pmguard_bursts_used; used; used &= used - 1) {
+		b = &pmguard_bursts[__ffs64(used)];
+		if (!b->ev.seq && !memcmp(&b->key, &key, sizeof(key)))
 			b->ev.seq = ev->seq;
+	}
 	raw_spin_unlock_irqrestore(&pmguard_fold_lock, flags);
 }
 
@@ -153,11 +163,11 @@ static void pmguard_fold_close_expired(bool all)
 	struct pmguard_burst *b;
 	unsigned long flags;
 	bool pending = false;
+	u64 used;
 
 	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
-	for (b = pmguard_bursts; b < pmguard_bursts + PMGUARD_FOLD_SLOTS; b++) {
-		if (!b->used)
-			continue;
+	for (used = pmguard_bursts_used; used; used &= used - 1) {
+		b = &pmguard_bursts[__ffs64(used)];
 		if (all || now - b->start_ns >= window)
 			pmguard_burst_close(b);
 		else

@@ -129,6 +129,7 @@ static inline bool pmguard_kind_copies(u32 kind)
 }
 
 /* policy.c: pure functions */
+enum pmguard_kind pmguard_kind_from_qstr(const char *name, u32 len);
 enum pmguard_kind pmguard_kind_from_name(const char *name);
 const char *pmguard_kind_name(enum pmguard_kind kind);
 bool pmguard_parse_tid(const char *name, u32 *tid);
@@ -182,10 +183,14 @@ struct pmguard_event {
 	u64 bytes;			/* copy routes: bytes copied (summed when folded) */
 	bool has_bytes;			/* bytes is known */
 	char rule[PMGUARD_RULE_NAME_MAX];
-	struct file *caller_exe;	/* counted references, dropped by the worker */
+	/* Counted references once complete, dropped by the worker. */
+	struct file *caller_exe;
 	struct file *target_exe;
 	bool lookup_target_exe;		/* the worker finds it by target tid */
 	struct file *mem_file;		/* the mem file being opened, not counted */
+	/* Until complete, in the handler that started it: not counted. */
+	struct task_struct *target_task;
+	bool complete;			/* pmguard_event_complete() ran */
 };
 
 extern struct pmguard_policy __rcu *pmguard_policy;
@@ -231,9 +236,9 @@ static inline void pmguard_set_second_argument(struct pt_regs *regs,
 
 /* probe.c: procfs opens, and what every route shares */
 struct mm_struct;
-void pmguard_fill_caller(struct pmguard_access *acc);
-void pmguard_fill_target(struct pmguard_access *acc, struct task_struct *task);
-void pmguard_fill_exes(struct pmguard_event *ev, struct mm_struct *target_mm);
+void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
+			 u32 access, struct task_struct *task);
+void pmguard_event_complete(struct pmguard_event *ev);
 bool pmguard_decide_event(struct pmguard_event *ev);
 void pmguard_report_access(struct pmguard_event *ev);
 int pmguard_probes_register(unsigned int maxactive);
@@ -243,6 +248,7 @@ unsigned int pmguard_probes_active(void);
 enum pmguard_kind pmguard_procfs_kind(struct pt_regs *regs);
 
 /* context.c: container and service context of each side */
+u8 pmguard_context_of(struct task_struct *task);
 void pmguard_fill_context(struct pmguard_proc_info *info,
 			  struct task_struct *task);
 u32 pmguard_context_flags(const struct pmguard_access *acc);

@@ -176,9 +176,11 @@ static DECLARE_WORK(pmguard_report_work, pmguard_report_fn);
 static struct pmguard_event *pmguard_work_event;
 static char *pmguard_work_buf;
 
-/* Take references for a second copy of an event.  Probe context. */
+/* Take references for a second copy of a complete event.  Probe context. */
 void pmguard_event_hold(struct pmguard_event *ev)
 {
+	if (WARN_ON_ONCE(!ev->complete))
+		return;
 	if (ev->caller_exe)
 		get_file(ev->caller_exe);
 	if (ev->target_exe)
@@ -192,6 +194,8 @@ void pmguard_event_hold(struct pmguard_event *ev)
  */
 void pmguard_event_release(struct pmguard_event *ev)
 {
+	if (!ev->complete)	/* nothing counted yet */
+		return;
 	if (ev->caller_exe)
 		fput(ev->caller_exe);
 	if (ev->target_exe)

@@ -35,15 +35,39 @@ const char *pmguard_kind_name(enum pmguard_kind kind)
 	return pmguard_kind_names[kind];
 }
 
-/* The kind of a /proc/<pid>/ file, from its (kernel-chosen) name. */
+/*
+ * The kind of a /proc/<pid>/ file, from its (kernel-chosen) name of @len
+ * bytes.  Every procfs open asks: by length first, then a compare the
+ * compiler does inline (KUnit checks it against pmguard_kind_names).
+ */
+enum pmguard_kind pmguard_kind_from_qstr(const char *name, u32 len)
+{
+#define PMGUARD_IS(s)	!memcmp(name, s, sizeof(s) - 1)
+	switch (len) {
+	case 3:
+		return PMGUARD_IS("mem") ? PMGUARD_KIND_MEM : PMGUARD_KIND_UNSPEC;
+	case 4:
+		return PMGUARD_IS("maps") ? PMGUARD_KIND_MAPS :
+		       PMGUARD_IS("auxv") ? PMGUARD_KIND_AUXV : PMGUARD_KIND_UNSPEC;
+	case 5:
+		return PMGUARD_IS("smaps") ? PMGUARD_KIND_SMAPS : PMGUARD_KIND_UNSPEC;
+	case 7:
+		return PMGUARD_IS("environ") ? PMGUARD_KIND_ENVIRON :
+		       PMGUARD_IS("pagemap") ? PMGUARD_KIND_PAGEMAP : PMGUARD_KIND_UNSPEC;
+	case 9:
+		return PMGUARD_IS("numa_maps") ? PMGUARD_KIND_NUMA_MAPS :
+		       PMGUARD_KIND_UNSPEC;
+	case 12:
+		return PMGUARD_IS("smaps_rollup") ? PMGUARD_KIND_SMAPS_ROLLUP :
+		       PMGUARD_KIND_UNSPEC;
+	}
+	return PMGUARD_KIND_UNSPEC;
+#undef PMGUARD_IS
+}
+
 enum pmguard_kind pmguard_kind_from_name(const char *name)
 {
-	int kind;
-
-	for (kind = PMGUARD_KIND_MEM; kind <= PMGUARD_KIND_AUXV; kind++)
-		if (!strcmp(name, pmguard_kind_names[kind]))
-			return kind;
-	return PMGUARD_KIND_UNSPEC;
+	return pmguard_kind_from_qstr(name, strlen(name));
 }
 
 /*

@@ -24,6 +24,7 @@
  * drains.
  */
 #include <linux/kprobes.h>
+#include <linux/compat.h>
 #include <linux/ptrace.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -57,22 +58,51 @@ static void pmguard_dentry_name(struct dentry *dentry, char *buf, size_t size)
 }
 
 /*
- * Fill the executable's identity and base name from a counted file.
- * Caller holds rcu_read_lock().
+ * Read @mm's executable's identity into @info (ino 0 and no name when
+ * unknown; the name NUL-padded) without taking a reference: an access
+ * folded into a running burst never needs one.  Returns the file it came
+ * from, or NULL.  @mm holds a reference to its exe_file, so a file that is
+ * still its exe_file after the read was not freed (or, since 6.7, reused
+ * for another file) before it.  Caller holds rcu_read_lock().
  */
-static void pmguard_exe_info(struct file *exe, struct pmguard_proc_info *info)
+static struct file *pmguard_exe_peek(struct mm_struct *mm,
+				     struct pmguard_proc_info *info)
 {
-	struct dentry *dentry;
-	struct inode *inode;
-
-	if (!exe)
-		return;
+	struct file *exe = mm ? rcu_dereference(mm->exe_file) : NULL;
+	struct dentry *dentry = exe ? READ_ONCE(exe->f_path.dentry) : NULL;
 	/* The path's inode, not file_inode(): stacked filesystems differ. */
-	dentry = exe->f_path.dentry;
-	inode = d_inode(dentry);
-	info->exe.dev = inode->i_sb->s_dev;
-	info->exe.ino = inode->i_ino;
-	pmguard_dentry_name(dentry, info->exe_name, sizeof(info->exe_name));
+	struct inode *inode = dentry ? d_inode_rcu(dentry) : NULL;
+
+	memset(info->exe_name, 0, sizeof(info->exe_name));
+	if (inode) {
+		info->exe.dev = inode->i_sb->s_dev;
+		info->exe.ino = inode->i_ino;
+		pmguard_dentry_name(dentry, info->exe_name,
+				    sizeof(info->exe_name));
+		/* The reads above come before the check; the swap is an xchg(). */
+		smp_rmb();
+		if (rcu_access_pointer(mm->exe_file) == exe)
+			return exe;
+		memset(info->exe_name, 0, sizeof(info->exe_name));
+	}
+	info->exe.dev = 0;
+	info->exe.ino = 0;
+	return NULL;
+}
+
+/* A counted reference to @mm's executable if it is still @exe, or NULL. */
+static struct file *pmguard_exe_pin(struct mm_struct *mm, struct file *exe)
+{
+	struct file *pinned;
+
+	if (!mm || !exe)
+		return NULL;
+	pinned = pmguard_mm_exe_file(mm);
+	if (pinned == exe)
+		return pinned;
+	if (pinned)
+		fput(pinned);
+	return NULL;
 }
 
 static void pmguard_copy_comm(char *dst, struct task_struct *task)
@@ -116,144 +146,229 @@ static bool pmguard_is_ancestor(struct task_struct *task)
 	return false;
 }
 
-void pmguard_fill_caller(struct pmguard_access *acc)
+/*
+ * Events are filled in two steps.  The first, on every access, reads what
+ * the policy and the fold look at: pids, uid, comm, executable, the
+ * container flags.  The second, pmguard_event_complete(), reads the rest
+ * and counts the executables' references, only for an access that is
+ * reported, starts a burst or is kept: in a burst, the accesses after the
+ * first skip it.
+ *
+ * The first step for one side, @task being current (@cred its subjective
+ * credentials) or the target.  Caller holds rcu_read_lock().
+ */
+static void pmguard_fill_identity(struct pmguard_proc_info *info,
+				  struct task_struct *task,
+				  const struct cred *cred)
 {
-	struct pmguard_proc_info *c = &acc->caller;
+	info->pid = task_tgid_nr(task);
+	info->tid = task_pid_nr(task);
+	info->uid = pmguard_uid(cred->uid);
+	pmguard_copy_comm(info->comm, task);
+	info->ctx = pmguard_context_of(task);
+}
+
+/* The second step for one side.  Caller holds rcu_read_lock(). */
+static void pmguard_fill_details(struct pmguard_proc_info *info,
+				 struct task_struct *task,
+				 const struct cred *cred)
+{
+	info->ppid = task_tgid_nr(rcu_dereference(task->real_parent));
+	info->euid = pmguard_uid(cred->euid);
+	info->fsuid = pmguard_uid(cred->fsuid);
+	info->gid = pmguard_gid(cred->gid);
+	info->loginuid = pmguard_uid(audit_get_loginuid(task));
+	info->sessionid = audit_get_sessionid(task);
+	pmguard_fill_context(info, task);
+}
+
+/*
+ * Start @ev: an access of @kind by current to @task, of another thread
+ * group and stable (its mm too) until the handler that reports, parks or
+ * drops @ev returns.
+ */
+void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
+			 u32 access, struct task_struct *task)
+{
 	const struct cred *cred = current_cred();
+	struct mm_struct *target_mm = READ_ONCE(task->mm);
+	struct pmguard_access *acc = &ev->acc;
 
-	c->pid = task_tgid_nr(current);
-	c->tid = task_pid_nr(current);
-	rcu_read_lock();
-	c->ppid = task_tgid_nr(rcu_dereference(current->real_parent));
-	rcu_read_unlock();
-	c->uid = pmguard_uid(cred->uid);
-	c->euid = pmguard_uid(cred->euid);
-	c->fsuid = pmguard_uid(cred->fsuid);
-	c->gid = pmguard_gid(cred->gid);
-	c->loginuid = pmguard_uid(audit_get_loginuid(current));
-	c->sessionid = audit_get_sessionid(current);
-	pmguard_copy_comm(c->comm, current);
-	pmguard_fill_context(c, current);
-
+	/* Every field an access uses (not mem): no memset of the whole event. */
+	ev->type = PMGUARD_EV_ACCESS;
+	ev->seq = 0;
+	ev->first_seq = 0;
+	ev->time_ns = 0;
+	ev->guard = 0;
+	ev->count = 1;
+	ev->bytes = 0;
+	ev->has_bytes = false;
+	ev->caller_exe = NULL;
+	ev->target_exe = NULL;
+	ev->lookup_target_exe = false;
+	ev->mem_file = NULL;
+	ev->target_task = task;
+	ev->complete = false;
+	/* The rest of acc: each side's first step, then the second. */
+	acc->kind = kind;
+	acc->access = access;
+	acc->result = 0;
+	acc->flags = 0;
+	if (in_compat_syscall())
+		acc->flags |= PMGUARD_F_COMPAT_SYSCALL;
 	/* Read the capability set, do not use it: no audit, no PF_SUPERPRIV. */
 	if (cap_raised(cred->cap_effective, CAP_SYS_PTRACE) &&
 	    cred->user_ns == &init_user_ns)
 		acc->flags |= PMGUARD_F_CALLER_CAP_PTRACE;
-}
 
-/* Caller holds rcu_read_lock(); @task is not in the caller's thread group. */
-void pmguard_fill_target(struct pmguard_access *acc, struct task_struct *task)
-{
-	struct pmguard_proc_info *t = &acc->target;
-	const struct cred *cred = __task_cred(task);
-
-	t->pid = task_tgid_nr(task);
-	t->tid = task_pid_nr(task);
-	t->ppid = task_tgid_nr(rcu_dereference(task->real_parent));
-	t->uid = pmguard_uid(cred->uid);
-	t->euid = pmguard_uid(cred->euid);
-	t->fsuid = pmguard_uid(cred->fsuid);
-	t->gid = pmguard_gid(cred->gid);
-	t->loginuid = pmguard_uid(audit_get_loginuid(task));
-	t->sessionid = audit_get_sessionid(task);
-	pmguard_copy_comm(t->comm, task);
-	pmguard_fill_context(t, task);
-
-	if (t->tid != t->pid)
+	rcu_read_lock();
+	pmguard_fill_identity(&acc->caller, current, cred);
+	pmguard_fill_identity(&acc->target, task, __task_cred(task));
+	ev->caller_exe = pmguard_exe_peek(current->mm, &acc->caller);
+	ev->target_exe = pmguard_exe_peek(target_mm, &acc->target);
+	if (acc->target.tid != acc->target.pid)
 		acc->flags |= PMGUARD_F_TASK_ALIAS;
 	if (ptrace_parent(task) && same_thread_group(ptrace_parent(task), current))
 		acc->flags |= PMGUARD_F_CALLER_IS_TRACER;
 	if (pmguard_is_ancestor(task))
 		acc->flags |= PMGUARD_F_CALLER_IS_ANCESTOR;
-}
-
-/*
- * Both executables, as counted references in @ev: the caller's and that of
- * @target_mm (the target's mm, kept alive by the caller; NULL if unknown).
- */
-void pmguard_fill_exes(struct pmguard_event *ev, struct mm_struct *target_mm)
-{
-	if (current->mm)
-		ev->caller_exe = pmguard_mm_exe_file(current->mm);
-	if (target_mm)
-		ev->target_exe = pmguard_mm_exe_file(target_mm);
-	rcu_read_lock();
-	pmguard_exe_info(ev->caller_exe, &ev->acc.caller);
-	pmguard_exe_info(ev->target_exe, &ev->acc.target);
 	rcu_read_unlock();
+
 	/* An executable the caller chose with prctl() matches no rule. */
 	if (ev->caller_exe && pmguard_exe_replaced(current->mm, ev->caller_exe)) {
-		ev->acc.flags |= PMGUARD_F_EXE_REPLACED;
-		ev->acc.caller.exe.ino = 0;
+		acc->flags |= PMGUARD_F_EXE_REPLACED;
+		acc->caller.exe.ino = 0;
 	}
-	if (!ev->target_exe) {
-		ev->acc.flags |= PMGUARD_F_TARGET_EXE_UNKNOWN;
-		/*
-		 * No struct pid reference here: its last put would free in
-		 * probe context, which PREEMPT_RT forbids.  The worker looks
-		 * the task up by number, a few milliseconds later.
-		 */
-		ev->lookup_target_exe = true;
-	}
+	if (!ev->target_exe)
+		acc->flags |= PMGUARD_F_TARGET_EXE_UNKNOWN;
 }
 
 /*
- * The policy's answers that depend on one side's names only: is a target
- * sensitive, and what a caller's comm says.  The calls of a burst (MPI's
- * process_vm_readv, a dumper's opens) ask the same again, so each CPU keeps
- * its last answer for each side, keyed by the policy's generation and the
- * names and executable it was computed from.  Handlers run with
- * preemption off: the CPU cannot change under a memo.
+ * The second step: the rest of both identities, and counted references to
+ * the executables the first step read (the queue, a burst or a mem file's
+ * accounting keeps them).  Runs once, before the handler that started @ev
+ * returns.
  */
-struct pmguard_memo {
-	u64 generation;			/* 0: empty */
+void pmguard_event_complete(struct pmguard_event *ev)
+{
+	struct task_struct *task = ev->target_task;
+
+	if (ev->complete)
+		return;
+	ev->complete = true;
+	rcu_read_lock();
+	pmguard_fill_details(&ev->acc.caller, current, current_cred());
+	pmguard_fill_details(&ev->acc.target, task, __task_cred(task));
+	rcu_read_unlock();
+	ev->caller_exe = pmguard_exe_pin(current->mm, ev->caller_exe);
+	ev->target_exe = pmguard_exe_pin(READ_ONCE(task->mm), ev->target_exe);
+	/*
+	 * No struct pid reference here: its last put would free in probe
+	 * context, which PREEMPT_RT forbids.  The worker looks the target up
+	 * by number, a few milliseconds later.
+	 */
+	ev->lookup_target_exe = !ev->target_exe;
+	ev->target_task = NULL;
+}
+
+/*
+ * The policy's verdict is a function of the access's kind, mode and flags
+ * and of both sides' uid, comm and executable (identity and name), under
+ * one policy.  The calls of a burst (MPI's process_vm_readv, a dumper's
+ * opens) ask the same question again, so each CPU keeps its last one with
+ * the answer: the sensitivity and comm flags and the first matching rule.
+ * The question is compared whole, and the policy by its generation (unique
+ * per installed policy, so the answer's rule still points into it).
+ * Handlers run with preemption off: the CPU cannot change under the memo.
+ */
+struct pmguard_side_key {
+	/* Both multiples of 8 bytes (pmguard_words_equal()). */
 	char comm[TASK_COMM_LEN];
-	char exe_name[PMGUARD_NAME_LEN];
-	struct pmguard_exe_id exe;
-	u32 flags;
+	char exe_name[PMGUARD_NAME_LEN];	/* NUL-padded, as in proc_info */
+	unsigned long exe_ino;
+	dev_t exe_dev;
+	u32 uid;
 };
 
-static DEFINE_PER_CPU(struct pmguard_memo, pmguard_target_memo);
-static DEFINE_PER_CPU(struct pmguard_memo, pmguard_caller_memo);
+struct pmguard_verdict_memo {
+	u64 generation;			/* 0: empty */
+	u32 kind, access, flags;
+	struct pmguard_side_key caller, target;
+	u32 side_flags;
+	struct pmguard_verdict verdict;
+};
 
-static bool pmguard_memo_hit(const struct pmguard_memo *memo, u64 generation,
+static DEFINE_PER_CPU(struct pmguard_verdict_memo, pmguard_verdict_memo);
+
+/*
+ * Two byte arrays of @size (a constant multiple of 8), compared a word at
+ * a time: the compiler unrolls it, where memcmp() would loop.
+ */
+static __always_inline bool pmguard_words_equal(const void *a, const void *b,
+						size_t size)
+{
+	u64 diff = 0, x, y;
+	size_t i;
+
+	for (i = 0; i < size; i += sizeof(u64)) {
+		memcpy(&x, a + i, sizeof(x));
+		memcpy(&y, b + i, sizeof(y));
+		diff |= x ^ y;
+	}
+	return !diff;
+}
+
+static bool pmguard_side_same(const struct pmguard_side_key *key,
+			      const struct pmguard_proc_info *info)
+{
+	return key->exe_ino == info->exe.ino && key->exe_dev == info->exe.dev &&
+	       key->uid == info->uid &&
+	       pmguard_words_equal(key->comm, info->comm, sizeof(key->comm)) &&
+	       pmguard_words_equal(key->exe_name, info->exe_name,
+				   sizeof(key->exe_name));
+}
+
+static void pmguard_side_set(struct pmguard_side_key *key,
 			     const struct pmguard_proc_info *info)
 {
-	return memo->generation == generation &&
-	       !memcmp(memo->comm, info->comm, sizeof(memo->comm)) &&
-	       !memcmp(memo->exe_name, info->exe_name, sizeof(memo->exe_name)) &&
-	       !memcmp(&memo->exe, &info->exe, sizeof(memo->exe));
+	memcpy(key->comm, info->comm, sizeof(key->comm));
+	memcpy(key->exe_name, info->exe_name, sizeof(key->exe_name));
+	key->exe_ino = info->exe.ino;
+	key->exe_dev = info->exe.dev;
+	key->uid = info->uid;
 }
 
-static void pmguard_memo_set(struct pmguard_memo *memo, u64 generation,
-			     const struct pmguard_proc_info *info, u32 flags)
+/*
+ * Flags and verdict of @acc under @policy: the memo's, or computed and
+ * kept.  Caller holds rcu_read_lock(), preemption off.
+ */
+static void pmguard_decide_memo(const struct pmguard_policy *policy,
+				struct pmguard_access *acc,
+				struct pmguard_verdict *verdict)
 {
-	memo->generation = generation;
-	memcpy(memo->comm, info->comm, sizeof(memo->comm));
-	memcpy(memo->exe_name, info->exe_name, sizeof(memo->exe_name));
-	memcpy(&memo->exe, &info->exe, sizeof(memo->exe));
-	memo->flags = flags;
-}
+	struct pmguard_verdict_memo *memo = this_cpu_ptr(&pmguard_verdict_memo);
 
-/* Caller holds rcu_read_lock(), preemption off. */
-static u32 pmguard_side_flags(const struct pmguard_policy *policy,
-			      const struct pmguard_proc_info *caller,
-			      const struct pmguard_proc_info *target)
-{
-	struct pmguard_memo *memo = this_cpu_ptr(&pmguard_target_memo);
-	u32 flags;
-
-	if (!pmguard_memo_hit(memo, policy->generation, target))
-		pmguard_memo_set(memo, policy->generation, target,
-				 pmguard_target_sensitive(policy, target->comm,
-							  target->exe_name) ?
-				 PMGUARD_F_TARGET_SENSITIVE : 0);
-	flags = memo->flags;
-	memo = this_cpu_ptr(&pmguard_caller_memo);
-	if (!pmguard_memo_hit(memo, policy->generation, caller))
-		pmguard_memo_set(memo, policy->generation, caller,
-				 pmguard_comm_flags(policy, caller));
-	return flags | memo->flags;
+	if (memo->generation != policy->generation ||
+	    memo->kind != acc->kind || memo->access != acc->access ||
+	    memo->flags != acc->flags ||
+	    !pmguard_side_same(&memo->target, &acc->target) ||
+	    !pmguard_side_same(&memo->caller, &acc->caller)) {
+		memo->kind = acc->kind;
+		memo->access = acc->access;
+		memo->flags = acc->flags;
+		pmguard_side_set(&memo->caller, &acc->caller);
+		pmguard_side_set(&memo->target, &acc->target);
+		memo->side_flags = pmguard_comm_flags(policy, &acc->caller);
+		if (pmguard_target_sensitive(policy, acc->target.comm,
+					     acc->target.exe_name))
+			memo->side_flags |= PMGUARD_F_TARGET_SENSITIVE;
+		acc->flags |= memo->side_flags;
+		pmguard_decide(policy, acc, &memo->verdict);
+		memo->generation = policy->generation;
+	} else {
+		acc->flags |= memo->side_flags;
+	}
+	*verdict = memo->verdict;
 }
 
 /*
@@ -273,9 +388,7 @@ bool pmguard_decide_event(struct pmguard_event *ev)
 	ev->acc.flags |= pmguard_context_flags(&ev->acc);
 	rcu_read_lock();
 	policy = rcu_dereference(pmguard_policy);
-	ev->acc.flags |= pmguard_side_flags(policy, &ev->acc.caller,
-					    &ev->acc.target);
-	pmguard_decide(policy, &ev->acc, &verdict);
+	pmguard_decide_memo(policy, &ev->acc, &verdict);
 	strscpy(ev->rule, verdict.rule, sizeof(ev->rule));
 	rcu_read_unlock();
 
@@ -292,10 +405,10 @@ bool pmguard_decide_event(struct pmguard_event *ev)
 }
 
 /*
- * Hand a decided access on: counted into a running burst (its references
- * dropped here; ev->first_seq names the burst's event), or reported now
- * with a sequence number in ev->seq.  The queue owns the references; the
- * tracepoint fires last, so it shows the sequence number.
+ * Hand a decided access on: counted into a running burst (references it
+ * holds dropped here; ev->first_seq names the burst's event), or completed
+ * and reported now with a sequence number in ev->seq.  The queue owns the
+ * references; the tracepoint fires last, so it shows the sequence number.
  */
 void pmguard_report_access(struct pmguard_event *ev)
 {
@@ -305,6 +418,7 @@ void pmguard_report_access(struct pmguard_event *ev)
 		pmguard_event_release(ev);
 		return;
 	}
+	pmguard_event_complete(ev);
 	pmguard_submit(ev);
 	pmguard_fold_started(ev);
 	pmguard_trace_access(ev);
@@ -320,8 +434,11 @@ void pmguard_report_access(struct pmguard_event *ev)
 #define PMGUARD_MODE_KIND_MASK	(0x1fU << PMGUARD_MODE_KIND_SHIFT)
 
 /*
- * The kind of /proc/<pid>/<file> @inode is, if <pid> is of another thread
- * group; else PMGUARD_KIND_UNSPEC.  Caller holds rcu_read_lock().
+ * The kind of /proc/<pid>/<file> @inode is; PMGUARD_KIND_UNSPEC for
+ * another file and, where proc_mem_open()'s return is probed, for a <pid>
+ * of the caller's own thread group (the access check is not even called
+ * for those: that probe has no other way to leave them at once).  Caller
+ * holds rcu_read_lock().
  */
 static enum pmguard_kind pmguard_open_kind(struct inode *inode)
 {
@@ -338,10 +455,12 @@ static enum pmguard_kind pmguard_open_kind(struct inode *inode)
 	dentry = pmguard_inode_dentry(inode);
 	if (!dentry)
 		return PMGUARD_KIND_UNSPEC;
-	pmguard_dentry_name(dentry, name, sizeof(name));
-	kind = pmguard_kind_from_name(name);
+	kind = pmguard_kind_from_qstr((const char *)dentry->d_name.name,
+				      dentry->d_name.len);
+	if (kind == PMGUARD_KIND_UNSPEC || !pmguard_mm_access_overrides_read())
+		return kind;
 	pmguard_dentry_name(dentry->d_parent, name, sizeof(name));
-	if (kind == PMGUARD_KIND_UNSPEC || !pmguard_parse_tid(name, &tid))
+	if (!pmguard_parse_tid(name, &tid))
 		return PMGUARD_KIND_UNSPEC;
 	task = pid_task(find_pid_ns(tid, proc_pid_ns(inode->i_sb)), PIDTYPE_PID);
 	if (!task || same_thread_group(task, current))
@@ -353,9 +472,9 @@ static enum pmguard_kind pmguard_open_kind(struct inode *inode)
  * Entry of proc_mem_open(inode, mode): which /proc/<pid>/<file> is being
  * opened?  Marks the mode (once; on 6.14+ both probes there call this, in
  * whatever order the kprobe core runs them) and returns the kind, or
- * PMGUARD_KIND_UNSPEC for a file or a target that is not ours: opens of
- * one's own thread group (glibc, JVMs and sanitizers read /proc/self/maps
- * constantly) are marked "not ours" cheaply.
+ * PMGUARD_KIND_UNSPEC for a file that is not ours.  Opens of one's own
+ * thread group (glibc, JVMs and sanitizers read /proc/self/maps
+ * constantly) never reach the access check.
  */
 static enum pmguard_kind pmguard_mark_open(struct pt_regs *regs)
 {

@@ -246,6 +246,8 @@ static void pmguard_vm_report(struct pmguard_event *ev)
 	if (!ev->acc.result)
 		slot = pmguard_call_mine();
 	if (slot && !slot->parked) {
+		/* The target is not stable any more at process_vm_rw()'s return. */
+		pmguard_event_complete(ev);
 		slot->ev = *ev;
 		/* The return handler runs on this task: no barrier needed. */
 		slot->parked = true;
@@ -254,23 +256,11 @@ static void pmguard_vm_report(struct pmguard_event *ev)
 	pmguard_report_access(ev);
 }
 
-/*
- * Start @ev, an access by current to @task (of another thread group, with
- * a stable mm here): both identities, the ABI, and the "seen" count.
- */
+/* Start @ev, an access by current to @task (see pmguard_event_start()). */
 static void pmguard_route_event(struct pmguard_event *ev, enum pmguard_kind kind,
 				u32 access, struct task_struct *task)
 {
-	memset(ev, 0, sizeof(*ev));
-	ev->acc.kind = kind;
-	ev->acc.access = access;
-	if (in_compat_syscall())
-		ev->acc.flags |= PMGUARD_F_COMPAT_SYSCALL;
-	rcu_read_lock();
-	pmguard_fill_target(&ev->acc, task);
-	rcu_read_unlock();
-	pmguard_fill_caller(&ev->acc);
-	pmguard_fill_exes(ev, READ_ONCE(task->mm));
+	pmguard_event_start(ev, kind, access, task);
 	pmguard_count_seen(kind);
 }
 
@@ -365,8 +355,10 @@ static int pmguard_check_return(struct kretprobe_instance *ri,
 	}
 	/* Account reads through a mem file the caller will hold. */
 	track = ev->mem_file && !ev->acc.result;
-	if (track)
+	if (track) {
+		pmguard_event_complete(ev);
 		pmguard_track_mem(ev->mem_file, ev);
+	}
 	pmguard_report_access(ev);
 	/* Summaries name the event that reported the access (or its burst). */
 	if (track)

@@ -80,9 +80,13 @@ if 'bpftrace' in configs and 'unloaded' in configs:
             continue
         added = [low[f][c] - base if c in low[f] else None for c in others]
         cells = ['-' if a is None else f'{a / 1000:+.1f}' for a in added]
-        audit = low[f].get('audit')
-        # within 0.3 us (TCG timer noise) counts as at
-        verdict = '-' if audit is None else ('yes' if audit - bt <= 300 else 'no')
+        # The deployed modes, the slower of the two; within 0.3 us (TCG
+        # timer noise) counts as at.
+        modes = [low[f][c] for c in ('audit', 'enforce') if c in low[f]]
+        worst = max(modes) if modes else None
+        verdict = '-' if worst is None else ('yes' if worst - bt <= 300 else 'no')
+        if f == 'tmpfs-file':
+            verdict = '(probed by neither: noise)'
         print(f'| {f} | ' + ' | '.join(cells) + f' | {(bt - base) / 1000:+.1f} | {verdict} |')
     print()
 rates = sorted(glob.glob(os.path.join(out, 'rate-*.json')))

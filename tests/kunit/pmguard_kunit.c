@@ -13,6 +13,8 @@
 
 static void kind_from_name_test(struct kunit *test)
 {
+	int kind;
+
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("mem"), PMGUARD_KIND_MEM);
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("environ"), PMGUARD_KIND_ENVIRON);
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("maps"), PMGUARD_KIND_MAPS);
@@ -23,7 +25,18 @@ static void kind_from_name_test(struct kunit *test)
 			PMGUARD_KIND_NUMA_MAPS);
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("pagemap"), PMGUARD_KIND_PAGEMAP);
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("auxv"), PMGUARD_KIND_AUXV);
+	/* Every procfs kind by its own name; a name is its first len bytes. */
+	for (kind = PMGUARD_KIND_MEM; kind <= PMGUARD_KIND_AUXV; kind++)
+		KUNIT_EXPECT_EQ(test, pmguard_kind_from_name(pmguard_kind_name(kind)),
+				kind);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_qstr("mapsX", 4), PMGUARD_KIND_MAPS);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_qstr("maps", 3), PMGUARD_KIND_UNSPEC);
 	/* Near misses and other procfs files are not ours. */
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("mapx"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("auxw"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("pagemaq"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("smaps_rollupx"),
+			PMGUARD_KIND_UNSPEC);
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("status"), PMGUARD_KIND_UNSPEC);
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("memx"), PMGUARD_KIND_UNSPEC);
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("me"), PMGUARD_KIND_UNSPEC);
