@@ -130,7 +130,6 @@ static inline bool pmguard_kind_copies(u32 kind)
 
 /* policy.c: pure functions */
 enum pmguard_kind pmguard_kind_from_qstr(const char *name, u32 len);
-enum pmguard_kind pmguard_kind_from_name(const char *name);
 const char *pmguard_kind_name(enum pmguard_kind kind);
 bool pmguard_parse_tid(const char *name, u32 *tid);
 bool pmguard_comm_matches(const char *comm, const char *name);

@@ -65,11 +65,6 @@ enum pmguard_kind pmguard_kind_from_qstr(const char *name, u32 len)
 #undef PMGUARD_IS
 }
 
-enum pmguard_kind pmguard_kind_from_name(const char *name)
-{
-	return pmguard_kind_from_qstr(name, strlen(name));
-}
-
 /*
  * A /proc/<pid> or /proc/<pid>/task/<tid> directory name: canonical decimal
  * as procfs creates it (no sign, no leading zero), at most 10 digits.

@@ -11,44 +11,50 @@
 
 #include "../../module/policy.c"
 
+/* The kind of a NUL-terminated name (the module passes a dentry's qstr). */
+static enum pmguard_kind kind_of(const char *name)
+{
+	return pmguard_kind_from_qstr(name, strlen(name));
+}
+
 static void kind_from_name_test(struct kunit *test)
 {
 	int kind;
 
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("mem"), PMGUARD_KIND_MEM);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("environ"), PMGUARD_KIND_ENVIRON);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("maps"), PMGUARD_KIND_MAPS);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("smaps"), PMGUARD_KIND_SMAPS);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("smaps_rollup"),
+	KUNIT_EXPECT_EQ(test, kind_of("mem"), PMGUARD_KIND_MEM);
+	KUNIT_EXPECT_EQ(test, kind_of("environ"), PMGUARD_KIND_ENVIRON);
+	KUNIT_EXPECT_EQ(test, kind_of("maps"), PMGUARD_KIND_MAPS);
+	KUNIT_EXPECT_EQ(test, kind_of("smaps"), PMGUARD_KIND_SMAPS);
+	KUNIT_EXPECT_EQ(test, kind_of("smaps_rollup"),
 			PMGUARD_KIND_SMAPS_ROLLUP);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("numa_maps"),
+	KUNIT_EXPECT_EQ(test, kind_of("numa_maps"),
 			PMGUARD_KIND_NUMA_MAPS);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("pagemap"), PMGUARD_KIND_PAGEMAP);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("auxv"), PMGUARD_KIND_AUXV);
+	KUNIT_EXPECT_EQ(test, kind_of("pagemap"), PMGUARD_KIND_PAGEMAP);
+	KUNIT_EXPECT_EQ(test, kind_of("auxv"), PMGUARD_KIND_AUXV);
 	/* Every procfs kind by its own name; a name is its first len bytes. */
 	for (kind = PMGUARD_KIND_MEM; kind <= PMGUARD_KIND_AUXV; kind++)
-		KUNIT_EXPECT_EQ(test, pmguard_kind_from_name(pmguard_kind_name(kind)),
+		KUNIT_EXPECT_EQ(test, kind_of(pmguard_kind_name(kind)),
 				kind);
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_qstr("mapsX", 4), PMGUARD_KIND_MAPS);
 	KUNIT_EXPECT_EQ(test, pmguard_kind_from_qstr("maps", 3), PMGUARD_KIND_UNSPEC);
 	/* Near misses and other procfs files are not ours. */
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("mapx"), PMGUARD_KIND_UNSPEC);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("auxw"), PMGUARD_KIND_UNSPEC);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("pagemaq"), PMGUARD_KIND_UNSPEC);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("smaps_rollupx"),
+	KUNIT_EXPECT_EQ(test, kind_of("mapx"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, kind_of("auxw"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, kind_of("pagemaq"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, kind_of("smaps_rollupx"),
 			PMGUARD_KIND_UNSPEC);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("status"), PMGUARD_KIND_UNSPEC);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("memx"), PMGUARD_KIND_UNSPEC);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("me"), PMGUARD_KIND_UNSPEC);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name(""), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, kind_of("status"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, kind_of("memx"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, kind_of("me"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, kind_of(""), PMGUARD_KIND_UNSPEC);
 	/* The syscall routes' names are no procfs files. */
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("vm_read"), PMGUARD_KIND_UNSPEC);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("ptrace"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, kind_of("vm_read"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, kind_of("ptrace"), PMGUARD_KIND_UNSPEC);
 	KUNIT_EXPECT_STREQ(test, pmguard_kind_name(PMGUARD_KIND_PTRACE_WRITE),
 			   "ptrace_write");
 	KUNIT_EXPECT_STREQ(test, pmguard_kind_name(PMGUARD_KIND_GETFD), "getfd");
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("getfd"), PMGUARD_KIND_UNSPEC);
-	KUNIT_EXPECT_EQ(test, pmguard_kind_from_name("unknown"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, kind_of("getfd"), PMGUARD_KIND_UNSPEC);
+	KUNIT_EXPECT_EQ(test, kind_of("unknown"), PMGUARD_KIND_UNSPEC);
 	KUNIT_EXPECT_STREQ(test, pmguard_kind_name(PMGUARD_KIND_SMAPS_ROLLUP),
 			   "smaps_rollup");
 	KUNIT_EXPECT_STREQ(test, pmguard_kind_name(__PMGUARD_KIND_MAX), "unknown");
