@@ -48,6 +48,10 @@ static const struct nla_policy pmguard_rule_nl_policy[PMGUARD_R_MAX + 1] = {
 	[PMGUARD_R_TARGET_EXE_INO] = { .type = NLA_REJECT },
 	[PMGUARD_R_STALE]	= { .type = NLA_REJECT },
 	[PMGUARD_R_INDEX]	= { .type = NLA_REJECT },
+	[PMGUARD_R_CALLER_SCRIPT] = { .type = NLA_NUL_STRING,
+				      .len = PMGUARD_RULE_PATH_MAX - 1 },
+	[PMGUARD_R_CALLER_SCRIPT_DEV] = { .type = NLA_REJECT },
+	[PMGUARD_R_CALLER_SCRIPT_INO] = { .type = NLA_REJECT },
 };
 
 static int pmguard_ctl_allowed(struct sk_buff *skb, struct genl_info *info)
@@ -73,13 +77,13 @@ static int pmguard_rule_exe(struct nlattr *attr, char *path,
 	pmguard_nla_strscpy(path, attr, PMGUARD_RULE_PATH_MAX);
 	if (path[0] != '/') {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "pmguard: executable path must be absolute");
+				    "pmguard: executable or script path must be absolute");
 		return -EINVAL;
 	}
 	err = pmguard_exe_lookup(path, id);
 	if (err)
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "pmguard: executable path does not resolve");
+				    "pmguard: executable or script path does not resolve");
 	return err;
 }
 
@@ -126,6 +130,14 @@ static int pmguard_rule_from_nl(struct nlattr *nest, struct pmguard_rule *rule,
 		if (err)
 			return err;
 		rule->match |= PMGUARD_M_TARGET_EXE;
+	}
+	if (tb[PMGUARD_R_CALLER_SCRIPT]) {
+		err = pmguard_rule_exe(tb[PMGUARD_R_CALLER_SCRIPT],
+				       rule->caller_script_path,
+				       &rule->caller_script, info);
+		if (err)
+			return err;
+		rule->match |= PMGUARD_M_CALLER_SCRIPT;
 	}
 	if (tb[PMGUARD_R_CALLER_COMM]) {
 		pmguard_nla_strscpy(rule->caller_comm, tb[PMGUARD_R_CALLER_COMM],
@@ -533,6 +545,17 @@ static int pmguard_rule_to_nl(struct sk_buff *msg, const struct pmguard_rule *ru
 				new_encode_dev(rule->target_exe.dev)) ||
 		    nla_put_u64_64bit(msg, PMGUARD_R_TARGET_EXE_INO,
 				      rule->target_exe.ino, PMGUARD_R_PAD))
+			return -EMSGSIZE;
+	}
+	if (rule->match & PMGUARD_M_CALLER_SCRIPT) {
+		stale |= pmguard_exe_stale(rule->caller_script_path,
+					   &rule->caller_script);
+		if (nla_put_string(msg, PMGUARD_R_CALLER_SCRIPT,
+				   rule->caller_script_path) ||
+		    nla_put_u32(msg, PMGUARD_R_CALLER_SCRIPT_DEV,
+				new_encode_dev(rule->caller_script.dev)) ||
+		    nla_put_u64_64bit(msg, PMGUARD_R_CALLER_SCRIPT_INO,
+				      rule->caller_script.ino, PMGUARD_R_PAD))
 			return -EMSGSIZE;
 	}
 	if (((rule->match & PMGUARD_M_CALLER_COMM) &&

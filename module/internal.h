@@ -30,6 +30,8 @@ struct pmguard_proc_info {
 	char comm[TASK_COMM_LEN];
 	char exe_name[PMGUARD_NAME_LEN];	/* "" when unknown */
 	struct pmguard_exe_id exe;		/* ino 0 when unknown */
+	/* The caller only: the script a rule names that it runs (script.c). */
+	struct pmguard_exe_id script;		/* ino 0: none */
 	/* Container and service context (context.c); 0 when unknown. */
 	u64 cgroup_id;				/* cgroup v2 */
 	u64 start_time;				/* the worker finds the same task */
@@ -59,14 +61,17 @@ struct pmguard_access {
 #define PMGUARD_M_CALLER_UID	0x04
 #define PMGUARD_M_TARGET_EXE	0x08
 #define PMGUARD_M_TARGET_COMM	0x10
+#define PMGUARD_M_CALLER_SCRIPT	0x20
 
 struct pmguard_rule {
 	char name[PMGUARD_RULE_NAME_MAX];
 	u32 match;			/* PMGUARD_M_* */
 	struct pmguard_exe_id caller_exe;
 	struct pmguard_exe_id target_exe;
+	struct pmguard_exe_id caller_script;
 	char caller_exe_path[PMGUARD_RULE_PATH_MAX];	/* as given, for listing */
 	char target_exe_path[PMGUARD_RULE_PATH_MAX];
+	char caller_script_path[PMGUARD_RULE_PATH_MAX];
 	char caller_comm[TASK_COMM_LEN];
 	char target_comm[TASK_COMM_LEN];
 	u32 caller_uid;
@@ -142,6 +147,8 @@ void pmguard_decide(const struct pmguard_policy *policy,
 		    struct pmguard_verdict *verdict);
 u32 pmguard_comm_flags(const struct pmguard_policy *policy,
 		       const struct pmguard_proc_info *caller);
+bool pmguard_policy_names_script(const struct pmguard_policy *policy,
+				 const struct pmguard_exe_id *id);
 bool pmguard_rule_name_valid(const char *name);
 void pmguard_fold_key_of(const struct pmguard_access *acc, u8 action,
 			 u8 severity, struct pmguard_fold_key *key);
@@ -245,6 +252,12 @@ void pmguard_probes_unregister(void);
 u64 pmguard_probes_missed(void);
 unsigned int pmguard_probes_active(void);
 enum pmguard_kind pmguard_procfs_kind(struct pt_regs *regs);
+
+/* script.c: which script a rule names an interpreter process runs */
+int pmguard_script_register(void);
+void pmguard_script_unregister(void);
+void pmguard_script_of_current(struct pmguard_exe_id *id);
+u64 pmguard_script_missed(void);
 
 /* context.c: container and service context of each side */
 u8 pmguard_context_of(struct task_struct *task);

@@ -32,36 +32,63 @@
 
 static char *mode = "audit";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "audit (report only, default) or enforce (deny rules make the open, process_vm_readv/writev or ptrace attach fail with -EPERM and PEEK/POKE with -EIO)");
+MODULE_PARM_DESC(mode, "audit (report only, default) or enforce (deny rules make a procfs open fail with -EACCES, process_vm_readv/writev, ptrace attach and pidfd_getfd with -EPERM, PEEK/POKE with -EIO)");
 
 #define PMGUARD_LIST_MAX 64
 
 static char *allow_exe[PMGUARD_LIST_MAX] = {
 	"/usr/bin/gdb", "/usr/bin/gdb-multiarch", "/usr/bin/strace",
-	"/usr/bin/ltrace", "/usr/bin/lldb", "/usr/lib/systemd/systemd-coredump",
+	"/usr/bin/ltrace", "/usr/bin/lldb", "/usr/bin/eu-stack",
+	"/usr/lib/systemd/systemd-coredump",
 };
 
-static int allow_exe_count = 6;
+static int allow_exe_count = 7;
 module_param_array(allow_exe, charp, &allow_exe_count, 0444);
 MODULE_PARM_DESC(allow_exe, "Comma-separated executables (debuggers, crash collectors) allowed to open the files of any process that is not sensitive; matched by inode, not by name");
 
+/*
+ * Process inventory: lsof, htop and needrestart read the maps of every
+ * process (deleted libraries, open files), a credential holder's too; the
+ * layout of an address space is not a credential.
+ */
 static char *inventory_exe[PMGUARD_LIST_MAX] = {
-	"/usr/bin/pmap", "/usr/bin/lsof", "/usr/bin/ps", "/usr/bin/top",
-	"/usr/bin/htop",
+	"/usr/bin/pmap", "/usr/bin/lsof", "/usr/bin/fuser", "/usr/bin/ps",
+	"/usr/bin/top", "/usr/bin/htop", "/usr/bin/pgrep", "/usr/bin/pkill",
+	"/usr/bin/pidwait",
 };
 
-static int inventory_exe_count = 5;
+static int inventory_exe_count = 9;
 module_param_array(inventory_exe, charp, &inventory_exe_count, 0444);
-MODULE_PARM_DESC(inventory_exe, "Comma-separated executables allowed to read maps/smaps/auxv of non-sensitive processes; matched by inode");
+MODULE_PARM_DESC(inventory_exe, "Comma-separated executables allowed to read maps/smaps/auxv of any process (process inventory); matched by inode");
 
 /*
  * procps-ng 4.0.2 (Debian 12) ps reads /proc/<pid>/environ of every process
- * on every run, whatever the output format.
+ * on every run, whatever the output format; top, htop and pgrep can show
+ * environments too.  A credential holder's environ stays closed to them,
+ * quietly (severity low): "ps eww" prints nothing of sshd's.
  */
-static char *environ_exe[PMGUARD_LIST_MAX] = { "/usr/bin/ps" };
-static int environ_exe_count = 1;
+static char *environ_exe[PMGUARD_LIST_MAX] = {
+	"/usr/bin/ps", "/usr/bin/top", "/usr/bin/htop", "/usr/bin/pgrep",
+	"/usr/bin/pkill", "/usr/bin/pidwait",
+};
+
+static int environ_exe_count = 6;
 module_param_array(environ_exe, charp, &environ_exe_count, 0444);
-MODULE_PARM_DESC(environ_exe, "Comma-separated executables allowed to read the environ of any process that is not sensitive (ps reads them all); matched by inode");
+MODULE_PARM_DESC(environ_exe, "Comma-separated executables allowed to read the environ of any process that is not sensitive, and refused a sensitive one's quietly (severity low); matched by inode");
+
+/*
+ * Scripts (run by their "#!" line, matched by the script's identity, not
+ * the interpreter's) that do process inventory like inventory_exe and
+ * read environments like environ_exe: needrestart after every upgrade,
+ * checkrestart (debian-goodies).
+ */
+static char *inventory_script[PMGUARD_LIST_MAX] = {
+	"/usr/sbin/needrestart", "/usr/sbin/checkrestart",
+};
+
+static int inventory_script_count = 2;
+module_param_array(inventory_script, charp, &inventory_script_count, 0444);
+MODULE_PARM_DESC(inventory_script, "Comma-separated scripts (run by their #! line; matched by the script's inode, not the interpreter's) treated like inventory_exe and environ_exe together");
 
 static char *pmguard_sensitive[PMGUARD_MAX_SENSITIVE] = {
 	"sshd", "sshd-session", "sshd-auth", "sudo", "su", "login", "passwd",
@@ -69,9 +96,13 @@ static char *pmguard_sensitive[PMGUARD_MAX_SENSITIVE] = {
 	"kwalletd6", "gpg-agent", "ssh-agent", "lightdm", "gdm-password",
 	"gdm-session-worker", "vsftpd", "apache2", "httpd",
 	"polkit-agent-helper-1", "polkitd", "sssd", "krb5kdc", "keepassxc",
+	"sssd_be", "sssd_pam", "kadmind", "winbindd", "ssh", "ssh-keysign",
+	"chage", "gpasswd", "chsh", "chfn", "pkexec", "doas", "cryptsetup",
+	"systemd-ask-password", "pinentry", "pinentry-curses",
+	"pinentry-gnome3", "pinentry-gtk-2", "pinentry-qt", "pinentry-tty",
 };
 
-static int pmguard_sensitive_count = 25;
+static int pmguard_sensitive_count = 45;
 module_param_array_named(sensitive, pmguard_sensitive, charp,
 			 &pmguard_sensitive_count, 0444);
 MODULE_PARM_DESC(sensitive, "Comma-separated names (executable base name or comm) of processes whose memory holds credentials; access to them is high severity");
@@ -368,10 +399,20 @@ int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id)
 	return 0;
 }
 
-/* One rule per executable in a parameter's list. */
-static void pmguard_add_exe_rules(struct pmguard_policy *policy,
-				  char **paths, int count, const char *prefix,
-				  u32 kinds, u32 flags_clear)
+/* What a parameter's list of tools is allowed (or refused quietly). */
+struct pmguard_tool_rule {
+	const char *prefix;
+	u32 kinds, flags_set, flags_clear;
+	u8 action, severity;
+};
+
+/*
+ * One rule per executable (or, @script, per script) in a parameter's
+ * list; a path that does not resolve here is left out.
+ */
+static void pmguard_add_tool_rules(struct pmguard_policy *policy,
+				   char **paths, int count, bool script,
+				   const struct pmguard_tool_rule *how)
 {
 	int i;
 
@@ -384,23 +425,56 @@ static void pmguard_add_exe_rules(struct pmguard_policy *policy,
 		if (!*path)
 			continue;
 		memset(rule, 0, sizeof(*rule));
-		err = pmguard_exe_lookup(path, &rule->caller_exe);
+		if (script) {
+			err = pmguard_exe_lookup(path, &rule->caller_script);
+			strscpy(rule->caller_script_path, path,
+				sizeof(rule->caller_script_path));
+			rule->match = PMGUARD_M_CALLER_SCRIPT;
+		} else {
+			err = pmguard_exe_lookup(path, &rule->caller_exe);
+			strscpy(rule->caller_exe_path, path,
+				sizeof(rule->caller_exe_path));
+			rule->match = PMGUARD_M_CALLER_EXE;
+		}
 		if (err) {
-			pr_info("%s: %s not usable (%d), rule skipped\n",
-				prefix, path, err);
+			pr_debug("%s: %s not usable (%d), rule left out\n",
+				 how->prefix, path, err);
 			continue;
 		}
-		snprintf(rule->name, sizeof(rule->name), "%s:%s", prefix,
+		snprintf(rule->name, sizeof(rule->name), "%s:%s", how->prefix,
 			 base ? base + 1 : path);
-		strscpy(rule->caller_exe_path, path, sizeof(rule->caller_exe_path));
-		rule->match = PMGUARD_M_CALLER_EXE;
-		rule->kinds = kinds;
-		rule->flags_clear = flags_clear;
-		rule->action = PMGUARD_ACTION_ALLOW;
-		rule->severity = PMGUARD_SEV_INFO;
+		rule->kinds = how->kinds;
+		rule->flags_set = how->flags_set;
+		rule->flags_clear = how->flags_clear;
+		rule->action = how->action;
+		rule->severity = how->severity;
 		policy->nr_rules++;
 	}
 }
+
+#define PMGUARD_KINDS_INVENTORY	(PMGUARD_KINDS_MAPS | BIT(PMGUARD_KIND_AUXV))
+
+static const struct pmguard_tool_rule pmguard_allow_tool = {
+	.prefix = "allow", .flags_clear = PMGUARD_F_TARGET_SENSITIVE,
+	.action = PMGUARD_ACTION_ALLOW, .severity = PMGUARD_SEV_INFO,
+};
+
+static const struct pmguard_tool_rule pmguard_sensitive_environ_tool = {
+	.prefix = "sensitive-environ", .kinds = BIT(PMGUARD_KIND_ENVIRON),
+	.flags_set = PMGUARD_F_TARGET_SENSITIVE,
+	.action = PMGUARD_ACTION_DENY, .severity = PMGUARD_SEV_LOW,
+};
+
+static const struct pmguard_tool_rule pmguard_inventory_tool = {
+	.prefix = "inventory", .kinds = PMGUARD_KINDS_INVENTORY,
+	.action = PMGUARD_ACTION_ALLOW, .severity = PMGUARD_SEV_INFO,
+};
+
+static const struct pmguard_tool_rule pmguard_environ_tool = {
+	.prefix = "environ", .kinds = BIT(PMGUARD_KIND_ENVIRON),
+	.flags_clear = PMGUARD_F_TARGET_SENSITIVE,
+	.action = PMGUARD_ACTION_ALLOW, .severity = PMGUARD_SEV_INFO,
+};
 
 static void pmguard_add_rule(struct pmguard_policy *policy, const char *name,
 			     u32 kinds, u32 flags_set, u32 flags_clear,
@@ -454,15 +528,26 @@ static struct pmguard_policy *pmguard_default_policy(void)
 	 * A debugger is the quickest way to dump a credential holder: on
 	 * sensitive targets the tools meet the rules below.
 	 */
-	pmguard_add_exe_rules(policy, allow_exe, allow_exe_count, "allow", 0,
-			      PMGUARD_F_TARGET_SENSITIVE);
-	pmguard_add_exe_rules(policy, inventory_exe, inventory_exe_count,
-			      "inventory",
-			      PMGUARD_KINDS_MAPS | BIT(PMGUARD_KIND_AUXV),
-			      PMGUARD_F_TARGET_SENSITIVE);
-	pmguard_add_exe_rules(policy, environ_exe, environ_exe_count,
-			      "environ", BIT(PMGUARD_KIND_ENVIRON),
-			      PMGUARD_F_TARGET_SENSITIVE);
+	pmguard_add_tool_rules(policy, allow_exe, allow_exe_count, false,
+			       &pmguard_allow_tool);
+	/*
+	 * Inventory tools doing their job: a credential holder's environ
+	 * refused quietly, the maps of any process allowed, the environ of
+	 * the others allowed.  Their mem, pagemap or ptrace of a credential
+	 * holder is not their job: it meets sensitive-memory.
+	 */
+	pmguard_add_tool_rules(policy, environ_exe, environ_exe_count, false,
+			       &pmguard_sensitive_environ_tool);
+	pmguard_add_tool_rules(policy, inventory_script, inventory_script_count,
+			       true, &pmguard_sensitive_environ_tool);
+	pmguard_add_tool_rules(policy, inventory_exe, inventory_exe_count,
+			       false, &pmguard_inventory_tool);
+	pmguard_add_tool_rules(policy, inventory_script, inventory_script_count,
+			       true, &pmguard_inventory_tool);
+	pmguard_add_tool_rules(policy, environ_exe, environ_exe_count, false,
+			       &pmguard_environ_tool);
+	pmguard_add_tool_rules(policy, inventory_script, inventory_script_count,
+			       true, &pmguard_environ_tool);
 	/*
 	 * Debugging as it happens every day: a tracer reading its tracee,
 	 * strace or gdb attaching to the child it started (or a seccomp
@@ -487,6 +572,14 @@ static struct pmguard_policy *pmguard_default_policy(void)
 			 PMGUARD_KINDS_DIRECT | BIT(PMGUARD_KIND_ENVIRON),
 			 PMGUARD_F_TARGET_SENSITIVE, 0,
 			 PMGUARD_ACTION_DENY, PMGUARD_SEV_HIGH);
+	/*
+	 * Anyone else's look at a credential holder's layout: worth a line
+	 * in the log, not a page (the dump that may follow is high).  From
+	 * a container, medium.
+	 */
+	pmguard_add_rule(policy, "sensitive-inventory", PMGUARD_KINDS_INVENTORY,
+			 PMGUARD_F_TARGET_SENSITIVE, PMGUARD_F_CROSS_CONTAINER,
+			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_LOW);
 	pmguard_add_rule(policy, "sensitive-other", 0,
 			 PMGUARD_F_TARGET_SENSITIVE, 0,
 			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM);
@@ -495,8 +588,14 @@ static struct pmguard_policy *pmguard_default_policy(void)
 			 PMGUARD_KINDS_MAPS,
 			 PMGUARD_F_SAME_UID, PMGUARD_F_CALLER_CAP_PTRACE,
 			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_LOW);
-	pmguard_add_rule(policy, "memory-read",
-			 PMGUARD_KINDS_DIRECT | BIT(PMGUARD_KIND_ENVIRON), 0, 0,
+	/*
+	 * An ordinary process's environment (systemd's helpers read PID 1's
+	 * to tell whether they run in a container) is not a credential
+	 * holder's: low.  Its memory is another matter.
+	 */
+	pmguard_add_rule(policy, "environ-read", BIT(PMGUARD_KIND_ENVIRON), 0, 0,
+			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_LOW);
+	pmguard_add_rule(policy, "memory-read", PMGUARD_KINDS_DIRECT, 0, 0,
 			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM);
 	return policy;
 }
@@ -542,6 +641,7 @@ static int __init pmguard_init(void)
 		goto err_wq;
 
 	pmguard_account_register();	/* optional */
+	pmguard_script_register();	/* optional */
 	err = pmguard_probes_register(maxactive);
 	if (err)
 		goto err_account;
@@ -565,6 +665,7 @@ static int __init pmguard_init(void)
 	return 0;
 
 err_account:
+	pmguard_script_unregister();
 	pmguard_account_unregister();
 	pmguard_nl_unregister();
 err_wq:
@@ -585,6 +686,7 @@ static void __exit pmguard_exit(void)
 	}
 	/* No new events once the probes are gone (this waits for handlers). */
 	pmguard_probes_unregister();
+	pmguard_script_unregister();
 	pmguard_account_unregister();
 	pmguard_fold_stop();
 	/* Deliver what is queued, dropping the references it holds. */

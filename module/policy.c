@@ -136,6 +136,9 @@ bool pmguard_rule_matches(const struct pmguard_rule *rule,
 	if ((rule->match & PMGUARD_M_TARGET_EXE) &&
 	    !pmguard_exe_equal(&rule->target_exe, &acc->target.exe))
 		return false;
+	if ((rule->match & PMGUARD_M_CALLER_SCRIPT) &&
+	    !pmguard_exe_equal(&rule->caller_script, &acc->caller.script))
+		return false;
 	if ((rule->match & PMGUARD_M_CALLER_COMM) &&
 	    strncmp(rule->caller_comm, acc->caller.comm, TASK_COMM_LEN))
 		return false;
@@ -177,11 +180,24 @@ void pmguard_decide(const struct pmguard_policy *policy,
 		verdict->severity = PMGUARD_SEV_HIGH;
 }
 
+/* Does @comm name the file @path (its base name) while @id is not it? */
+static bool pmguard_comm_spoofs(const char *comm, const char *path,
+				const struct pmguard_exe_id *rule_id,
+				const struct pmguard_exe_id *id)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return pmguard_comm_matches(comm, base) &&
+	       !pmguard_exe_equal(rule_id, id);
+}
+
 /*
  * comm is whatever the process chose (prctl(PR_SET_NAME), or a copied binary
  * renamed "gdb"); the executable is what the kernel ran.  Flag a comm that
  * does not match the executable, and one that names a tool the policy
- * allows by executable while the executable is a different one.
+ * allows by executable (or a script it allows) while the executable (or
+ * the script) is a different one.  A script's comm is its own name.
  */
 u32 pmguard_comm_flags(const struct pmguard_policy *policy,
 		       const struct pmguard_proc_info *caller)
@@ -195,20 +211,36 @@ u32 pmguard_comm_flags(const struct pmguard_policy *policy,
 
 	for (i = 0; i < policy->nr_rules; i++) {
 		const struct pmguard_rule *rule = &policy->rules[i];
-		const char *base;
 
-		if (rule->action != PMGUARD_ACTION_ALLOW ||
-		    !(rule->match & PMGUARD_M_CALLER_EXE))
+		if (rule->action != PMGUARD_ACTION_ALLOW)
 			continue;
-		base = strrchr(rule->caller_exe_path, '/');
-		base = base ? base + 1 : rule->caller_exe_path;
-		if (pmguard_comm_matches(caller->comm, base) &&
-		    !pmguard_exe_equal(&rule->caller_exe, &caller->exe)) {
+		if (((rule->match & PMGUARD_M_CALLER_EXE) &&
+		     pmguard_comm_spoofs(caller->comm, rule->caller_exe_path,
+					 &rule->caller_exe, &caller->exe)) ||
+		    ((rule->match & PMGUARD_M_CALLER_SCRIPT) &&
+		     pmguard_comm_spoofs(caller->comm, rule->caller_script_path,
+					 &rule->caller_script, &caller->script))) {
 			flags |= PMGUARD_F_COMM_SPOOFS_ALLOWED;
 			break;
 		}
 	}
 	return flags;
+}
+
+/* Does a rule of @policy name the script @id (caller_script=)? */
+bool pmguard_policy_names_script(const struct pmguard_policy *policy,
+				 const struct pmguard_exe_id *id)
+{
+	unsigned int i;
+
+	for (i = 0; i < policy->nr_rules; i++) {
+		const struct pmguard_rule *rule = &policy->rules[i];
+
+		if ((rule->match & PMGUARD_M_CALLER_SCRIPT) &&
+		    pmguard_exe_equal(&rule->caller_script, id))
+			return true;
+	}
+	return false;
 }
 
 void pmguard_fold_key_of(const struct pmguard_access *acc, u8 action,

@@ -226,6 +226,9 @@ void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
 	pmguard_fill_identity(&acc->target, task, __task_cred(task));
 	ev->caller_exe = pmguard_exe_peek(current->mm, &acc->caller);
 	ev->target_exe = pmguard_exe_peek(target_mm, &acc->target);
+	pmguard_script_of_current(&acc->caller.script);
+	acc->target.script.dev = 0;
+	acc->target.script.ino = 0;
 	if (acc->target.tid != acc->target.pid)
 		acc->flags |= PMGUARD_F_TASK_ALIAS;
 	if (ptrace_parent(task) && same_thread_group(ptrace_parent(task), current))
@@ -273,8 +276,8 @@ void pmguard_event_complete(struct pmguard_event *ev)
 
 /*
  * The policy's verdict is a function of the access's kind, mode and flags
- * and of both sides' uid, comm and executable (identity and name), under
- * one policy.  The calls of a burst (MPI's process_vm_readv, a dumper's
+ * and of both sides' uid, comm and executable (identity and name) and the
+ * caller's script, under one policy.  The calls of a burst (MPI's process_vm_readv, a dumper's
  * opens) ask the same question again, so each CPU keeps its last one with
  * the answer: the sensitivity and comm flags and the first matching rule.
  * The question is compared whole, and the policy by its generation (unique
@@ -285,8 +288,8 @@ struct pmguard_side_key {
 	/* Both multiples of 8 bytes (pmguard_words_equal()). */
 	char comm[TASK_COMM_LEN];
 	char exe_name[PMGUARD_NAME_LEN];	/* NUL-padded, as in proc_info */
-	unsigned long exe_ino;
-	dev_t exe_dev;
+	unsigned long exe_ino, script_ino;
+	dev_t exe_dev, script_dev;
 	u32 uid;
 };
 
@@ -322,7 +325,8 @@ static bool pmguard_side_same(const struct pmguard_side_key *key,
 			      const struct pmguard_proc_info *info)
 {
 	return key->exe_ino == info->exe.ino && key->exe_dev == info->exe.dev &&
-	       key->uid == info->uid &&
+	       key->script_ino == info->script.ino &&
+	       key->script_dev == info->script.dev && key->uid == info->uid &&
 	       pmguard_words_equal(key->comm, info->comm, sizeof(key->comm)) &&
 	       pmguard_words_equal(key->exe_name, info->exe_name,
 				   sizeof(key->exe_name));
@@ -335,6 +339,8 @@ static void pmguard_side_set(struct pmguard_side_key *key,
 	memcpy(key->exe_name, info->exe_name, sizeof(key->exe_name));
 	key->exe_ino = info->exe.ino;
 	key->exe_dev = info->exe.dev;
+	key->script_ino = info->script.ino;
+	key->script_dev = info->script.dev;
 	key->uid = info->uid;
 }
 
@@ -660,7 +666,8 @@ u64 pmguard_probes_missed(void)
 	if (pmguard_mem_open_probe.kp.addr)
 		missed += pmguard_mem_open_probe.nmissed +
 			  pmguard_mem_open_probe.kp.nmissed;
-	return missed + pmguard_routes_missed() + pmguard_account_missed();
+	return missed + pmguard_routes_missed() + pmguard_account_missed() +
+	       pmguard_script_missed();
 }
 
 unsigned int pmguard_probes_active(void)

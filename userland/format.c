@@ -1012,6 +1012,12 @@ static struct json_object *json_rule(const struct pmg_rule *r)
 		json_add_u64(obj, "caller_exe_dev", r->caller_exe_dev);
 	if (pmg_rule_has(r, PMGUARD_R_CALLER_EXE_INO))
 		json_add_u64(obj, "caller_exe_ino", r->caller_exe_ino);
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_SCRIPT))
+		ok &= json_add_cstr_untrusted(obj, "caller_script", r->caller_script);
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_SCRIPT_DEV))
+		json_add_u64(obj, "caller_script_dev", r->caller_script_dev);
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_SCRIPT_INO))
+		json_add_u64(obj, "caller_script_ino", r->caller_script_ino);
 	if (pmg_rule_has(r, PMGUARD_R_CALLER_COMM))
 		ok &= json_add_cstr_untrusted(obj, "caller_comm", r->caller_comm);
 	if (pmg_rule_has(r, PMGUARD_R_CALLER_UID))
@@ -1082,6 +1088,8 @@ static void text_rule(FILE *f, const struct pmg_rule *r)
 		pmg_name_or_unknown(pmg_severity_name(r->severity), r->severity, b2));
 	if (pmg_rule_has(r, PMGUARD_R_CALLER_EXE))
 		text_rule_str(f, "caller_exe", r->caller_exe);
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_SCRIPT))
+		text_rule_str(f, "caller_script", r->caller_script);
 	if (pmg_rule_has(r, PMGUARD_R_CALLER_COMM))
 		text_rule_str(f, "caller_comm", r->caller_comm);
 	if (pmg_rule_has(r, PMGUARD_R_CALLER_UID))

@@ -23,13 +23,16 @@
  *     Process names (executable base name or comm) whose memory holds
  *     credentials; sets the target_sensitive flag.  Repeatable; each name
  *     1..63 bytes, at most 64 names in all (PMGUARD_MAX_SENSITIVE).
- * rule NAME action=A [severity=S] [caller_exe=PATH] [caller_comm=COMM]
- *      [caller_uid=UID|USER] [target_exe=PATH] [target_comm=COMM]
+ * rule NAME action=A [severity=S] [caller_exe=PATH] [caller_script=PATH]
+ *      [caller_comm=COMM] [caller_uid=UID|USER] [target_exe=PATH]
+ *      [target_comm=COMM]
  *      [kinds=KIND,...] [access=read,write] [if=FLAG,...] [unless=FLAG,...]
  *     NAME: 1..63 of A-Z a-z 0-9 _ . : -, unique in the file.
  *     A: allow | alert | deny.  S: info | low | medium | high | critical
  *     (left out: the module uses medium, and lists it as such).  PATH: absolute, < 256 bytes,
  *     matched by identity (device and inode, resolved when loaded).
+ *     caller_script: a script the caller runs by its "#!" line (its
+ *     executable is then the interpreter), by the script's identity.
  *     COMM: 1..15 bytes.  UID: a number, or a user name looked up when
  *     the file is read (written back as a number).
  *     KIND: mem environ maps smaps smaps_rollup numa_maps pagemap auxv
@@ -455,6 +458,7 @@ static const struct {
 	{ "action",	 PMGUARD_R_ACTION },
 	{ "severity",	 PMGUARD_R_SEVERITY },
 	{ "caller_exe",	 PMGUARD_R_CALLER_EXE },
+	{ "caller_script", PMGUARD_R_CALLER_SCRIPT },
 	{ "caller_comm", PMGUARD_R_CALLER_COMM },
 	{ "caller_uid",	 PMGUARD_R_CALLER_UID },
 	{ "target_exe",	 PMGUARD_R_TARGET_EXE },
@@ -496,6 +500,9 @@ static char *rule_string(struct pmg_rule *r, int attr, size_t *size)
 	case PMGUARD_R_TARGET_COMM:
 		*size = sizeof(r->target_comm);
 		return r->target_comm;
+	case PMGUARD_R_CALLER_SCRIPT:
+		*size = sizeof(r->caller_script);
+		return r->caller_script;
 	}
 	return NULL;
 }
@@ -530,7 +537,8 @@ static int parse_field(struct pmg_rule *r, int attr, const char *field,
 	char *str = rule_string(r, attr, &size);
 	uint32_t *mask = rule_list(r, attr, tab, &n);
 
-	if (attr == PMGUARD_R_CALLER_EXE || attr == PMGUARD_R_TARGET_EXE)
+	if (attr == PMGUARD_R_CALLER_EXE || attr == PMGUARD_R_TARGET_EXE ||
+	    attr == PMGUARD_R_CALLER_SCRIPT)
 		return parse_path(field, v, len, str, reason);
 	if (str)
 		return parse_string(field, v, len, str, size, reason);

@@ -46,6 +46,7 @@ struct pmg_rule {
 	uint32_t caller_uid;
 	char target_exe[PMG_RULE_PATH_MAX];
 	char target_comm[PMGUARD_COMM_LEN];
+	char caller_script[PMG_RULE_PATH_MAX];
 	uint32_t kinds;			/* bit (1u << enum pmguard_kind); 0 = any */
 	uint32_t access;		/* PMGUARD_ACCESS_*; 0 = any */
 	uint32_t flags_set;		/* if=: PMGUARD_F_* that must be set */
@@ -55,6 +56,8 @@ struct pmg_rule {
 	uint64_t caller_exe_ino;
 	uint32_t target_exe_dev;
 	uint64_t target_exe_ino;
+	uint32_t caller_script_dev;
+	uint64_t caller_script_ino;
 	uint8_t stale;
 	uint32_t index;
 };

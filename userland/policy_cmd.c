@@ -423,6 +423,8 @@ static const char *missing_exe(const struct pmg_rule *r)
 		return r->caller_exe;
 	if (pmg_rule_has(r, PMGUARD_R_TARGET_EXE) && path_missing(r->target_exe))
 		return r->target_exe;
+	if (pmg_rule_has(r, PMGUARD_R_CALLER_SCRIPT) && path_missing(r->caller_script))
+		return r->caller_script;
 	return NULL;
 }
 

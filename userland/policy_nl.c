@@ -35,6 +35,9 @@ static struct nla_policy rule_policy[PMGUARD_R_MAX + 1] = {
 	[PMGUARD_R_TARGET_EXE_INO]	= { .type = NLA_U64 },
 	[PMGUARD_R_STALE]		= { .type = NLA_U8 },
 	[PMGUARD_R_INDEX]		= { .type = NLA_U32 },
+	[PMGUARD_R_CALLER_SCRIPT]	= { .type = NLA_UNSPEC },
+	[PMGUARD_R_CALLER_SCRIPT_DEV]	= { .type = NLA_U32 },
+	[PMGUARD_R_CALLER_SCRIPT_INO]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy top_policy[PMGUARD_A_MAX + 1] = {
@@ -84,6 +87,8 @@ int pmg_rule_put(struct nl_msg *msg, int attr, const struct pmg_rule *r)
 		err = put_str(msg, r, PMGUARD_R_TARGET_EXE, r->target_exe);
 	if (!err)
 		err = put_str(msg, r, PMGUARD_R_TARGET_COMM, r->target_comm);
+	if (!err)
+		err = put_str(msg, r, PMGUARD_R_CALLER_SCRIPT, r->caller_script);
 	if (!err)
 		err = put_u32(msg, r, PMGUARD_R_KINDS, r->kinds);
 	if (!err)
@@ -209,6 +214,8 @@ int pmg_rule_from_nest(struct nlattr *nest, struct pmg_rule *r)
 		  PMG_RULE_PATH_MAX },
 		{ PMGUARD_R_TARGET_COMM, offsetof(struct pmg_rule, target_comm),
 		  PMGUARD_COMM_LEN },
+		{ PMGUARD_R_CALLER_SCRIPT, offsetof(struct pmg_rule, caller_script),
+		  PMG_RULE_PATH_MAX },
 	};
 	static const struct {
 		int attr;
@@ -223,6 +230,7 @@ int pmg_rule_from_nest(struct nlattr *nest, struct pmg_rule *r)
 		{ PMGUARD_R_FLAGS_CLEAR, offsetof(struct pmg_rule, flags_clear) },
 		{ PMGUARD_R_CALLER_EXE_DEV, offsetof(struct pmg_rule, caller_exe_dev) },
 		{ PMGUARD_R_TARGET_EXE_DEV, offsetof(struct pmg_rule, target_exe_dev) },
+		{ PMGUARD_R_CALLER_SCRIPT_DEV, offsetof(struct pmg_rule, caller_script_dev) },
 		{ PMGUARD_R_INDEX, offsetof(struct pmg_rule, index) },
 	};
 	struct nlattr *tb[PMGUARD_R_MAX + 1];
@@ -254,6 +262,10 @@ int pmg_rule_from_nest(struct nlattr *nest, struct pmg_rule *r)
 	if (tb[PMGUARD_R_TARGET_EXE_INO]) {
 		r->target_exe_ino = nla_get_u64(tb[PMGUARD_R_TARGET_EXE_INO]);
 		r->present |= 1u << PMGUARD_R_TARGET_EXE_INO;
+	}
+	if (tb[PMGUARD_R_CALLER_SCRIPT_INO]) {
+		r->caller_script_ino = nla_get_u64(tb[PMGUARD_R_CALLER_SCRIPT_INO]);
+		r->present |= 1u << PMGUARD_R_CALLER_SCRIPT_INO;
 	}
 	if (tb[PMGUARD_R_STALE]) {
 		r->stale = nla_get_u8(tb[PMGUARD_R_STALE]);

@@ -319,6 +319,50 @@ static void comm_flags_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pmguard_comm_flags(p, &caller), 0U);
 }
 
+/*
+ * A script rule (caller_script=) matches the script's identity, not the
+ * interpreter, not a comm; another script named like it is a spoof.
+ */
+static void script_rule_test(struct kunit *test)
+{
+	struct pmguard_policy *p = make_policy(test, 1);
+	struct pmguard_rule *rule = &p->rules[0];
+	struct pmguard_access acc;
+	struct pmguard_exe_id id = { .dev = 8, .ino = 300 };
+
+	strscpy(rule->name, "inventory:needrestart", PMGUARD_RULE_NAME_MAX);
+	strscpy(rule->caller_script_path, "/usr/sbin/needrestart",
+		PMGUARD_RULE_PATH_MAX);
+	rule->match = PMGUARD_M_CALLER_SCRIPT;
+	rule->caller_script = id;
+	rule->action = PMGUARD_ACTION_ALLOW;
+
+	fill_access(&acc);
+	strscpy(acc.caller.comm, "needrestart", sizeof(acc.caller.comm));
+	strscpy(acc.caller.exe_name, "perl", sizeof(acc.caller.exe_name));
+	/* perl running another script, or no script at all */
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(rule, &acc));
+	KUNIT_EXPECT_EQ(test, pmguard_comm_flags(p, &acc.caller),
+			(u32)(PMGUARD_F_COMM_SPOOFS_ALLOWED | PMGUARD_F_COMM_MISMATCH));
+	acc.caller.script.dev = 8;
+	acc.caller.script.ino = 301;
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(rule, &acc));
+	/* the script itself, whatever the interpreter's identity */
+	acc.caller.script = id;
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_matches(rule, &acc));
+	KUNIT_EXPECT_EQ(test, pmguard_comm_flags(p, &acc.caller),
+			(u32)PMGUARD_F_COMM_MISMATCH);
+	KUNIT_EXPECT_TRUE(test, pmguard_policy_names_script(p, &id));
+	id.ino = 301;
+	KUNIT_EXPECT_FALSE(test, pmguard_policy_names_script(p, &id));
+	/* an unknown script (ino 0) never matches */
+	rule->caller_script.ino = 0;
+	acc.caller.script.ino = 0;
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(rule, &acc));
+	id.ino = 0;
+	KUNIT_EXPECT_FALSE(test, pmguard_policy_names_script(p, &id));
+}
+
 static void rule_name_test(struct kunit *test)
 {
 	char name[PMGUARD_RULE_NAME_MAX + 1];
@@ -411,6 +455,7 @@ static struct kunit_case pmguard_policy_cases[] = {
 	KUNIT_CASE(rule_matches_test),
 	KUNIT_CASE(decide_test),
 	KUNIT_CASE(comm_flags_test),
+	KUNIT_CASE(script_rule_test),
 	KUNIT_CASE(rule_name_test),
 	KUNIT_CASE(fold_window_test),
 	{}

@@ -173,7 +173,7 @@ expect "$ev" "A reads container B: cross_container, B's ids as the kernel's" \
 	target.pod_uid="$POD"
 # Inside one container: from_container, not cross_container.
 expect "$ev" "A reads its own process: from_container only" kind=environ \
-	caller.pid="$A" target.pid="$SIB" flags@from_container rule=memory-read \
+	caller.pid="$A" target.pid="$SIB" flags@from_container rule=environ-read \
 	target.container_id="$HEXA" target.ns_pid~'^[0-9]+$'
 expect_none "$ev" "a read inside container A is not cross_container" \
 	caller.pid="$A" target.pid="$SIB" flags@cross_container
@@ -185,8 +185,8 @@ expect_none "$ev" "the host reading a container is never cross_container" \
 	caller.in_container=false flags@cross_container
 expect_none "$ev" "the host reading a container is never from_container" \
 	caller.in_container=false flags@from_container
-expect "$ev" "host cat reads container B: the usual memory-read" caller.comm=cat \
-	target.pid="$B" rule=memory-read target.container_runtime=containerd
+expect "$ev" "host cat reads container B's environ: the usual environ-read" caller.comm=cat \
+	target.pid="$B" rule=environ-read target.container_runtime=containerd
 # Enforce mode.
 expect "$ev" "enforce: A reading the host's sshd is denied" caller.pid="$A2" \
 	target.pid="$SSHD" kind=environ rule=cross-container action=deny result=-13

@@ -968,27 +968,66 @@ static void test_locate(void **state)
 
 /* ---- the shipped default policy --------------------------------------- */
 
+static const struct pmg_rule *rule_named(const char *name, size_t *index)
+{
+	for (size_t i = 0; i < pol->n_rules; i++)
+		if (strcmp(pol->rules[i].name, name) == 0) {
+			if (index)
+				*index = i;
+			return &pol->rules[i];
+		}
+	fail_msg("no rule %s in the shipped policy", name);
+	return NULL;
+}
+
+static bool sensitive_named(const char *name)
+{
+	for (size_t i = 0; i < pol->n_sensitive; i++)
+		if (strcmp(pol->sensitive[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The shipped policy.conf (the module's built-in default, main.c, is the
+ * same rules): its order and what each rule does, and the invariants that
+ * keep it safe: no rule ahead of sensitive-memory lets anything read a
+ * credential holder's memory or environment.
+ */
 static void test_default_policy_conf(void **state)
 {
 	static const char *const names[] = {
-		"cross-container", "allow:gdb", "allow:gdb-multiarch", "allow:strace", "allow:ltrace",
-		"allow:lldb", "allow:systemd-coredump", "inventory:pmap",
-		"inventory:lsof", "inventory:ps", "inventory:top", "inventory:htop",
-		"environ:ps", "own-tracee", "debug-child", "same-uid-copy",
-		"sensitive-memory", "sensitive-other", "own-uid", "memory-read",
+		"cross-container", "allow:gdb", "allow:gdb-multiarch", "allow:strace",
+		"allow:ltrace", "allow:lldb", "allow:eu-stack", "allow:systemd-coredump",
+		"sensitive-environ:ps", "sensitive-environ:top", "sensitive-environ:htop",
+		"sensitive-environ:pgrep", "sensitive-environ:pkill",
+		"sensitive-environ:pidwait", "sensitive-environ:needrestart",
+		"sensitive-environ:checkrestart",
+		"inventory:pmap", "inventory:lsof", "inventory:fuser", "inventory:ps",
+		"inventory:top", "inventory:htop", "inventory:pgrep", "inventory:pkill",
+		"inventory:pidwait", "inventory:needrestart", "inventory:checkrestart",
+		"environ:ps", "environ:top", "environ:htop", "environ:pgrep",
+		"environ:pkill", "environ:pidwait", "environ:needrestart",
+		"environ:checkrestart",
+		"own-tracee", "debug-child", "same-uid-copy", "sensitive-memory",
+		"sensitive-inventory", "sensitive-other", "own-uid", "environ-read",
+		"memory-read",
 	};
 	const uint32_t maps = (1u << PMGUARD_KIND_MAPS) | (1u << PMGUARD_KIND_SMAPS) |
 			      (1u << PMGUARD_KIND_SMAPS_ROLLUP) |
 			      (1u << PMGUARD_KIND_NUMA_MAPS);
+	const uint32_t inventory = maps | (1u << PMGUARD_KIND_AUXV);
+	const uint32_t environ = 1u << PMGUARD_KIND_ENVIRON;
 	const uint32_t copy = (1u << PMGUARD_KIND_VM_READ) | (1u << PMGUARD_KIND_VM_WRITE) |
 			      (1u << PMGUARD_KIND_PTRACE_READ) |
 			      (1u << PMGUARD_KIND_PTRACE_WRITE);
-	/* Every route into memory: the module's PMGUARD_KINDS_DIRECT, and environ. */
+	/* Every route into memory: the module's PMGUARD_KINDS_DIRECT. */
 	const uint32_t direct = (1u << PMGUARD_KIND_MEM) | (1u << PMGUARD_KIND_PAGEMAP) |
 				copy | (1u << PMGUARD_KIND_PTRACE) |
-				(1u << PMGUARD_KIND_GETFD) | (1u << PMGUARD_KIND_ENVIRON);
+				(1u << PMGUARD_KIND_GETFD);
 	const char *path = getenv("PMG_POLICY_CONF");
 	const struct pmg_rule *r;
+	size_t sensitive_memory;
 	int ret;
 
 	(void)state;
@@ -1008,74 +1047,112 @@ static void test_default_policy_conf(void **state)
 		assert_string_equal(pol->rules[i].name, names[i]);
 	assert_int_equal(pol->default_action, PMGUARD_ACTION_ALERT);
 	assert_int_equal(pol->default_severity, PMGUARD_SEV_LOW);
-	assert_int_equal(pol->n_sensitive, 25);
+	assert_int_equal(pol->n_sensitive, 45);
 	assert_string_equal(pol->sensitive[0], "sshd");
-	assert_string_equal(pol->sensitive[24], "keepassxc");
+	assert_true(sensitive_named("ssh-agent"));
+	assert_true(sensitive_named("sssd_be"));
+	assert_true(sensitive_named("pinentry-curses"));
+	assert_true(sensitive_named("ssh"));
 
 	/* A container reading another or the host, before any allowlist (issue 13). */
 	r = &pol->rules[0];
 	assert_int_equal(r->action, PMGUARD_ACTION_DENY);
 	assert_int_equal(r->severity, PMGUARD_SEV_HIGH);
-	assert_int_equal(r->kinds, direct);
+	assert_int_equal(r->kinds, direct | environ);
 	assert_int_equal(r->flags_set, PMGUARD_F_CROSS_CONTAINER);
 	assert_int_equal(r->flags_clear, 0);
 
-	for (size_t i = 1; i < 7; i++) {
+	r = rule_named("sensitive-memory", &sensitive_memory);
+	assert_int_equal(r->action, PMGUARD_ACTION_DENY);
+	assert_int_equal(r->severity, PMGUARD_SEV_HIGH);
+	assert_int_equal(r->kinds, direct | environ);
+	assert_int_equal(r->flags_set, PMGUARD_F_TARGET_SENSITIVE);
+
+	/*
+	 * Ahead of sensitive-memory: an allow reaches a credential holder
+	 * only for its layout (maps family, auxv); a deny there is quiet only
+	 * for environ, by a named tool (issue 20).
+	 */
+	for (size_t i = 1; i < sensitive_memory; i++) {
 		r = &pol->rules[i];
-		assert_int_equal(r->action, PMGUARD_ACTION_ALLOW);
-		assert_int_equal(r->severity, PMGUARD_SEV_INFO);
+		if (r->action == PMGUARD_ACTION_ALLOW) {
+			assert_int_equal(r->severity, PMGUARD_SEV_INFO);
+			if (!(r->flags_clear & PMGUARD_F_TARGET_SENSITIVE)) {
+				assert_true(r->kinds);
+				assert_int_equal(r->kinds & ~inventory, 0);
+			}
+		} else {
+			assert_int_equal(r->action, PMGUARD_ACTION_DENY);
+			assert_int_equal(r->severity, PMGUARD_SEV_LOW);
+			assert_int_equal(r->kinds, environ);
+			assert_int_equal(r->flags_set, PMGUARD_F_TARGET_SENSITIVE);
+		}
+		/* every allowlisting names its tool by identity */
+		if (strchr(r->name, ':'))
+			assert_true(pmg_rule_has(r, PMGUARD_R_CALLER_EXE) !=
+				    pmg_rule_has(r, PMGUARD_R_CALLER_SCRIPT));
+	}
+	for (size_t i = 1; i < 8; i++) {
+		r = &pol->rules[i];
 		assert_true(pmg_rule_has(r, PMGUARD_R_CALLER_EXE));
 		assert_false(pmg_rule_has(r, PMGUARD_R_KINDS));
 		assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE);
 	}
-	assert_string_equal(pol->rules[6].caller_exe, "/usr/lib/systemd/systemd-coredump");
-	for (size_t i = 7; i < 12; i++) {
-		r = &pol->rules[i];
-		assert_int_equal(r->kinds, maps | (1u << PMGUARD_KIND_AUXV));
-		assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE);
-		assert_int_equal(r->action, PMGUARD_ACTION_ALLOW);
-	}
-	/* environ:ps no longer opens a credential holder's environ (issue 11). */
-	r = &pol->rules[12];
+	assert_string_equal(pol->rules[7].caller_exe, "/usr/lib/systemd/systemd-coredump");
+	/* Scripts by their own identity, not the interpreter's. */
+	r = rule_named("inventory:needrestart", NULL);
+	assert_string_equal(r->caller_script, "/usr/sbin/needrestart");
+	assert_false(pmg_rule_has(r, PMGUARD_R_CALLER_EXE));
+	assert_int_equal(r->kinds, inventory);
+	r = rule_named("sensitive-environ:ps", NULL);
 	assert_string_equal(r->caller_exe, "/usr/bin/ps");
-	assert_int_equal(r->kinds, 1u << PMGUARD_KIND_ENVIRON);
+	r = rule_named("environ:ps", NULL);
+	assert_int_equal(r->kinds, environ);
 	assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE);
+	r = rule_named("inventory:lsof", NULL);
+	assert_int_equal(r->kinds, inventory);
+	assert_int_equal(r->flags_clear, 0);
+
 	/* Everyday debugging, never on a sensitive target (issue 10). */
-	for (size_t i = 13; i < 16; i++) {
-		r = &pol->rules[i];
-		assert_int_equal(r->action, PMGUARD_ACTION_ALLOW);
-		assert_int_equal(r->severity, PMGUARD_SEV_INFO);
-		assert_true(r->flags_clear & PMGUARD_F_TARGET_SENSITIVE);
-	}
-	r = &pol->rules[13];
+	r = rule_named("own-tracee", NULL);
 	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_MEM) | copy);
 	assert_int_equal(r->flags_set, PMGUARD_F_CALLER_IS_TRACER);
-	r = &pol->rules[14];
+	assert_true(r->flags_clear & PMGUARD_F_TARGET_SENSITIVE);
+	r = rule_named("debug-child", NULL);
 	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_PTRACE) | (1u << PMGUARD_KIND_GETFD));
 	assert_int_equal(r->flags_set, PMGUARD_F_CALLER_IS_ANCESTOR);
-	r = &pol->rules[15];
+	assert_true(r->flags_clear & PMGUARD_F_TARGET_SENSITIVE);
+	r = rule_named("same-uid-copy", NULL);
 	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_VM_READ) | (1u << PMGUARD_KIND_VM_WRITE));
 	assert_int_equal(r->flags_set, PMGUARD_F_SAME_UID);
 	assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_CALLER_CAP_PTRACE);
-	r = &pol->rules[16];
-	assert_int_equal(r->action, PMGUARD_ACTION_DENY);
-	assert_int_equal(r->severity, PMGUARD_SEV_HIGH);
-	assert_int_equal(r->kinds, direct);
-	assert_int_equal(r->flags_set, PMGUARD_F_TARGET_SENSITIVE);
-	r = &pol->rules[17];
+
+	/* After it: a credential holder's layout is low, the rest medium. */
+	r = rule_named("sensitive-inventory", NULL);
 	assert_int_equal(r->action, PMGUARD_ACTION_ALERT);
+	assert_int_equal(r->severity, PMGUARD_SEV_LOW);
+	assert_int_equal(r->kinds, inventory);
+	assert_int_equal(r->flags_set, PMGUARD_F_TARGET_SENSITIVE);
+	assert_int_equal(r->flags_clear, PMGUARD_F_CROSS_CONTAINER);
+	r = rule_named("sensitive-other", NULL);
 	assert_int_equal(r->severity, PMGUARD_SEV_MEDIUM);
 	assert_false(pmg_rule_has(r, PMGUARD_R_KINDS));
 	assert_int_equal(r->flags_set, PMGUARD_F_TARGET_SENSITIVE);
-	r = &pol->rules[18];
+	r = rule_named("own-uid", NULL);
 	assert_int_equal(r->severity, PMGUARD_SEV_LOW);
-	assert_int_equal(r->kinds, maps | (1u << PMGUARD_KIND_ENVIRON) |
-			 (1u << PMGUARD_KIND_AUXV));
+	assert_int_equal(r->kinds, inventory | environ);
 	assert_int_equal(r->flags_set, PMGUARD_F_SAME_UID);
 	assert_int_equal(r->flags_clear, PMGUARD_F_CALLER_CAP_PTRACE);
-	r = &pol->rules[19];
+	/* An ordinary process's environ is low; its memory is medium. */
+	r = rule_named("environ-read", NULL);
+	assert_int_equal(r->action, PMGUARD_ACTION_ALERT);
+	assert_int_equal(r->severity, PMGUARD_SEV_LOW);
+	assert_int_equal(r->kinds, environ);
+	r = rule_named("memory-read", NULL);
+	assert_int_equal(r->action, PMGUARD_ACTION_ALERT);
 	assert_int_equal(r->severity, PMGUARD_SEV_MEDIUM);
 	assert_int_equal(r->kinds, direct);
+	assert_int_equal(r->flags_set, 0);
 }
 
 static void test_read_file_errors(void **state)

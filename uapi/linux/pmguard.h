@@ -62,7 +62,12 @@ enum pmguard_kind {
 enum pmguard_action {
 	PMGUARD_ACTION_ALLOW,		/* allowed by a rule, still reported */
 	PMGUARD_ACTION_ALERT,		/* allowed, reported as suspicious */
-	PMGUARD_ACTION_DENY,		/* open failed with -EPERM (enforce) */
+	/*
+	 * refused in enforce mode: a procfs open fails with -EACCES, a
+	 * ptrace attach, pidfd_getfd or process_vm_readv/writev with -EPERM,
+	 * PTRACE_PEEK/POKE with -EIO
+	 */
+	PMGUARD_ACTION_DENY,
 	__PMGUARD_ACTION_MAX,
 };
 
@@ -246,6 +251,15 @@ enum pmguard_rule_attr {
 	PMGUARD_R_TARGET_EXE_INO,	/* u64, dumps only */
 	PMGUARD_R_STALE,		/* u8, dumps only: a path names another file now */
 	PMGUARD_R_INDEX,		/* u32, dumps only: position, from 0 */
+	/*
+	 * string: absolute path of a script that the caller runs by its "#!"
+	 * line (needrestart: /usr/bin/perl running /usr/sbin/needrestart),
+	 * matched by identity like the executables; a rule naming it does
+	 * not match the interpreter running anything else
+	 */
+	PMGUARD_R_CALLER_SCRIPT,
+	PMGUARD_R_CALLER_SCRIPT_DEV,	/* u32, dumps only: st_dev as stat(2) gives it */
+	PMGUARD_R_CALLER_SCRIPT_INO,	/* u64, dumps only */
 	__PMGUARD_R_MAX,
 };
 
@@ -308,6 +322,11 @@ enum pmguard_stat_attr {
 	PMGUARD_S_BLINDED,		/* times pmguard found itself blind */
 	/* guard records (PMGUARD_CMD_GUARD) not delivered to some subscriber */
 	PMGUARD_S_DROP_GUARD,
+	/*
+	 * scripts a rule names that were run while the table of running
+	 * scripts was full: their processes met the rules as their interpreter
+	 */
+	PMGUARD_S_SCRIPTS_UNNOTED,
 	__PMGUARD_S_MAX,
 };
 

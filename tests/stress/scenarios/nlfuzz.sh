@@ -64,7 +64,7 @@ pmg_monitor "$OUT/events.jsonl"
 cat "/proc/$V/environ" >/dev/null
 pmg_monitor_stop
 expect "$OUT/events.jsonl" "a normal access is still reported after the fuzz" \
-	kind=environ target.pid="$V" caller.comm=cat action=alert rule=memory-read
+	kind=environ target.pid="$V" caller.comm=cat action=alert rule=environ-read
 pmg_stats_settled "$OUT/stats.json" || true	# pmg_accounting below reports it
 check "counters add up after the fuzz" pmg_accounting "$OUT/stats.json"
 
