@@ -45,7 +45,12 @@ int pmg_open_append(const char *path, mode_t mode)
 
 int pmg_write_atomic(const char *path, const char *text, mode_t mode)
 {
-	size_t len = strlen(text), off = 0;
+	return pmg_write_atomic_len(path, text, strlen(text), mode);
+}
+
+int pmg_write_atomic_len(const char *path, const char *text, size_t len, mode_t mode)
+{
+	size_t off = 0;
 	char *tmp;
 	int fd, err;
 
@@ -82,5 +87,37 @@ fail:
 		close(fd);
 	unlink(tmp);
 	free(tmp);
+	return err;
+}
+
+int pmg_copy_file(const char *from, const char *to)
+{
+	int fd = open(from, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), err;
+	char *buf = NULL;
+	size_t len = 0;
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	err = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EINVAL;
+	if (err)
+		goto out;
+	buf = malloc((size_t)st.st_size + 1);
+	err = buf ? 0 : -ENOMEM;
+	while (!err && len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			err = n < 0 ? -errno : -EIO;	/* shrank meanwhile */
+		else
+			len += (size_t)n;
+	}
+	if (!err)
+		err = pmg_write_atomic_len(to, buf, len, st.st_mode & 07777);
+out:
+	free(buf);
+	close(fd);
 	return err;
 }

@@ -9,10 +9,22 @@
 #ifndef PMG_ATOMIC_H
 #define PMG_ATOMIC_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 /* 0, or -errno (the temporary file is removed on failure). */
 int pmg_write_atomic(const char *path, const char *text, mode_t mode);
+
+/* The same for len bytes of data (NULs included). */
+int pmg_write_atomic_len(const char *path, const char *data, size_t len, mode_t mode);
+
+/*
+ * Copy the regular file from (a symlink there is followed) to to, the
+ * same way, with from's permission bits: "policy save --force" keeps the
+ * file it replaces as FILE.bak.  0, or -errno (-EINVAL: not a regular
+ * file).
+ */
+int pmg_copy_file(const char *from, const char *to);
 
 /*
  * Open path for appending ("monitor --output"), creating it with mode:

@@ -6,7 +6,9 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,6 +65,39 @@ static const struct pmg_command_doc docs[] = {
 "  -h, --help   this help\n",
 	},
 	{
+		.name = "status",
+		.synopsis = "status [--json] [--policy FILE] ...",
+		.summary = "is the guard working? exit 0 healthy, 1 degraded, 3, 4",
+		.help =
+"Usage: pmguard status [--json] [--policy FILE] [--since FILE]\n"
+"\n"
+"One screen that says whether the guard works: module loaded, its version\n"
+"and the reader's, mode, lock, blind, probes registered and probed, missed\n"
+"probe hits, drops, priority events dropped, subscribers, stale rules, and\n"
+"whether the running policy is the one in the policy file.  The first line\n"
+"is the verdict: \"status: healthy\" or \"status: degraded: REASON; ...\".\n"
+"\n"
+"  -j, --json          one JSON object (\"degraded\": the reasons)\n"
+"  -p, --policy FILE   compare the running policy with FILE (default\n"
+"                      /etc/pmguard/policy.conf; rules naming executables\n"
+"                      missing here are left out, as pmguard-policy.service's\n"
+"                      'policy load --skip-missing' does)\n"
+"  -s, --since FILE    count missed probe hits, priority drops and blindings\n"
+"                      since the check that wrote FILE (each run rewrites\n"
+"                      it); without it, since the module was loaded\n"
+"  -h, --help          this help\n"
+"\n"
+"Degraded: blind now (or blinded since), no probes or a kind not probed,\n"
+"probe hits missed, priority events dropped, no subscriber, stale rules,\n"
+"module and reader versions differ, the policy differs from FILE (or FILE\n"
+"is missing or does not parse).  Other drops (queue_full, no_listener, ...)\n"
+"are shown but do not degrade.\n"
+"\n"
+"Exit status: 0 healthy, 1 degraded (also when a question to the module\n"
+"failed), 2 usage error, 3 module not loaded, 4 permission denied (asking\n"
+"the module needs CAP_NET_ADMIN in the initial user namespace), 5 output.\n",
+	},
+	{
 		.name = "policy",
 		.synopsis = "policy list|add|del|flush|load|...",
 		.summary = "show, change, load, save or check the rules",
@@ -72,7 +107,7 @@ static const struct pmg_command_doc docs[] = {
 "       pmguard policy del NAME\n"
 "       pmguard policy flush\n"
 "       pmguard policy load [--skip-missing] FILE\n"
-"       pmguard policy save [FILE]\n"
+"       pmguard policy save [--force] [FILE]\n"
 "       pmguard policy check [--skip-missing] FILE\n"
 "\n"
 "  list    print the rules in the order they are tried (first match wins);\n"
@@ -85,13 +120,17 @@ static const struct pmg_command_doc docs[] = {
 "          default, sensitive names) in one atomic step; on any error print\n"
 "          FILE:LINE: reason and change nothing (exit 2)\n"
 "  save    write the running policy in the file format (to stdout, or to\n"
-"          FILE atomically); 'policy load' takes it back\n"
+"          FILE atomically); 'policy load' takes it back.  The file written\n"
+"          has no comments: a FILE that exists and is not the running policy\n"
+"          is replaced only with --force, which keeps it as FILE.bak (one that\n"
+"          holds it already is left as it is)\n"
 "  check   validate FILE only\n"
 "\n"
 "  --skip-missing   drop (with a warning each) rules whose caller_exe,\n"
 "                   caller_script or target_exe does not exist on this\n"
 "                   host; the module refuses a policy naming a missing file\n"
 "  -j, --json       list: a JSON array of rule objects\n"
+"  -f, --force      save: replace an existing FILE (kept as FILE.bak)\n"
 "\n"
 "File format (default file: /etc/pmguard/policy.conf):\n"
 "  # comment ('#' outside double quotes starts one)\n"
@@ -126,7 +165,10 @@ static const struct pmg_command_doc docs[] = {
 "Usage: pmguard mode [audit|enforce]\n"
 "\n"
 "Without an argument, print the module's mode.  audit: every access is\n"
-"only reported; enforce: accesses a deny rule matches fail with EPERM.\n"
+"only reported; enforce: an access a deny rule matches fails: a procfs\n"
+"open (mem, environ, maps, ...) with EACCES, process_vm_readv/writev,\n"
+"ptrace attach/seize and pidfd_getfd with EPERM, an attached tracer's\n"
+"PEEK/POKE with EIO.\n"
 "Setting it needs CAP_SYS_ADMIN; refused once the module is locked.\n",
 	},
 	{
@@ -207,12 +249,34 @@ void pmg_print_usage(FILE *f)
 	      "  5  cannot open or write the output\n", f);
 }
 
+/* The doc of "policy add" is policy's: the first word names it. */
+static const struct pmg_command_doc *command_doc(const char *cmd)
+{
+	size_t len = strcspn(cmd, " ");
+
+	for (size_t i = 0; i < N_DOCS; i++)
+		if (strlen(docs[i].name) == len && strncmp(docs[i].name, cmd, len) == 0)
+			return &docs[i];
+	return NULL;
+}
+
 int pmg_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
+	const struct pmg_command_doc *doc = cmd ? command_doc(cmd) : NULL;
+	const char *end;
+
 	fprintf(stderr, "pmguard%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	fprintf(stderr, fmt, arg);
 	fputs("\n\n", stderr);
-	pmg_print_usage(stderr);
+	if (!doc) {
+		pmg_print_usage(stderr);
+		return PMG_EXIT_USAGE;
+	}
+	/* That command's synopsis: its help up to the first blank line. */
+	end = strstr(doc->help, "\n\n");
+	fprintf(stderr, "%.*s", end ? (int)(end - doc->help + 1) : (int)strlen(doc->help),
+		doc->help);
+	fprintf(stderr, "Try 'pmguard help %s' for more.\n", doc->name);
 	return PMG_EXIT_USAGE;
 }
 
@@ -272,4 +336,21 @@ int pmg_no_extra_args(const char *cmd, int argc, char **argv)
 	if (optind < argc)
 		return pmg_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	return PMG_EXIT_OK;
+}
+
+int pmg_print_result(char *s)
+{
+	int status = PMG_EXIT_OK;
+
+	if (!s) {
+		fprintf(stderr, "pmguard: out of memory\n");
+		return PMG_EXIT_ERROR;
+	}
+	if (printf("%s\n", s) < 0 || fflush(stdout) == EOF) {
+		fprintf(stderr, "pmguard: cannot write to standard output: %s\n",
+			strerror(errno));
+		status = PMG_EXIT_OUTPUT;
+	}
+	free(s);
+	return status;
 }

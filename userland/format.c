@@ -2,6 +2,8 @@
 /* Text and JSON rendering; see format.h for the contract. */
 #include "format.h"
 #include "context.h"
+#include "exit_codes.h"
+#include "status.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -863,11 +865,22 @@ static const char *kind_stats_name(const struct pmguard_kind_stats *ks, char *bu
 	return pmg_name_or_unknown(pmg_kind_name(ks->kind), ks->kind, buf);
 }
 
+/* {"queue_full":N,...}: the drop counters the module sent. */
+static struct json_object *json_drops(const struct pmguard_stats *st)
+{
+	struct json_object *drops = json_object_new_object();
+
+	for (size_t i = 0; i < pmg_n_drop_names; i++)
+		if (stat_has(st, pmg_drop_names[i].attr))
+			json_add_u64(drops, pmg_drop_names[i].name, st->counter[pmg_drop_names[i].attr]);
+	return drops;
+}
+
 static struct json_object *json_stats(const struct pmguard_stats *st,
 				      uint64_t now_ns, const char *host)
 {
 	struct json_object *obj = json_record("stats", now_ns, host);
-	struct json_object *drops, *kinds, *k;
+	struct json_object *kinds, *k;
 	char buf[NAME_BUF_LEN];
 
 	if (!obj)
@@ -877,11 +890,7 @@ static struct json_object *json_stats(const struct pmguard_stats *st,
 	for (size_t i = 0; i < ARRAY_SIZE(stat_keys); i++)
 		if (stat_has(st, stat_keys[i].attr))
 			json_add_u64(obj, stat_keys[i].name, st->counter[stat_keys[i].attr]);
-	drops = json_object_new_object();
-	for (size_t i = 0; i < pmg_n_drop_names; i++)
-		if (stat_has(st, pmg_drop_names[i].attr))
-			json_add_u64(drops, pmg_drop_names[i].name, st->counter[pmg_drop_names[i].attr]);
-	json_add(obj, "dropped", drops);
+	json_add(obj, "dropped", json_drops(st));
 	kinds = json_object_new_object();
 	for (size_t i = 0; i < st->n_kinds; i++) {
 		const struct pmguard_kind_stats *ks = &st->kinds[i];
@@ -907,6 +916,15 @@ static void text_stat(FILE *f, const struct pmguard_stats *st, int attr)
 		fputc('-', f);
 }
 
+/* " queue_full=N nomem=N ...": every drop counter, "-" when not sent. */
+static void text_drops(FILE *f, const struct pmguard_stats *st)
+{
+	for (size_t i = 0; i < pmg_n_drop_names; i++) {
+		fprintf(f, " %s=", pmg_drop_names[i].name);
+		text_stat(f, st, pmg_drop_names[i].attr);
+	}
+}
+
 static void text_stats(FILE *f, const struct pmguard_stats *st)
 {
 	char buf[NAME_BUF_LEN];
@@ -923,10 +941,7 @@ static void text_stats(FILE *f, const struct pmguard_stats *st)
 		fputc('\n', f);
 	}
 	fputs("dropped:    ", f);
-	for (size_t i = 0; i < pmg_n_drop_names; i++) {
-		fprintf(f, " %s=", pmg_drop_names[i].name);
-		text_stat(f, st, pmg_drop_names[i].attr);
-	}
+	text_drops(f, st);
 	fprintf(f, "\n%-14s %20s %20s %s", "kind", "seen", "reported", "probed");
 	for (size_t i = 0; i < st->n_kinds; i++) {
 		const struct pmguard_kind_stats *ks = &st->kinds[i];
@@ -1146,14 +1161,9 @@ char *pmg_format_rules(enum pmg_format fmt, const struct pmg_rule *rules, size_t
 	return text_finish(&t);
 }
 
-static struct json_object *json_config(const struct pmg_config *cfg,
-				       uint64_t now_ns, const char *host)
+/* The configuration's plain values, as "config" and "status" show them. */
+static void json_add_config(struct json_object *obj, const struct pmg_config *cfg)
 {
-	struct json_object *obj = json_record("config", now_ns, host);
-	struct json_object *names;
-
-	if (!obj)
-		return NULL;
 	if (pmg_config_has(cfg, PMGUARD_A_MODE))
 		json_add_name(obj, "mode", pmg_mode_name(cfg->mode), cfg->mode);
 	if (pmg_config_has(cfg, PMGUARD_A_LOCKED))
@@ -1169,6 +1179,17 @@ static struct json_object *json_config(const struct pmg_config *cfg,
 			      cfg->default_severity);
 	if (pmg_config_has(cfg, PMGUARD_A_NR_RULES))
 		json_add_u64(obj, "rules", cfg->nr_rules);
+}
+
+static struct json_object *json_config(const struct pmg_config *cfg,
+				       uint64_t now_ns, const char *host)
+{
+	struct json_object *obj = json_record("config", now_ns, host);
+	struct json_object *names;
+
+	if (!obj)
+		return NULL;
+	json_add_config(obj, cfg);
 	if (pmg_config_has(cfg, PMGUARD_A_POLICY)) {
 		names = json_object_new_array();
 		json_add(obj, "sensitive", names);
@@ -1188,36 +1209,43 @@ static struct json_object *json_config(const struct pmg_config *cfg,
 	return obj;
 }
 
+/* "mode:" to "rules:", one line each, as "config" and "status" show them. */
+static void text_config(FILE *f, const struct pmg_config *cfg)
+{
+	char buf[NAME_BUF_LEN];
+
+	fprintf(f, "mode:             %s\n", !pmg_config_has(cfg, PMGUARD_A_MODE) ? "-" :
+		pmg_name_or_unknown(pmg_mode_name(cfg->mode), cfg->mode, buf));
+	fprintf(f, "locked:           %s\n", !pmg_config_has(cfg, PMGUARD_A_LOCKED) ? "-" :
+		cfg->locked ? "yes (policy and mode frozen until reboot)" : "no");
+	if (pmg_config_has(cfg, PMGUARD_A_FOLD_MS))
+		fprintf(f, "fold_ms:          %" PRIu32 "%s\n", cfg->fold_ms,
+			cfg->fold_ms ? "" : " (folding off)");
+	else
+		fputs("fold_ms:          -\n", f);
+	fprintf(f, "default action:   %s\n",
+		!pmg_config_has(cfg, PMGUARD_A_DEFAULT_ACTION) ? "-" :
+		pmg_name_or_unknown(pmg_action_name(cfg->default_action), cfg->default_action, buf));
+	fprintf(f, "default severity: %s\n",
+		!pmg_config_has(cfg, PMGUARD_A_DEFAULT_SEVERITY) ? "-" :
+		pmg_name_or_unknown(pmg_severity_name(cfg->default_severity),
+				cfg->default_severity, buf));
+	if (pmg_config_has(cfg, PMGUARD_A_NR_RULES))
+		fprintf(f, "rules:            %" PRIu32 "\n", cfg->nr_rules);
+	else
+		fputs("rules:            -\n", f);
+}
+
 char *pmg_format_config(enum pmg_format fmt, const struct pmg_config *cfg,
 			uint64_t now_ns, const char *host)
 {
-	char buf[NAME_BUF_LEN];
 	struct text t;
 
 	if (fmt == PMG_FMT_JSON)
 		return json_finish(json_config(cfg, now_ns, host));
 	if (!text_start(&t))
 		return NULL;
-	fprintf(t.f, "mode:             %s\n", !pmg_config_has(cfg, PMGUARD_A_MODE) ? "-" :
-		pmg_name_or_unknown(pmg_mode_name(cfg->mode), cfg->mode, buf));
-	fprintf(t.f, "locked:           %s\n", !pmg_config_has(cfg, PMGUARD_A_LOCKED) ? "-" :
-		cfg->locked ? "yes (policy and mode frozen until reboot)" : "no");
-	if (pmg_config_has(cfg, PMGUARD_A_FOLD_MS))
-		fprintf(t.f, "fold_ms:          %" PRIu32 "%s\n", cfg->fold_ms,
-			cfg->fold_ms ? "" : " (folding off)");
-	else
-		fputs("fold_ms:          -\n", t.f);
-	fprintf(t.f, "default action:   %s\n",
-		!pmg_config_has(cfg, PMGUARD_A_DEFAULT_ACTION) ? "-" :
-		pmg_name_or_unknown(pmg_action_name(cfg->default_action), cfg->default_action, buf));
-	fprintf(t.f, "default severity: %s\n",
-		!pmg_config_has(cfg, PMGUARD_A_DEFAULT_SEVERITY) ? "-" :
-		pmg_name_or_unknown(pmg_severity_name(cfg->default_severity),
-				cfg->default_severity, buf));
-	if (pmg_config_has(cfg, PMGUARD_A_NR_RULES))
-		fprintf(t.f, "rules:            %" PRIu32 "\n", cfg->nr_rules);
-	else
-		fputs("rules:            -\n", t.f);
+	text_config(t.f, cfg);
 	fputs("sensitive:       ", t.f);
 	if (!pmg_config_has(cfg, PMGUARD_A_POLICY))
 		fputs(" -", t.f);
@@ -1226,4 +1254,224 @@ char *pmg_format_config(enum pmg_format fmt, const struct pmg_config *cfg,
 		pmg_escape_text(t.f, cfg->sensitive[i], strlen(cfg->sensitive[i]));
 	}
 	return text_finish(&t);
+}
+
+/* ---- status ----------------------------------------------------------- */
+
+static const char *const policy_state_names[] = {
+	[PMG_POLICY_FILE_MISSING]	= "missing",
+	[PMG_POLICY_FILE_UNREADABLE]	= "unreadable",
+	[PMG_POLICY_FILE_INVALID]	= "invalid",
+	[PMG_POLICY_FILE_MATCHES]	= "matches",
+	[PMG_POLICY_FILE_DIFFERS]	= "differs",
+};
+
+static const char *status_state(int exit_code)
+{
+	switch (exit_code) {
+	case PMG_EXIT_OK:		return "healthy";
+	case PMG_EXIT_NO_MODULE:	return "not_loaded";
+	case PMG_EXIT_PERMISSION:	return "no_permission";
+	default:			return "degraded";
+	}
+}
+
+static const char *policy_state_name(enum pmg_policy_file_state state)
+{
+	return (size_t)state < ARRAY_SIZE(policy_state_names) ?
+	       policy_state_names[state] : NULL;
+}
+
+static struct json_object *json_status_policy(const struct pmg_status *s)
+{
+	struct json_object *obj = json_object_new_object();
+	const char *state = policy_state_name(s->policy_state);
+
+	json_add_cstr_untrusted(obj, "file", s->policy_path);
+	if (state)
+		json_add_cstr(obj, "state", state);
+	if (s->policy_state == PMG_POLICY_FILE_MATCHES ||
+	    s->policy_state == PMG_POLICY_FILE_DIFFERS) {
+		json_add_u64(obj, "rules_differ", s->diff.rules);
+		json_add(obj, "default_differs", json_object_new_boolean(s->diff.default_action));
+		json_add(obj, "sensitive_differs", json_object_new_boolean(s->diff.sensitive));
+		json_add_u64(obj, "skipped_missing", s->policy_skipped);
+	}
+	if (s->policy_state == PMG_POLICY_FILE_UNREADABLE ||
+	    s->policy_state == PMG_POLICY_FILE_INVALID)
+		json_add_cstr_untrusted(obj, "error", s->policy_error);
+	return obj;
+}
+
+/* The stats part of the status: blind, probes, losses, subscribers. */
+static void json_status_stats(struct json_object *obj, const struct pmguard_stats *st)
+{
+	struct json_object *probed = json_object_new_object();
+	char buf[NAME_BUF_LEN];
+
+	if (stat_has(st, PMGUARD_S_BLIND))
+		json_add(obj, "blind", json_object_new_boolean(st->counter[PMGUARD_S_BLIND] != 0));
+	if (stat_has(st, PMGUARD_S_BLINDED))
+		json_add_u64(obj, "blinded", st->counter[PMGUARD_S_BLINDED]);
+	if (stat_has(st, PMGUARD_S_PROBES))
+		json_add_u64(obj, "probes", st->counter[PMGUARD_S_PROBES]);
+	for (size_t i = 0; i < st->n_kinds; i++)
+		if (st->kinds[i].present & (1u << PMGUARD_KS_PROBED))
+			json_add(probed, kind_stats_name(&st->kinds[i], buf),
+				 json_object_new_boolean(st->kinds[i].probed != 0));
+	json_add(obj, "probed", probed);
+	if (stat_has(st, PMGUARD_S_DROP_MISSED))
+		json_add_u64(obj, "missed", st->counter[PMGUARD_S_DROP_MISSED]);
+	json_add(obj, "dropped", json_drops(st));
+	if (stat_has(st, PMGUARD_S_PRIORITY_DROPPED))
+		json_add_u64(obj, "priority_dropped", st->counter[PMGUARD_S_PRIORITY_DROPPED]);
+	if (stat_has(st, PMGUARD_S_SUBSCRIBERS))
+		json_add_u64(obj, "subscribers", st->counter[PMGUARD_S_SUBSCRIBERS]);
+}
+
+static struct json_object *json_status(const struct pmg_status *s, uint64_t now_ns,
+				       const char *host)
+{
+	struct json_object *obj = json_record("status", now_ns, host);
+	struct json_object *reasons, *stale, *since;
+
+	if (!obj)
+		return NULL;
+	json_add_cstr(obj, "state", status_state(s->exit_code));
+	json_add_i64(obj, "exit_code", s->exit_code);
+	reasons = json_object_new_array();
+	for (size_t i = 0; i < s->n_reasons; i++) {
+		char *clean = pmg_utf8_sanitize(s->reasons[i], strlen(s->reasons[i]), NULL);
+
+		/* Reasons name paths given by the user: any bytes. */
+		json_object_array_add(reasons, json_object_new_string(clean ? clean : "?"));
+		free(clean);
+	}
+	json_add(obj, "degraded", reasons);
+	json_add(obj, "loaded", json_object_new_boolean(s->loaded));
+	if (s->module_version[0])
+		json_add_cstr_untrusted(obj, "module_version", s->module_version);
+	if (s->reader_version)
+		json_add_cstr(obj, "reader_version", s->reader_version);
+	if (s->module_version[0])
+		json_add(obj, "version_mismatch", json_object_new_boolean(s->version_mismatch));
+	if (s->cfg)
+		json_add_config(obj, s->cfg);
+	if (s->stats)
+		json_status_stats(obj, s->stats);
+	if (s->rules || s->cfg) {
+		stale = json_object_new_array();
+		for (size_t i = 0; i < s->n_rules; i++)
+			if (s->rules[i].stale)
+				json_object_array_add(stale, json_object_new_string(s->rules[i].name));
+		json_add(obj, "stale_rules", stale);
+	}
+	if (s->policy_path && s->policy_state != PMG_POLICY_FILE_UNCHECKED)
+		json_add(obj, "policy", json_status_policy(s));
+	if (s->has_since && s->stats) {
+		since = json_object_new_object();
+		json_add_cstr_untrusted(since, "file", s->since_path ? s->since_path : "");
+		json_add_cstr_untrusted(since, "time", s->since.time);
+		json_add_u64(since, "missed", s->new_missed);
+		json_add_u64(since, "priority_dropped", s->new_priority_dropped);
+		json_add_u64(since, "blinded", s->new_blinded);
+		json_add(obj, "since", since);
+	}
+	return obj;
+}
+
+/* "N" and, with --since, " (+D since TIME)". */
+static void text_since(FILE *f, const struct pmg_status *s, int attr, uint64_t added)
+{
+	text_stat(f, s->stats, attr);
+	if (s->has_since && stat_has(s->stats, attr))
+		fprintf(f, " (+%" PRIu64 " since %s)", added, s->since.time);
+	fputc('\n', f);
+}
+
+static void text_status_stats(FILE *f, const struct pmg_status *s)
+{
+	const struct pmguard_stats *st = s->stats;
+	char buf[NAME_BUF_LEN];
+	bool all = true;
+
+	fprintf(f, "blind:            %s, blinded ", !stat_has(st, PMGUARD_S_BLIND) ? "-" :
+		st->counter[PMGUARD_S_BLIND] ? "YES" : "no");
+	text_since(f, s, PMGUARD_S_BLINDED, s->new_blinded);
+	fputs("probes:           ", f);
+	text_stat(f, st, PMGUARD_S_PROBES);
+	fputs(" registered, not probed:", f);
+	for (size_t i = 0; i < st->n_kinds; i++) {
+		if ((st->kinds[i].present & (1u << PMGUARD_KS_PROBED)) && !st->kinds[i].probed) {
+			fprintf(f, " %s", kind_stats_name(&st->kinds[i], buf));
+			all = false;
+		}
+	}
+	fputs(all ? " none\n" : "\n", f);
+	fputs("missed:           ", f);
+	text_since(f, s, PMGUARD_S_DROP_MISSED, s->new_missed);
+	fputs("dropped:         ", f);
+	text_drops(f, st);
+	fputs("\npriority_dropped: ", f);
+	text_since(f, s, PMGUARD_S_PRIORITY_DROPPED, s->new_priority_dropped);
+	fputs("subscribers:      ", f);
+	text_stat(f, st, PMGUARD_S_SUBSCRIBERS);
+	fputc('\n', f);
+}
+
+static void text_status(FILE *f, const struct pmg_status *s)
+{
+	char line[PMG_STATUS_REASON_LEN];
+	bool any = false;
+
+	fprintf(f, "status:           %s", status_state(s->exit_code));
+	for (size_t i = 0; i < s->n_reasons; i++)
+		fprintf(f, "%s%s", i ? "; " : ": ", s->reasons[i]);
+	fprintf(f, "\nmodule:           %s", s->loaded ? "loaded" : "not loaded");
+	if (s->module_version[0]) {
+		fputs(", version ", f);
+		pmg_escape_text(f, s->module_version, strlen(s->module_version));
+	}
+	fprintf(f, "\nreader:           version %s%s\n",
+		s->reader_version ? s->reader_version : "-",
+		s->version_mismatch ? " (MISMATCH)" : "");
+	if (s->cfg)
+		text_config(f, s->cfg);
+	if (s->stats)
+		text_status_stats(f, s);
+	if (s->cfg) {
+		fputs("stale rules:     ", f);
+		for (size_t i = 0; i < s->n_rules; i++) {
+			if (s->rules[i].stale) {
+				fputc(' ', f);
+				pmg_escape_text(f, s->rules[i].name, strlen(s->rules[i].name));
+				any = true;
+			}
+		}
+		fputs(any ? "\n" : " none\n", f);
+	}
+	if (s->policy_path && s->policy_state != PMG_POLICY_FILE_UNCHECKED) {
+		pmg_status_policy_line(s, line, sizeof(line));
+		fprintf(f, "policy:           %s\n", line);
+	}
+}
+
+char *pmg_format_status(enum pmg_format fmt, const struct pmg_status *s,
+			uint64_t now_ns, const char *host)
+{
+	struct text t;
+	char *out;
+	size_t len;
+
+	if (fmt == PMG_FMT_JSON)
+		return json_finish(json_status(s, now_ns, host));
+	if (!text_start(&t))
+		return NULL;
+	text_status(t.f, s);
+	out = text_finish(&t);
+	/* No trailing newline (format.h). */
+	len = out ? strlen(out) : 0;
+	if (len && out[len - 1] == '\n')
+		out[len - 1] = '\0';
+	return out;
 }

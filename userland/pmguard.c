@@ -48,10 +48,7 @@
 #include "nl.h"
 #include "cli.h"
 #include "prom.h"
-
-#ifndef PMG_VERSION
-#define PMG_VERSION "0.0.0-dev"
-#endif
+#include "query.h"
 
 /* Receive buffer for the events socket: absorbs bursts of events. */
 #define MONITOR_RCVBUF (8 * 1024 * 1024)
@@ -474,21 +471,6 @@ out:
 
 /* ---- stats ------------------------------------------------------------ */
 
-struct stats_reply {
-	struct pmguard_stats stats;
-	bool received;
-};
-
-static int on_stats_reply(struct nlmsghdr *nlh, void *arg)
-{
-	struct stats_reply *sr = arg;
-	int err = pmg_stats_parse(nlh, &sr->stats);
-
-	if (err == 0)
-		sr->received = true;
-	return err;
-}
-
 static int cmd_stats(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -497,11 +479,10 @@ static int cmd_stats(int argc, char **argv)
 		{ 0 }
 	};
 	enum pmg_format fmt = PMG_FMT_TEXT;
-	struct stats_reply *sr;
+	struct pmguard_stats *st;
 	struct pmg_nl nl = { 0 };
 	char host[HOST_NAME_MAX + 1];
 	int status = PMG_EXIT_OK;
-	char *out;
 	int opt;
 
 	while ((opt = pmg_next_option("stats", argc, argv, ":jh", longopts, &status)) != -1) {
@@ -517,37 +498,22 @@ static int cmd_stats(int argc, char **argv)
 	if (status != PMG_EXIT_OK || (status = pmg_no_extra_args("stats", argc, argv)))
 		return status;
 
-	sr = calloc(1, sizeof(*sr));
-	if (!sr) {
+	st = calloc(1, sizeof(*st));
+	if (!st) {
 		fprintf(stderr, "pmguard: out of memory\n");
 		return PMG_EXIT_ERROR;
 	}
 	status = pmg_nl_open(&nl);
 	if (status == PMG_EXIT_OK)
-		status = pmg_nl_request(&nl, PMGUARD_CMD_GET_STATS, "read statistics",
-					"CAP_NET_ADMIN", NULL, on_stats_reply, sr);
+		status = pmg_query_stats(&nl, st);
 	pmg_nl_close(&nl);
-	if (status == PMG_EXIT_OK && !sr->received) {
-		fprintf(stderr, "pmguard: the module acknowledged the stats request "
-			"but sent no statistics\n");
-		status = PMG_EXIT_ERROR;
-	}
 	if (status != PMG_EXIT_OK)
 		goto out;
 
 	pmg_hostname(host, sizeof(host));
-	out = pmg_format_stats(fmt, &sr->stats, pmg_now_ns(), host);
-	if (!out) {
-		fprintf(stderr, "pmguard: out of memory\n");
-		status = PMG_EXIT_ERROR;
-	} else if (printf("%s\n", out) < 0 || fflush(stdout) == EOF) {
-		fprintf(stderr, "pmguard: cannot write to standard output: %s\n",
-			strerror(errno));
-		status = PMG_EXIT_OUTPUT;
-	}
-	free(out);
+	status = pmg_print_result(pmg_format_stats(fmt, st, pmg_now_ns(), host));
 out:
-	free(sr);
+	free(st);
 	return status;
 }
 
@@ -577,6 +543,7 @@ static const struct {
 } commands[] = {
 	{ "monitor",	cmd_monitor },
 	{ "stats",	cmd_stats },
+	{ "status",	pmg_cmd_status },
 	{ "policy",	pmg_cmd_policy },
 	{ "mode",	pmg_cmd_mode },
 	{ "config",	pmg_cmd_config },
@@ -594,8 +561,9 @@ int main(int argc, char **argv)
 		return PMG_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		printf("pmguard %s (generic netlink protocol version %d)\n",
-		       PMG_VERSION, PMGUARD_GENL_VERSION);
+		printf("pmguard %s (%s%sgeneric netlink protocol version %d)\n",
+		       PMG_VERSION, PMG_BUILD[0] ? "git " PMG_BUILD : "",
+		       PMG_BUILD[0] ? ", " : "", PMGUARD_GENL_VERSION);
 		return PMG_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -43,9 +43,10 @@
 #include "format.h"
 #include "nl.h"
 #include "policy.h"
+#include "query.h"
+#include "status.h"
 
-/* What the module checks for reading, and for changing the policy. */
-#define CAP_READ	"CAP_NET_ADMIN"
+/* What the module checks for changing the policy (reading: PMG_CAP_READ). */
 #define CAP_CHANGE	"CAP_SYS_ADMIN and CAP_NET_ADMIN"
 
 /* Mode of a file written by "policy save" (the policy is not secret). */
@@ -55,22 +56,6 @@ static int out_of_memory(void)
 {
 	fprintf(stderr, "pmguard: out of memory\n");
 	return PMG_EXIT_ERROR;
-}
-
-/* Print s and a newline on stdout; frees s. */
-static int print_result(char *s)
-{
-	int status = PMG_EXIT_OK;
-
-	if (!s)
-		return out_of_memory();
-	if (printf("%s\n", s) < 0 || fflush(stdout) == EOF) {
-		fprintf(stderr, "pmguard: cannot write to standard output: %s\n",
-			strerror(errno));
-		status = PMG_EXIT_OUTPUT;
-	}
-	free(s);
-	return status;
 }
 
 /* What a rule-changing request carries, to name what the kernel refused. */
@@ -173,67 +158,6 @@ static bool print_parse_errors(const char *path, int ret,
 	return true;
 }
 
-/* ---- reading the running policy --------------------------------------- */
-
-struct config_reply {
-	struct pmg_config cfg;
-	bool received;
-};
-
-static int on_config(struct nlmsghdr *nlh, void *arg)
-{
-	struct config_reply *cr = arg;
-	int err = pmg_config_parse(nlh, &cr->cfg);
-
-	if (err == 0)
-		cr->received = true;
-	return err;
-}
-
-static int get_config(struct pmg_nl *nl, struct config_reply *cr)
-{
-	int status = pmg_nl_request(nl, PMGUARD_CMD_GET_CONFIG, "read the configuration",
-				    CAP_READ, NULL, on_config, cr);
-
-	if (status == PMG_EXIT_OK && !cr->received) {
-		fprintf(stderr, "pmguard: the module acknowledged the configuration "
-			"request but sent no configuration\n");
-		status = PMG_EXIT_ERROR;
-	}
-	return status;
-}
-
-struct rule_list {
-	struct pmg_rule *rules;
-	size_t n;
-	size_t cap;
-};
-
-static int on_rule(struct nlmsghdr *nlh, void *arg)
-{
-	struct rule_list *rl = arg;
-
-	if (rl->n == rl->cap) {
-		size_t cap = rl->cap ? rl->cap * 2 : 64;
-		struct pmg_rule *bigger = realloc(rl->rules, cap * sizeof(*bigger));
-
-		if (!bigger)
-			return -NLE_NOMEM;
-		rl->rules = bigger;
-		rl->cap = cap;
-	}
-	if (pmg_rule_list_parse(nlh, &rl->rules[rl->n]) < 0)
-		return -NLE_PARSE_ERR;
-	rl->n++;
-	return 0;
-}
-
-static int list_rules(struct pmg_nl *nl, struct rule_list *rl)
-{
-	return pmg_nl_dump(nl, PMGUARD_CMD_RULE_LIST, "list the rules", CAP_READ,
-			   on_rule, rl);
-}
-
 /* ---- policy list ------------------------------------------------------ */
 
 static int policy_list(int argc, char **argv)
@@ -244,9 +168,10 @@ static int policy_list(int argc, char **argv)
 		{ 0 }
 	};
 	enum pmg_format fmt = PMG_FMT_TEXT;
-	struct rule_list rl = { 0 };
+	struct pmg_rule *rules = NULL;
 	struct pmg_nl nl = { 0 };
 	int status = PMG_EXIT_OK;
+	size_t n = 0;
 	int opt;
 
 	while ((opt = pmg_next_option("policy list", argc, argv, ":jh", longopts,
@@ -263,11 +188,11 @@ static int policy_list(int argc, char **argv)
 
 	status = pmg_nl_open(&nl);
 	if (status == PMG_EXIT_OK)
-		status = list_rules(&nl, &rl);
+		status = pmg_query_rules(&nl, &rules, &n);
 	pmg_nl_close(&nl);
 	if (status == PMG_EXIT_OK)
-		status = print_result(pmg_format_rules(fmt, rl.rules, rl.n));
-	free(rl.rules);
+		status = pmg_print_result(pmg_format_rules(fmt, rules, n));
+	free(rules);
 	return status;
 }
 
@@ -428,13 +353,8 @@ static const char *missing_exe(const struct pmg_rule *r)
 	return NULL;
 }
 
-/*
- * Rules naming executables that do not exist here: the module would
- * refuse the whole policy (ENOENT).  With skip, drop them with a warning
- * each; without, warn about each (the module will say no).
- * Returns the number of such rules.
- */
-static size_t handle_missing(const char *path, struct pmg_policy *pol, bool skip)
+size_t pmg_policy_skip_missing(const char *path, struct pmg_policy *pol, bool skip,
+			       bool warn)
 {
 	size_t kept = 0, missing = 0;
 
@@ -449,10 +369,10 @@ static size_t handle_missing(const char *path, struct pmg_policy *pol, bool skip
 			continue;
 		}
 		missing++;
-		if (skip)
+		if (skip && warn)
 			fprintf(stderr, "pmguard: warning: %s:%u: rule '%s' skipped: %s "
 				"does not exist\n", path, r->line, r->name, exe);
-		else
+		else if (warn)
 			fprintf(stderr, "pmguard: warning: %s:%u: rule '%s': %s does "
 				"not exist; the module will refuse the policy unless it "
 				"is loaded with --skip-missing\n", path, r->line, r->name, exe);
@@ -510,7 +430,7 @@ static int load_or_check(const char *cmd, bool load, int argc, char **argv)
 		free(pol);
 		return PMG_EXIT_USAGE;
 	}
-	missing = handle_missing(path, pol, skip);
+	missing = pmg_policy_skip_missing(path, pol, skip, true);
 	if (!pol->n_sensitive) {
 		for (size_t i = 0; i < pol->n_rules; i++) {
 			if ((pol->rules[i].flags_set | pol->rules[i].flags_clear) &
@@ -533,7 +453,7 @@ static int load_or_check(const char *cmd, bool load, int argc, char **argv)
 			     pmg_severity_name(pol->default_severity)) < 0)
 			msg = NULL;
 		free(pol);
-		return print_result(msg);
+		return pmg_print_result(msg);
 	}
 	status = parts_request(PMGUARD_CMD_POLICY_REPLACE, "load the policy", CAP_CHANGE,
 			       build_replace, pol,
@@ -550,50 +470,102 @@ static int load_or_check(const char *cmd, bool load, int argc, char **argv)
 
 static int fetch_policy(struct pmg_policy *pol)
 {
-	struct config_reply *cr = calloc(1, sizeof(*cr));
-	struct rule_list rl = { 0 };
+	struct pmg_config *cfg = calloc(1, sizeof(*cfg));
+	struct pmg_rule *rules = NULL;
 	struct pmg_nl nl = { 0 };
+	size_t n = 0;
 	int status;
 
 	memset(pol, 0, sizeof(*pol));
-	if (!cr)
+	if (!cfg)
 		return out_of_memory();
 	status = pmg_nl_open(&nl);
 	if (status == PMG_EXIT_OK)
-		status = get_config(&nl, cr);
+		status = pmg_query_config(&nl, cfg);
 	if (status == PMG_EXIT_OK)
-		status = list_rules(&nl, &rl);
+		status = pmg_query_rules(&nl, &rules, &n);
 	pmg_nl_close(&nl);
 	if (status != PMG_EXIT_OK)
 		goto out;
-	if (rl.n > PMGUARD_MAX_RULES) {
+	if (n > PMGUARD_MAX_RULES) {
 		fprintf(stderr, "pmguard: the module has %zu rules, more than a policy "
-			"file holds (%d)\n", rl.n, PMGUARD_MAX_RULES);
+			"file holds (%d)\n", n, PMGUARD_MAX_RULES);
 		status = PMG_EXIT_ERROR;
 		goto out;
 	}
-	if (pmg_config_has(&cr->cfg, PMGUARD_A_NR_RULES) && cr->cfg.nr_rules != rl.n)
+	if (pmg_config_has(cfg, PMGUARD_A_NR_RULES) && cfg->nr_rules != n)
 		fprintf(stderr, "pmguard: warning: the policy changed while it was read "
 			"(%" PRIu32 " rules, then %zu listed); save it again\n",
-			cr->cfg.nr_rules, rl.n);
-	memcpy(pol->rules, rl.rules, rl.n * sizeof(*rl.rules));
-	pol->n_rules = rl.n;
-	pol->has_default_action = pmg_config_has(&cr->cfg, PMGUARD_A_DEFAULT_ACTION);
-	pol->default_action = cr->cfg.default_action;
-	pol->has_default_severity = pmg_config_has(&cr->cfg, PMGUARD_A_DEFAULT_SEVERITY);
-	pol->default_severity = cr->cfg.default_severity;
-	pol->n_sensitive = cr->cfg.n_sensitive;
-	memcpy(pol->sensitive, cr->cfg.sensitive, sizeof(pol->sensitive));
+			cfg->nr_rules, n);
+	pmg_policy_from_running(pol, cfg, rules, n);
 out:
-	free(rl.rules);
-	free(cr);
+	free(rules);
+	free(cfg);
 	return status;
+}
+
+/*
+ * "policy save FILE" over a file that exists: the file written has no
+ * comments, so an existing FILE (the commented /etc/pmguard/policy.conf)
+ * is replaced only with --force, and then kept as FILE.bak first.  A FILE
+ * that holds the running policy already (comments apart, and leaving out
+ * the rules naming missing executables, as "load --skip-missing" does) is
+ * left as it is.  existing and errs are scratch space.
+ */
+static int save_to_file(const char *path, const char *text, const struct pmg_policy *pol,
+			bool force, struct pmg_policy *existing,
+			struct pmg_policy_errors *errs)
+{
+	struct pmg_policy_diff diff;
+	char *bak = NULL;
+	struct stat st;
+	int err;
+
+	if (lstat(path, &st) == 0) {
+		if (pmg_policy_read_file(path, existing, errs) == 0) {
+			pmg_policy_skip_missing(path, existing, true, false);
+			if (pmg_policy_diff(existing, pol, &diff)) {
+				printf("pmguard: %s holds the running policy already: left as "
+				       "it is (its comments kept)\n", path);
+				return PMG_EXIT_OK;
+			}
+		}
+		if (!force) {
+			fprintf(stderr, "pmguard policy save: %s exists and is not the "
+				"running policy: not replaced, since the file written has "
+				"none of its comments.  Use --force to replace it (the old "
+				"file is kept as %s.bak), or save to another file and "
+				"compare: pmguard policy save %s.new; diff -u %s %s.new\n",
+				path, path, path, path, path);
+			return PMG_EXIT_USAGE;
+		}
+		if (asprintf(&bak, "%s.bak", path) < 0)
+			return out_of_memory();
+		err = pmg_copy_file(path, bak);
+		if (err < 0) {
+			fprintf(stderr, "pmguard: cannot keep %s as %s: %s; %s not replaced\n",
+				path, bak, strerror(-err), path);
+			free(bak);
+			return PMG_EXIT_OUTPUT;
+		}
+	}
+	err = pmg_write_atomic(path, text, SAVE_FILE_MODE);
+	if (err < 0) {
+		fprintf(stderr, "pmguard: cannot write %s: %s\n", path, strerror(-err));
+		free(bak);
+		return PMG_EXIT_OUTPUT;
+	}
+	if (bak)
+		printf("pmguard: %s replaced; the previous one is %s\n", path, bak);
+	free(bak);
+	return PMG_EXIT_OK;
 }
 
 static int policy_save(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help",  no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct pmg_policy_errors *errs = NULL;
@@ -609,10 +581,13 @@ static int policy_save(int argc, char **argv)
 	char *text = NULL;
 	const char *path = NULL;
 	int status = PMG_EXIT_OK;
+	bool force = false;
 	int opt;
 
-	while ((opt = pmg_next_option("policy save", argc, argv, ":h", longopts,
+	while ((opt = pmg_next_option("policy save", argc, argv, ":fh", longopts,
 				      &status)) != -1) {
+		if (opt == 'f')
+			force = true;
 		if (opt == 'h') {
 			pmg_print_help("policy");
 			return PMG_EXIT_OK;
@@ -651,14 +626,9 @@ static int policy_save(int argc, char **argv)
 		status = PMG_EXIT_ERROR;
 		goto out;
 	}
-	if (path) {
-		int err = pmg_write_atomic(path, text, SAVE_FILE_MODE);
-
-		if (err < 0) {
-			fprintf(stderr, "pmguard: cannot write %s: %s\n", path, strerror(-err));
-			status = PMG_EXIT_OUTPUT;
-		}
-	} else if (fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
+	if (path)
+		status = save_to_file(path, text, pol, force, check, errs);
+	else if (fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
 		fprintf(stderr, "pmguard: cannot write to standard output: %s\n",
 			strerror(errno));
 		status = PMG_EXIT_OUTPUT;
@@ -730,7 +700,7 @@ static int build_set_config(struct nl_msg *msg, void *arg)
 int pmg_cmd_mode(int argc, char **argv)
 {
 	struct set_config sc = { 0 };
-	struct config_reply *cr;
+	struct pmg_config *cfg;
 	struct pmg_nl nl = { 0 };
 	char buf[32];
 	const char *arg;
@@ -757,27 +727,27 @@ int pmg_cmd_mode(int argc, char **argv)
 		return status;
 	}
 
-	cr = calloc(1, sizeof(*cr));
-	if (!cr)
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
 		return out_of_memory();
 	status = pmg_nl_open(&nl);
 	if (status == PMG_EXIT_OK)
-		status = get_config(&nl, cr);
+		status = pmg_query_config(&nl, cfg);
 	pmg_nl_close(&nl);
-	if (status == PMG_EXIT_OK && !pmg_config_has(&cr->cfg, PMGUARD_A_MODE)) {
+	if (status == PMG_EXIT_OK && !pmg_config_has(cfg, PMGUARD_A_MODE)) {
 		fprintf(stderr, "pmguard: the module did not report its mode\n");
 		status = PMG_EXIT_ERROR;
 	}
 	if (status == PMG_EXIT_OK) {
-		const char *name = pmg_mode_name(cr->cfg.mode);
+		const char *name = pmg_mode_name(cfg->mode);
 
 		if (!name) {
-			snprintf(buf, sizeof(buf), "unknown(%" PRIu32 ")", cr->cfg.mode);
+			snprintf(buf, sizeof(buf), "unknown(%" PRIu32 ")", cfg->mode);
 			name = buf;
 		}
-		status = print_result(strdup(name));
+		status = pmg_print_result(strdup(name));
 	}
-	free(cr);
+	free(cfg);
 	return status;
 }
 
@@ -847,7 +817,7 @@ int pmg_cmd_config(int argc, char **argv)
 	};
 	enum pmg_format fmt = PMG_FMT_TEXT;
 	char host[HOST_NAME_MAX + 1];
-	struct config_reply *cr;
+	struct pmg_config *cfg;
 	struct pmg_nl nl = { 0 };
 	int status = PMG_EXIT_OK;
 	int opt;
@@ -862,17 +832,17 @@ int pmg_cmd_config(int argc, char **argv)
 	}
 	if (status != PMG_EXIT_OK || (status = pmg_no_extra_args("config", argc, argv)))
 		return status;
-	cr = calloc(1, sizeof(*cr));
-	if (!cr)
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
 		return out_of_memory();
 	status = pmg_nl_open(&nl);
 	if (status == PMG_EXIT_OK)
-		status = get_config(&nl, cr);
+		status = pmg_query_config(&nl, cfg);
 	pmg_nl_close(&nl);
 	if (status == PMG_EXIT_OK) {
 		pmg_hostname(host, sizeof(host));
-		status = print_result(pmg_format_config(fmt, &cr->cfg, pmg_now_ns(), host));
+		status = pmg_print_result(pmg_format_config(fmt, cfg, pmg_now_ns(), host));
 	}
-	free(cr);
+	free(cfg);
 	return status;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pmg_write_atomic(): the file "policy save FILE" and "monitor
- * --prometheus FILE" write as root, in directories others may write to.
+ * --prometheus FILE" write as root, in directories others may write to;
+ * pmg_copy_file(): the FILE.bak of "policy save --force".
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -236,6 +237,45 @@ static void test_open_append(void **state)
 	remove_dir(&v);
 }
 
+/*
+ * policy save --force keeps the file it replaces as FILE.bak: the bytes
+ * (comments, a NUL) and the mode, over an older FILE.bak.
+ */
+static void test_copy_file(void **state)
+{
+	static const char text[] = "# the admin's comment\nrule x action=allow\n\0tail";
+	struct dir d;
+	char *path, *bak, buf[64];
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	make_dir(&d);
+	path = join(&d, "policy.conf");
+	bak = join(&d, "policy.conf.bak");
+	assert_int_equal(pmg_write_atomic_len(path, text, sizeof(text) - 1, 0640), 0);
+	assert_int_equal(pmg_write_atomic(bak, "older backup\n", 0600), 0);
+	assert_int_equal(pmg_copy_file(path, bak), 0);
+	f = fopen(bak, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(buf, 1, sizeof(buf), f), sizeof(text) - 1);
+	fclose(f);
+	assert_memory_equal(buf, text, sizeof(text) - 1);
+	assert_int_equal(stat(bak, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(count_entries(&d), 2);
+
+	/* Nothing to copy: said, and no file made. */
+	assert_int_equal(unlink(bak), 0);
+	assert_int_equal(pmg_copy_file(d.path, bak), -EINVAL);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(pmg_copy_file(path, bak), -ENOENT);
+	assert_int_equal(count_entries(&d), 0);
+	free(path);
+	free(bak);
+	remove_dir(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_mode_and_replace),
 		cmocka_unit_test(test_failure_cleans_up),
 		cmocka_unit_test(test_open_append),
+		cmocka_unit_test(test_copy_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -655,17 +655,7 @@ static void test_text_thread_ids(void **state)
 
 /* ---- reader records --------------------------------------------------- */
 
-static struct json_object *parse_line(char *s)
-{
-	struct json_object *obj;
-
-	assert_non_null(s);
-	assert_null(strchr(s, '\n'));
-	obj = json_tokener_parse(s);
-	assert_non_null(obj);
-	free(s);
-	return obj;
-}
+#define parse_line test_json_line
 
 static void test_gap_records(void **state)
 {

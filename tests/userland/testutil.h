@@ -13,7 +13,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <json.h>
 
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -22,6 +25,21 @@
 #include <linux/pmguard.h>
 
 #define TEST_FAMILY_ID 0x1d
+
+#ifdef assert_non_null	/* cmocka's, in the unit tests (not the fuzzers) */
+/* A rendering that must be one line of JSON (freed here), parsed back. */
+static inline struct json_object *test_json_line(char *s)
+{
+	struct json_object *obj;
+
+	assert_non_null(s);
+	assert_null(strchr(s, '\n'));
+	obj = json_tokener_parse(s);
+	assert_non_null(obj);
+	free(s);
+	return obj;
+}
+#endif
 
 /* A message of our family with the generic netlink header in place. */
 static inline struct nl_msg *test_msg_new(uint8_t cmd)
