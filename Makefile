@@ -17,7 +17,7 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRCDIR ?= /usr/src/pmguard-$(VERSION)
 
 .PHONY: all module userland clean check setup corpus bench
-.PHONY: install uninstall dkms-source dkms dkms-remove deb demo check-packaging systemd-vm
+.PHONY: install uninstall dkms-source dkms dkms-remove deb demo check-packaging systemd-vm server
 
 all: module userland
 
@@ -155,3 +155,12 @@ check-packaging:
 # The installed units under systemd (PID 1) in a QEMU guest; journald check.
 systemd-vm:
 	tests/packaging/systemd-vm
+
+# A real Debian 12 server (systemd, sshd, cron, ...) in QEMU: the ordinary
+# workload and the positive controls in audit and enforce mode, the
+# recovery boots on the first kernel (tests/server/README.md).
+SERVER_KERNELS ?= 6.1 7.3
+server:
+	@rc=0; first=--recovery; for k in $(SERVER_KERNELS); do \
+		tests/server/run --kernel $$k $$first || rc=1; first=; \
+	done; exit $$rc

@@ -31,6 +31,12 @@
 #                  about as long side by side as alone (README, "Test
 #                  command").  VM_JOBS=1: one after the other, in the order
 #                  of KERNELS, two vCPUs each.
+#   SERVER_KERNELS="6.1 7.3"  the real-server scenario (tests/server/run: a
+#                  Debian 12 image with systemd, the workload and controls
+#                  in audit and enforce mode) on these kernels, one vCPU,
+#                  as jobs of the VM pool; the recovery boots on the first
+#                  one.  SERVER_KERNELS= (empty) or SKIP_VM=1 skips it;
+#                  SERVER_IDLE (seconds, default 120) its idle period.
 #   PMGUARD_CACHE=/var/cache/pmguard-test
 #
 # Every test prints one line "PASS|FAIL|SKIP <where> <name> [(reason)]";
@@ -41,6 +47,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 KERNELS=${KERNELS:-5.10 6.1 6.12 6.12-rt 7.3 7.3-rt debug}
+SERVER_KERNELS=${SERVER_KERNELS-6.1 7.3}
 MATRIX=${MATRIX-5.10-rt 5.10-cloud 6.1-rt 6.1-cloud 6.12-cloud 6.12-bpo 7.3-cloud}
 OUT=$REPO/.build/results
 mkdir -p "$OUT"
@@ -276,21 +283,47 @@ vm_show() { # KERNEL RC
 	fi
 }
 
+# The server scenario's jobs ("server-KERNEL"), recovery boots on the first.
+server_jobs() {
+	local k
+	[ "${SKIP_VM:-0}" != 1 ] || return 0
+	for k in $SERVER_KERNELS; do echo "server-$k"; done
+}
+server_run() { # server-KERNEL: one vCPU, whatever the pool's width
+	local k=${1#server-} args=(--idle "${SERVER_IDLE:-120}")
+	[ "$k" != "${SERVER_KERNELS%% *}" ] || args+=(--recovery)
+	tests/server/run --kernel "$k" "${args[@]}"
+}
+
 vm_tests() {
-	local k rc jobs=${VM_JOBS:-2} args=() queue=() smp=2
+	local k rc jobs=${VM_JOBS:-2} args=() queue=() smp=2 servers=()
 	local -A pid=() t0=()
 	[ "${SKIP_VM:-0}" = 1 ] && args=(--build-only)
+	if [ "${SKIP_VM:-0}" = 1 ]; then
+		for k in $SERVER_KERNELS; do result SKIP "server-$k" all "SKIP_VM=1"; done
+	fi
+	mapfile -t servers < <(server_jobs)
 	if [ "$jobs" -le 1 ]; then
 		for k in $KERNELS; do
 			section "kernel $k"
 			run_component "$k" tests/vm/run --kernel "$k" "${args[@]}"
 		done
+		for k in "${servers[@]}"; do
+			section "$k"
+			run_component "$k" server_run "$k"
+		done
 		return
 	fi
 	# VM_JOBS>1: the pool, that many kernels at once, one vCPU each when
 	# there is more than one (each one's output is shown when it ends);
-	# then debug alone.
+	# then debug alone.  The server jobs (the longest: 13 to 16 min) start
+	# second and third, once the first kernel has started: longest first
+	# keeps the lanes even, and by then their image (built in the
+	# background from the start) is ready.
 	mapfile -t queue < <(vm_order)
+	if [ ${#servers[@]} -gt 0 ]; then
+		queue=("${queue[@]:0:1}" "${servers[@]}" "${queue[@]:1}")
+	fi
 	[ ${#queue[@]} -le 1 ] || smp=1
 	section "kernels ($jobs at a time, $smp vCPU each)"
 	while [ ${#queue[@]} -gt 0 ] || [ ${#pid[@]} -gt 0 ]; do
@@ -298,8 +331,12 @@ vm_tests() {
 			k=${queue[0]}
 			queue=("${queue[@]:1}")
 			echo "-- kernel $k starts ($(($(date +%s) - START))s)"
-			PMGUARD_SMP=$smp tests/vm/run --kernel "$k" "${args[@]}" \
-				>"$OUT/vm-$k.out" 2>&1 &
+			if [[ $k == server-* ]]; then
+				server_run "$k" >"$OUT/vm-$k.out" 2>&1 &
+			else
+				PMGUARD_SMP=$smp tests/vm/run --kernel "$k" "${args[@]}" \
+					>"$OUT/vm-$k.out" 2>&1 &
+			fi
 			pid[$k]=$!
 			t0[$k]=$(date +%s)
 		done
@@ -327,6 +364,12 @@ vm_tests() {
 # Interrupted, it resumes next time.)
 if [[ " $KERNELS " == *" debug "* ]]; then
 	nice -n 10 tests/kernels/fetch debug >"$OUT/debug-kernel.log" 2>&1 &
+fi
+
+# The server scenario's Debian image (debootstrap, 2 to 5 min cold; warm,
+# a lookup): built now, in the background, ready before its first job.
+if [ -n "$(server_jobs)" ] && [ "$(id -u)" = 0 ]; then
+	nice -n 10 tests/server/image >"$OUT/server-image.log" 2>&1 &
 fi
 
 # Downloads (kernels, headers, the trixie build root) overlap the static

@@ -31,6 +31,9 @@ PACKAGES=(
 	gcc-10 libssl1.1 debootstrap
 	# VM
 	qemu-system-x86 busybox-static
+	# the server scenario (tests/server): its image's qcow2 overlays and
+	# mkfs.ext4 -d (debootstrap is above)
+	qemu-utils e2fsprogs
 	# used inside the guest (it runs on the host's root filesystem):
 	# debuggers and a real sudo for the ptrace and sniffer scenarios
 	gdb strace sudo python3 procps util-linux coreutils iproute2
