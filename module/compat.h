@@ -14,6 +14,7 @@
 #include <linux/mm_types.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/coredump.h>
 #include <linux/minmax.h>
 #include <linux/nsproxy.h>
 #include <linux/string.h>
@@ -180,6 +181,38 @@ static inline struct file *pmguard_file_open_root(const struct path *root,
 #else
 	return file_open_root(root->dentry, root->mnt, name, flags, 0);
 #endif
+}
+
+/*
+ * Is @task (whose mm is @mm, or NULL) one the kernel itself treats as
+ * holding secrets: not dumpable (setuid, changed credentials,
+ * PR_SET_DUMPABLE 0), or a user process whose mm is already gone, where
+ * the ptrace check skips the dumpable test?  Dumpability is in mm->flags
+ * until 7.x, in task->exec_state since.  Caller holds rcu_read_lock().
+ */
+#ifdef PMGUARD_HAVE_TASK_EXEC_STATE
+#include <linux/sched/exec_state.h>
+#endif
+
+/* @task's dumpability, with its mm @mm: 0 off, 1 the owner's, 2 root's. */
+static inline int pmguard_task_dumpable(struct task_struct *task,
+					struct mm_struct *mm)
+{
+#ifdef PMGUARD_HAVE_TASK_EXEC_STATE
+	struct task_exec_state *state = rcu_dereference(task->exec_state);
+
+	return state ? READ_ONCE(state->dumpable) : 0;
+#else
+	return get_dumpable(mm);
+#endif
+}
+
+static inline bool pmguard_task_nondumpable(struct task_struct *task,
+					    struct mm_struct *mm)
+{
+	if (!mm)
+		return !(READ_ONCE(task->flags) & PF_KTHREAD);
+	return pmguard_task_dumpable(task, mm) != 1;
 }
 
 #endif /* _PMGUARD_COMPAT_H */

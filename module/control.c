@@ -20,7 +20,7 @@
 #include "compat.h"
 
 #define PMGUARD_KINDS_ALL	GENMASK(PMGUARD_KIND_MAX, PMGUARD_KIND_MEM)
-#define PMGUARD_FLAGS_ALL	(PMGUARD_F_FROM_CONTAINER * 2 - 1)
+#define PMGUARD_FLAGS_ALL	(PMGUARD_F_TARGET_NONDUMPABLE * 2 - 1)
 
 static const struct nla_policy pmguard_rule_nl_policy[PMGUARD_R_MAX + 1] = {
 	[PMGUARD_R_NAME]	= { .type = NLA_NUL_STRING,

@@ -111,7 +111,8 @@ struct pmguard_verdict {
  * secrets in, its own /proc/self/mem, its sockets.
  */
 #define PMGUARD_KINDS_DIRECT	(PMGUARD_KINDS_MEMORY | PMGUARD_KINDS_COPY | \
-				 BIT(PMGUARD_KIND_PTRACE) | BIT(PMGUARD_KIND_GETFD))
+				 BIT(PMGUARD_KIND_PTRACE) | BIT(PMGUARD_KIND_GETFD) | \
+				 BIT(PMGUARD_KIND_PAGEOUT))
 #define PMGUARD_KINDS_MAPS	(BIT(PMGUARD_KIND_MAPS) | BIT(PMGUARD_KIND_SMAPS) | \
 				 BIT(PMGUARD_KIND_SMAPS_ROLLUP) | \
 				 BIT(PMGUARD_KIND_NUMA_MAPS))
@@ -252,6 +253,12 @@ void pmguard_probes_unregister(void);
 u64 pmguard_probes_missed(void);
 unsigned int pmguard_probes_active(void);
 enum pmguard_kind pmguard_procfs_kind(struct pt_regs *regs);
+
+/* dump.c: /proc/kcore and core dumps */
+void pmguard_dump_register(unsigned int maxactive);
+void pmguard_dump_unregister(void);
+u64 pmguard_dump_missed(void);
+unsigned int pmguard_dump_active(void);
 
 /* script.c: which script a rule names an interpreter process runs */
 int pmguard_script_register(void);

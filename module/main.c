@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/kprobes.h>
 #include <linux/moduleparam.h>
+#include <linux/sysfs.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/namei.h>
@@ -30,8 +31,26 @@
 #include "internal.h"
 #include "netlink.h"
 
+/*
+ * /sys/module/pmguard/parameters/mode and lock show the live state, not
+ * what was given at load: "pmguard mode" and "pmguard lock" change it.
+ */
 static char *mode = "audit";
-module_param(mode, charp, 0444);
+
+static int pmguard_mode_get(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%s\n",
+			  READ_ONCE(pmguard_mode) == PMGUARD_MODE_ENFORCE ?
+			  "enforce" : "audit");
+}
+
+static const struct kernel_param_ops pmguard_mode_ops = {
+	.set	= param_set_charp,
+	.get	= pmguard_mode_get,
+	.free	= param_free_charp,
+};
+
+module_param_cb(mode, &pmguard_mode_ops, &mode, 0444);
 MODULE_PARM_DESC(mode, "audit (report only, default) or enforce (deny rules make a procfs open fail with -EACCES, process_vm_readv/writev, ptrace attach and pidfd_getfd with -EPERM, PEEK/POKE with -EIO)");
 
 #define PMGUARD_LIST_MAX 64
@@ -116,7 +135,18 @@ module_param(maxactive, uint, 0444);
 MODULE_PARM_DESC(maxactive, "Concurrent calls tracked per return probe (the ptrace access check, mem_open, proc_mem_open on 6.14+, process_vm_rw; 0: 64 per CPU); excess is counted as missed");
 
 static bool lock;
-module_param(lock, bool, 0444);
+
+static int pmguard_lock_get(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%c\n", READ_ONCE(pmguard_locked) ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops pmguard_lock_ops = {
+	.set	= param_set_bool,
+	.get	= pmguard_lock_get,
+};
+
+module_param_cb(lock, &pmguard_lock_ops, &lock, 0444);
 MODULE_PARM_DESC(lock, "Freeze policy and mode at load and pin the module until reboot (like pmguard lock)");
 
 static unsigned int fold_ms = 1000;
@@ -525,6 +555,28 @@ static struct pmguard_policy *pmguard_default_policy(void)
 			 PMGUARD_F_CROSS_CONTAINER, 0,
 			 PMGUARD_ACTION_DENY, PMGUARD_SEV_HIGH);
 	/*
+	 * /proc/kcore is every process's memory; no tool's allowlisting
+	 * reaches it.  A core dump is a process's whole memory: a credential
+	 * holder's, or one the kernel dumps as root only (setuid, with
+	 * fs.suid_dumpable=2), refused; any other's allowed.  A process that
+	 * is not dumpable is refused every route but by CAP_SYS_PTRACE: so is
+	 * one whose mm is gone while it exits (CVE-2026-46333's pidfd_getfd),
+	 * where the kernel's own check skips dumpability.
+	 */
+	pmguard_add_rule(policy, "kcore", BIT(PMGUARD_KIND_KCORE), 0, 0,
+			 PMGUARD_ACTION_DENY, PMGUARD_SEV_HIGH);
+	pmguard_add_rule(policy, "sensitive-core", BIT(PMGUARD_KIND_CORE),
+			 PMGUARD_F_TARGET_SENSITIVE, 0,
+			 PMGUARD_ACTION_DENY, PMGUARD_SEV_HIGH);
+	pmguard_add_rule(policy, "nondumpable-core", BIT(PMGUARD_KIND_CORE),
+			 PMGUARD_F_TARGET_NONDUMPABLE, 0,
+			 PMGUARD_ACTION_DENY, PMGUARD_SEV_HIGH);
+	pmguard_add_rule(policy, "core", BIT(PMGUARD_KIND_CORE), 0, 0,
+			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
+	pmguard_add_rule(policy, "nondumpable-memory", PMGUARD_KINDS_DIRECT,
+			 PMGUARD_F_TARGET_NONDUMPABLE, PMGUARD_F_CALLER_CAP_PTRACE,
+			 PMGUARD_ACTION_DENY, PMGUARD_SEV_HIGH);
+	/*
 	 * A debugger is the quickest way to dump a credential holder: on
 	 * sensitive targets the tools meet the rules below.
 	 */
@@ -556,16 +608,19 @@ static struct pmguard_policy *pmguard_default_policy(void)
 	 */
 	pmguard_add_rule(policy, "own-tracee",
 			 BIT(PMGUARD_KIND_MEM) | PMGUARD_KINDS_COPY,
-			 PMGUARD_F_CALLER_IS_TRACER, PMGUARD_F_TARGET_SENSITIVE,
+			 PMGUARD_F_CALLER_IS_TRACER,
+			 PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_TARGET_NONDUMPABLE,
 			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
 	pmguard_add_rule(policy, "debug-child",
 			 BIT(PMGUARD_KIND_PTRACE) | BIT(PMGUARD_KIND_GETFD),
-			 PMGUARD_F_CALLER_IS_ANCESTOR, PMGUARD_F_TARGET_SENSITIVE,
+			 PMGUARD_F_CALLER_IS_ANCESTOR,
+			 PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_TARGET_NONDUMPABLE,
 			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
 	pmguard_add_rule(policy, "same-uid-copy",
 			 BIT(PMGUARD_KIND_VM_READ) | BIT(PMGUARD_KIND_VM_WRITE),
 			 PMGUARD_F_SAME_UID,
-			 PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_CALLER_CAP_PTRACE,
+			 PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_CALLER_CAP_PTRACE |
+			 PMGUARD_F_TARGET_NONDUMPABLE,
 			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
 	/* Every route into a credential holder's memory. */
 	pmguard_add_rule(policy, "sensitive-memory",
@@ -642,6 +697,7 @@ static int __init pmguard_init(void)
 
 	pmguard_account_register();	/* optional */
 	pmguard_script_register();	/* optional */
+	pmguard_dump_register(maxactive);	/* optional, each */
 	err = pmguard_probes_register(maxactive);
 	if (err)
 		goto err_account;
@@ -665,6 +721,7 @@ static int __init pmguard_init(void)
 	return 0;
 
 err_account:
+	pmguard_dump_unregister();
 	pmguard_script_unregister();
 	pmguard_account_unregister();
 	pmguard_nl_unregister();
@@ -680,12 +737,20 @@ err_free:
 
 static void __exit pmguard_exit(void)
 {
+	/*
+	 * Locked, the module is pinned: only a forced unload (rmmod -f, with
+	 * CONFIG_MODULE_FORCE_UNLOAD) gets here, and nothing can refuse it.
+	 * kernel.modules_disabled=1 refuses it before it starts.
+	 */
+	if (pmguard_locked)
+		pr_crit("forced unload of a locked pmguard: from now on no route is decided or seen\n");
 	if (pmguard_canary_probe.addr) {
 		cancel_delayed_work_sync(&pmguard_canary_work);
 		unregister_kprobe(&pmguard_canary_probe);
 	}
 	/* No new events once the probes are gone (this waits for handlers). */
 	pmguard_probes_unregister();
+	pmguard_dump_unregister();
 	pmguard_script_unregister();
 	pmguard_account_unregister();
 	pmguard_fold_stop();

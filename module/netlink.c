@@ -46,6 +46,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <linux/ratelimit.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -710,9 +711,10 @@ static int pmguard_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * Hand @msg to every subscriber: now, held back (priority events), or
- * dropped; count its fate.  Caller holds pmguard_nl_subs_mutex.
+ * dropped; count its fate.  Returns false when no subscriber was left to
+ * take it.  Caller holds pmguard_nl_subs_mutex.
  */
-static void pmguard_nl_deliver(const struct pmguard_event *ev,
+static bool pmguard_nl_deliver(const struct pmguard_event *ev,
 			       struct sk_buff *msg)
 {
 	bool priority = pmguard_event_priority(ev);
@@ -765,6 +767,54 @@ static void pmguard_nl_deliver(const struct pmguard_event *ev,
 		kfree(p);
 	if (held && !delayed_work_pending(&pmguard_nl_retry_work))
 		pmguard_nl_retry_later(true);
+	return delivered || held || pmguard_nl_nr_subs;
+}
+
+static const char * const pmguard_nl_action_names[] = {
+	[PMGUARD_ACTION_ALLOW] = "allow",
+	[PMGUARD_ACTION_ALERT] = "alert",
+	[PMGUARD_ACTION_DENY] = "deny",
+};
+
+static const char * const pmguard_nl_severity_names[] = {
+	[PMGUARD_SEV_INFO] = "info",
+	[PMGUARD_SEV_LOW] = "low",
+	[PMGUARD_SEV_MEDIUM] = "medium",
+	[PMGUARD_SEV_HIGH] = "high",
+	[PMGUARD_SEV_CRITICAL] = "critical",
+};
+
+/*
+ * Nobody listens (no subscriber, or its reader was killed): a deny,
+ * would-deny or high access goes to the kernel log instead, rate-limited,
+ * as the audit subsystem's records do while auditd is down.  It is still
+ * counted as no_listener.  comm and paths are the processes' choice:
+ * printed escaped.
+ */
+static void pmguard_nl_log_unheard(const struct pmguard_event *ev,
+				   const char *caller_exe, const char *target_exe)
+{
+	static DEFINE_RATELIMIT_STATE(pmguard_nl_log_rs, 5 * HZ, 10);
+	const struct pmguard_proc_info *c = &ev->acc.caller;
+	const struct pmguard_proc_info *t = &ev->acc.target;
+
+	if (ev->type != PMGUARD_EV_ACCESS || !pmguard_event_priority(ev) ||
+	    ev->action >= ARRAY_SIZE(pmguard_nl_action_names) ||
+	    ev->severity >= ARRAY_SIZE(pmguard_nl_severity_names) ||
+	    !__ratelimit(&pmguard_nl_log_rs))
+		return;
+	caller_exe = caller_exe ?: "";
+	target_exe = target_exe ?: "";
+	pr_warn("no reader: action=%s%s severity=%s kind=%s result=%d rule=%s seq=%llu count=%u pid=%u uid=%u comm=\"%*pE\" exe=\"%*pE\" target_pid=%u target_uid=%u target_comm=\"%*pE\" target_exe=\"%*pE\"\n",
+		pmguard_nl_action_names[ev->action],
+		(ev->acc.flags & PMGUARD_F_WOULD_DENY) ? " would_deny" : "",
+		pmguard_nl_severity_names[ev->severity],
+		pmguard_kind_name(ev->acc.kind), ev->acc.result, ev->rule,
+		ev->seq, ev->count, c->pid, c->uid,
+		(int)strnlen(c->comm, TASK_COMM_LEN), c->comm,
+		(int)strlen(caller_exe), caller_exe, t->pid, t->uid,
+		(int)strnlen(t->comm, TASK_COMM_LEN), t->comm,
+		(int)strlen(target_exe), target_exe);
 }
 
 /* pmguard's own state changed (blind, seeing again): tell subscribers. */
@@ -829,18 +879,27 @@ void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 	struct file *looked_up;
 	struct sk_buff *msg;
 	size_t size;
+	bool heard;
 	int err;
 
-	if (!READ_ONCE(pmguard_nl_nr_subs)) {
-		pmguard_nl_count(ev, PMGUARD_S_DROP_NO_LISTENER);
+	if (ev->type == PMGUARD_EV_GUARD) {
+		if (!READ_ONCE(pmguard_nl_nr_subs))
+			pmguard_nl_count(ev, PMGUARD_S_DROP_NO_LISTENER);
+		else
+			pmguard_nl_report_guard(ev);
 		return;
 	}
-	if (ev->type == PMGUARD_EV_GUARD) {
-		pmguard_nl_report_guard(ev);
+	if (!READ_ONCE(pmguard_nl_nr_subs) && !pmguard_event_priority(ev)) {
+		pmguard_nl_count(ev, PMGUARD_S_DROP_NO_LISTENER);
 		return;
 	}
 
 	looked_up = pmguard_nl_sides(ev, buf, &caller, &target);
+	if (!READ_ONCE(pmguard_nl_nr_subs)) {
+		pmguard_nl_log_unheard(ev, caller.exe, target.exe);
+		pmguard_nl_count(ev, PMGUARD_S_DROP_NO_LISTENER);
+		goto out;
+	}
 	/* 768 for the fixed attributes, 2 x 96 for the context's. */
 	size = 960 + pmguard_nl_side_size(&caller) +
 	       pmguard_nl_side_size(&target);
@@ -861,9 +920,11 @@ void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 		goto out;
 	}
 	mutex_lock(&pmguard_nl_subs_mutex);
-	pmguard_nl_deliver(ev, msg);
+	heard = pmguard_nl_deliver(ev, msg);
 	mutex_unlock(&pmguard_nl_subs_mutex);
 	nlmsg_free(msg);
+	if (!heard)
+		pmguard_nl_log_unheard(ev, caller.exe, target.exe);
 out:
 	if (looked_up)
 		fput(looked_up);

@@ -26,6 +26,9 @@ static const char * const pmguard_kind_names[] = {
 	[PMGUARD_KIND_PTRACE_READ]	= "ptrace_read",
 	[PMGUARD_KIND_PTRACE_WRITE]	= "ptrace_write",
 	[PMGUARD_KIND_GETFD]		= "getfd",
+	[PMGUARD_KIND_PAGEOUT]		= "pageout",
+	[PMGUARD_KIND_KCORE]		= "kcore",
+	[PMGUARD_KIND_CORE]		= "core",
 };
 
 const char *pmguard_kind_name(enum pmguard_kind kind)

@@ -233,6 +233,8 @@ void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
 		acc->flags |= PMGUARD_F_TASK_ALIAS;
 	if (ptrace_parent(task) && same_thread_group(ptrace_parent(task), current))
 		acc->flags |= PMGUARD_F_CALLER_IS_TRACER;
+	if (pmguard_task_nondumpable(task, target_mm))
+		acc->flags |= PMGUARD_F_TARGET_NONDUMPABLE;
 	if (pmguard_is_ancestor(task))
 		acc->flags |= PMGUARD_F_CALLER_IS_ANCESTOR;
 	rcu_read_unlock();
@@ -667,11 +669,12 @@ u64 pmguard_probes_missed(void)
 		missed += pmguard_mem_open_probe.nmissed +
 			  pmguard_mem_open_probe.kp.nmissed;
 	return missed + pmguard_routes_missed() + pmguard_account_missed() +
-	       pmguard_script_missed();
+	       pmguard_script_missed() + pmguard_dump_missed();
 }
 
 unsigned int pmguard_probes_active(void)
 {
 	return 1 + !!pmguard_open_probe.kp.addr +
-	       !!pmguard_mem_open_probe.kp.addr + pmguard_routes_active();
+	       !!pmguard_mem_open_probe.kp.addr + pmguard_routes_active() +
+	       pmguard_dump_active();
 }

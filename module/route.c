@@ -36,6 +36,7 @@
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/compat.h>
 #include <asm/syscall.h>
 #include <linux/sched/mm.h>
@@ -66,6 +67,7 @@ static enum pmguard_kind pmguard_syscall_kind(void)
 		case 347:	return PMGUARD_KIND_VM_READ;
 		case 348:	return PMGUARD_KIND_VM_WRITE;
 		case 438:	return PMGUARD_KIND_GETFD;
+		case 440:	return PMGUARD_KIND_PAGEOUT;
 		}
 		return PMGUARD_KIND_UNSPEC;
 	}
@@ -75,6 +77,7 @@ static enum pmguard_kind pmguard_syscall_kind(void)
 		case 539:	return PMGUARD_KIND_VM_READ;
 		case 540:	return PMGUARD_KIND_VM_WRITE;
 		case 438:	return PMGUARD_KIND_GETFD;
+		case 440:	return PMGUARD_KIND_PAGEOUT;
 		}
 		return PMGUARD_KIND_UNSPEC;
 	}
@@ -83,14 +86,28 @@ static enum pmguard_kind pmguard_syscall_kind(void)
 	case __NR_process_vm_readv:	return PMGUARD_KIND_VM_READ;
 	case __NR_process_vm_writev:	return PMGUARD_KIND_VM_WRITE;
 	case __NR_pidfd_getfd:		return PMGUARD_KIND_GETFD;
+	case __NR_process_madvise:	return PMGUARD_KIND_PAGEOUT;
 	}
 	return PMGUARD_KIND_UNSPEC;
+}
+
+/*
+ * process_madvise(pidfd, iov, vlen, advice, flags): does the advice push
+ * the target's pages out (to swap, where the device shows them)?
+ * MADV_WILLNEED and MADV_COLLAPSE bring pages in: no route.
+ */
+static bool pmguard_pageout_advice(void)
+{
+	unsigned long args[6];
+
+	syscall_get_arguments(current, task_pt_regs(current), args);
+	return (int)args[3] == MADV_PAGEOUT || (int)args[3] == MADV_COLD;
 }
 
 /* The routes decided by syscall, not by a procfs file. */
 #define PMGUARD_KINDS_VM	(BIT(PMGUARD_KIND_VM_READ) | BIT(PMGUARD_KIND_VM_WRITE))
 #define PMGUARD_KINDS_CALLS	(PMGUARD_KINDS_VM | BIT(PMGUARD_KIND_PTRACE) | \
-				 BIT(PMGUARD_KIND_GETFD))
+				 BIT(PMGUARD_KIND_GETFD) | BIT(PMGUARD_KIND_PAGEOUT))
 
 /*
  * The tasks inside process_vm_rw(), mem_open() or a READ-mode
@@ -236,6 +253,46 @@ static struct kretprobe pmguard_vm_rw_probe = {
 };
 
 /*
+ * Since 6.14 mm_access() gives a READ-mode mm to a perfmon_capable() caller
+ * after a failed ptrace check (may_access_mm()), and process_madvise()
+ * asks in READ mode: a pageout pmguard refused is refused again at
+ * mm_access()'s return, where an mm returned anyway is put back
+ * (mmput_async(): probe context) and -EACCES returned, as
+ * process_madvise() handles.  Registered on those kernels only.
+ */
+static int pmguard_mm_access_entry(struct kretprobe_instance *ri,
+				   struct pt_regs *regs)
+{
+	if (pmguard_syscall_kind() != PMGUARD_KIND_PAGEOUT ||
+	    !pmguard_pageout_advice())
+		return 1;
+	return pmguard_call_claim() ? 0 : 1;
+}
+
+NOKPROBE_SYMBOL(pmguard_mm_access_entry);
+
+static int pmguard_mm_access_return(struct kretprobe_instance *ri,
+				    struct pt_regs *regs)
+{
+	struct mm_struct *mm = (struct mm_struct *)regs_return_value(regs);
+
+	if (pmguard_call_denied() && !IS_ERR_OR_NULL(mm)) {
+		mmput_async(mm);
+		regs_set_return_value(regs, (unsigned long)ERR_PTR(-EACCES));
+	}
+	pmguard_call_release();
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_mm_access_return);
+
+static struct kretprobe pmguard_mm_access_probe = {
+	.kp.symbol_name	= "mm_access",
+	.entry_handler	= pmguard_mm_access_entry,
+	.handler	= pmguard_mm_access_return,
+};
+
+/*
  * Report a decided vm_read/vm_write: parked until process_vm_rw() returns
  * when it copies, at once when refused or when its bytes cannot be known.
  */
@@ -302,17 +359,23 @@ static int pmguard_check_entry(struct kretprobe_instance *ri,
 	if (kind != PMGUARD_KIND_UNSPEC) {
 		access = pmguard_procfs_access(kind, &mem_file);
 	} else {
-		if (!(regs_get_kernel_argument(regs, 1) & PTRACE_MODE_ATTACH))
-			return 1;
 		kind = pmguard_syscall_kind();
-		if (kind == PMGUARD_KIND_VM_READ)
-			access = PMGUARD_ACCESS_READ;
-		else if (kind == PMGUARD_KIND_VM_WRITE)
+		/* process_madvise() asks in READ mode; the others in ATTACH. */
+		if (kind == PMGUARD_KIND_PAGEOUT) {
+			if (!pmguard_pageout_advice())
+				return 1;
 			access = PMGUARD_ACCESS_WRITE;
-		else if (kind == PMGUARD_KIND_PTRACE || kind == PMGUARD_KIND_GETFD)
-			access = PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE;
-		else
+		} else if (!(regs_get_kernel_argument(regs, 1) & PTRACE_MODE_ATTACH)) {
 			return 1;
+		} else if (kind == PMGUARD_KIND_VM_READ) {
+			access = PMGUARD_ACCESS_READ;
+		} else if (kind == PMGUARD_KIND_VM_WRITE) {
+			access = PMGUARD_ACCESS_WRITE;
+		} else if (kind == PMGUARD_KIND_PTRACE || kind == PMGUARD_KIND_GETFD) {
+			access = PMGUARD_ACCESS_READ | PMGUARD_ACCESS_WRITE;
+		} else {
+			return 1;
+		}
 	}
 	task = (struct task_struct *)regs_get_kernel_argument(regs, 0);
 	if (same_thread_group(task, current))
@@ -333,16 +396,17 @@ static int pmguard_check_return(struct kretprobe_instance *ri,
 	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
 	int ret = (int)regs_return_value(regs);
 	bool procfs = !(BIT(ev->acc.kind) & PMGUARD_KINDS_CALLS);
+	/* Through mm_access(), which makes a refusal -EACCES. */
+	bool read_mm = procfs || ev->acc.kind == PMGUARD_KIND_PAGEOUT;
 	struct pmguard_call *slot;
 	bool track;
 
-	/* A procfs open sees what mm_access() makes of a refusal. */
-	ev->acc.result = procfs && ret ? -EACCES : ret;
+	ev->acc.result = read_mm && ret ? -EACCES : ret;
 	if (pmguard_decide_event(ev) && !ret) {
 		regs_set_return_value(regs, (unsigned long)-EPERM);
-		ev->acc.result = procfs ? -EACCES : -EPERM;
-		/* For proc_mem_open()'s return, should mm_access() say yes. */
-		slot = procfs ? pmguard_call_mine() : NULL;
+		ev->acc.result = read_mm ? -EACCES : -EPERM;
+		/* For the return probes, should mm_access() say yes (6.14+). */
+		slot = read_mm ? pmguard_call_mine() : NULL;
 		if (slot)
 			slot->denied = true;
 	}
@@ -385,44 +449,86 @@ static struct kretprobe pmguard_attach_probe = {
 };
 
 /*
+ * What a ptrace request does to the tracee's memory or registers: 0
+ * nothing, or a PMGUARD_ACCESS_* bit, with the bytes it names in @bytes
+ * (a word for PEEK/POKE, 0 when not known).  Register writes are how a
+ * tracer that followed a shell's exec into sudo would make it write out
+ * its secrets (SETREGS at a syscall stop); register reads show what a
+ * credential holder computes.
+ */
+static u32 pmguard_ptrace_request_access(long request, u64 *bytes)
+{
+	*bytes = 0;
+	switch (request) {
+	case PTRACE_PEEKTEXT:
+	case PTRACE_PEEKDATA:
+		*bytes = in_compat_syscall() ? sizeof(u32) : sizeof(unsigned long);
+		return PMGUARD_ACCESS_READ;
+	case PTRACE_POKETEXT:
+	case PTRACE_POKEDATA:
+		*bytes = in_compat_syscall() ? sizeof(u32) : sizeof(unsigned long);
+		return PMGUARD_ACCESS_WRITE;
+	case PTRACE_PEEKUSR:
+	case PTRACE_GETREGS:
+	case PTRACE_GETFPREGS:
+	case PTRACE_GETREGSET:
+#ifdef PTRACE_GETFPXREGS
+	case PTRACE_GETFPXREGS:
+#endif
+		return PMGUARD_ACCESS_READ;
+	case PTRACE_POKEUSR:
+	case PTRACE_SETREGS:
+	case PTRACE_SETFPREGS:
+	case PTRACE_SETREGSET:
+#ifdef PTRACE_SETFPXREGS
+	case PTRACE_SETFPXREGS:
+#endif
+		return PMGUARD_ACCESS_WRITE;
+	}
+	return 0;
+}
+
+/*
  * Entry of arch_ptrace(child, request, addr, data) and, for 32-bit
  * callers, compat_arch_ptrace(): sys_ptrace() calls them from another
  * file, after ptrace_check_attach() made sure @child is the caller's
  * tracee, stopped.  (ptrace_access_vm(), which does the copy, is inlined
  * into its callers on some kernels.)  PEEKTEXT/PEEKDATA read a word of
- * the tracee, POKETEXT/POKEDATA write one; a denial turns the request into
- * one no architecture knows, which fails with -EIO before anything is
- * copied.
+ * the tracee, POKETEXT/POKEDATA write one, the register requests read or
+ * write its registers (ptrace_read, ptrace_write); a denial turns the
+ * request into one no architecture knows, which fails with -EIO before
+ * anything is copied.
  */
 static int pmguard_peek_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct task_struct *task;
 	struct pmguard_event ev;
-	long request;
+	u32 access;
+	u64 bytes;
 	bool write;
 
-	request = regs_get_kernel_argument(regs, 1);
-	if (request != PTRACE_PEEKTEXT && request != PTRACE_PEEKDATA &&
-	    request != PTRACE_POKETEXT && request != PTRACE_POKEDATA)
+	access = pmguard_ptrace_request_access(regs_get_kernel_argument(regs, 1),
+					       &bytes);
+	if (!access)
 		return 0;
 	task = (struct task_struct *)regs_get_kernel_argument(regs, 0);
 	if (same_thread_group(task, current))
 		return 0;
-	write = request == PTRACE_POKETEXT || request == PTRACE_POKEDATA;
+	write = access == PMGUARD_ACCESS_WRITE;
 
 	/* The tracee is frozen by ptrace_check_attach(): task->mm is stable. */
 	pmguard_route_event(&ev, write ? PMGUARD_KIND_PTRACE_WRITE :
 					 PMGUARD_KIND_PTRACE_READ,
 			    write ? PMGUARD_ACCESS_WRITE : PMGUARD_ACCESS_READ, task);
 
-	/* A word of the caller's ABI: what the request asks to copy. */
-	ev.bytes = in_compat_syscall() ? sizeof(u32) : sizeof(unsigned long);
+	/* A word of the caller's ABI: what PEEK/POKE ask to copy. */
+	ev.bytes = bytes;
 	if (pmguard_decide_event(&ev)) {
 		pmguard_set_second_argument(regs, -1UL);
 		ev.acc.result = -EIO;
 		ev.bytes = 0;
 	}
-	ev.has_bytes = true;
+	ev.has_bytes = bytes || ev.acc.result;
 	pmguard_report_access(&ev);
 	return 0;
 }
@@ -567,6 +673,15 @@ int pmguard_routes_register(unsigned int maxactive)
 		pr_warn("cannot probe process_vm_rw (%d): no byte counts\n", err);
 		pmguard_vm_rw_probe.kp.addr = NULL;
 	}
+	pmguard_mm_access_probe.maxactive = maxactive;
+	err = pmguard_mm_access_overrides_read() ?
+	      register_kretprobe(&pmguard_mm_access_probe) : -ENOENT;
+	if (err) {
+		if (pmguard_mm_access_overrides_read())
+			pr_warn("cannot probe mm_access (%d): a pageout denial is not enforced for perfmon_capable() callers\n",
+				err);
+		pmguard_mm_access_probe.kp.addr = NULL;
+	}
 	return 0;
 
 err_attach:
@@ -589,6 +704,8 @@ void pmguard_routes_unregister(void)
 		unregister_kprobe(&pmguard_exe_swap_probe);
 	if (pmguard_vm_rw_probe.kp.addr)
 		unregister_kretprobe(&pmguard_vm_rw_probe);
+	if (pmguard_mm_access_probe.kp.addr)
+		unregister_kretprobe(&pmguard_mm_access_probe);
 	/*
 	 * No handler runs any more.  A call still copying when its return
 	 * probe went away never completes its event: report it without the
@@ -614,10 +731,14 @@ u64 pmguard_routes_missed(void)
 			  pmguard_vm_rw_probe.kp.nmissed;
 	if (pmguard_exe_swap_probe.addr)
 		missed += pmguard_exe_swap_probe.nmissed;
+	if (pmguard_mm_access_probe.kp.addr)
+		missed += pmguard_mm_access_probe.nmissed +
+			  pmguard_mm_access_probe.kp.nmissed;
 	return missed;
 }
 
 unsigned int pmguard_routes_active(void)
 {
-	return 2 + !!pmguard_vm_rw_probe.kp.addr + !!pmguard_exe_swap_probe.addr;
+	return 2 + !!pmguard_vm_rw_probe.kp.addr + !!pmguard_exe_swap_probe.addr +
+	       !!pmguard_mm_access_probe.kp.addr;
 }

@@ -28,6 +28,9 @@ static const char *const kind_names[__PMGUARD_KIND_MAX] = {
 	[PMGUARD_KIND_PTRACE_READ]	= "ptrace_read",
 	[PMGUARD_KIND_PTRACE_WRITE]	= "ptrace_write",
 	[PMGUARD_KIND_GETFD]		= "getfd",
+	[PMGUARD_KIND_PAGEOUT]		= "pageout",
+	[PMGUARD_KIND_KCORE]		= "kcore",
+	[PMGUARD_KIND_CORE]		= "core",
 };
 
 static const char *const action_names[__PMGUARD_ACTION_MAX] = {
@@ -62,6 +65,7 @@ const struct pmg_flag pmg_flags[] = {
 	{ PMGUARD_F_EXE_REPLACED,	"exe_replaced",		true },
 	{ PMGUARD_F_CROSS_CONTAINER,	"cross_container",	true },
 	{ PMGUARD_F_FROM_CONTAINER,	"from_container",	true },
+	{ PMGUARD_F_TARGET_NONDUMPABLE,	"target_nondumpable",	true },
 	/* Facts about the report, not the access: no rule can test them. */
 	{ PMGUARD_F_WOULD_DENY,		"would_deny",		false },
 	{ PMGUARD_F_FOLDED,		"folded",		false },

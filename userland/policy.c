@@ -36,12 +36,13 @@
  *     COMM: 1..15 bytes.  UID: a number, or a user name looked up when
  *     the file is read (written back as a number).
  *     KIND: mem environ maps smaps smaps_rollup numa_maps pagemap auxv
- *     vm_read vm_write ptrace ptrace_read ptrace_write getfd, or all alone
+ *     vm_read vm_write ptrace ptrace_read ptrace_write getfd pageout kcore
+ *     core, or all alone
  *     (= leaving kinds out: any kind, also kinds a newer module adds).
  *     FLAG: caller_cap_ptrace caller_is_tracer caller_is_ancestor
  *     same_uid target_sensitive comm_mismatch comm_spoofs_allowed
  *     task_alias target_exe_unknown exe_replaced cross_container
- *     from_container.  if=: all must be set;
+ *     from_container target_nondumpable.  if=: all must be set;
  *     unless=: all must be clear.
  *     A rule matches when all its fields do; rules are tried in file
  *     order and the first match decides (at most 256 rules).

@@ -32,7 +32,7 @@ struct nlmsghdr;
 /* Errors remembered per file; more are only counted. */
 #define PMG_POLICY_MAX_ERRORS	20
 /* Room for a "reason" text. */
-#define PMG_REASON_LEN		256
+#define PMG_REASON_LEN		512
 
 /* One rule (enum pmguard_rule_attr). */
 struct pmg_rule {

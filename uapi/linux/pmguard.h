@@ -30,8 +30,10 @@
 
 /*
  * Which route into another process's memory: a procfs file that was opened,
- * a process_vm_readv/writev call, a ptrace attach or memory access, or an
- * open file taken from the process with pidfd_getfd(2).
+ * a process_vm_readv/writev call, a ptrace attach or memory access (and,
+ * as ptrace_read/ptrace_write, a tracer's register reads and writes), an
+ * open file taken from the process with pidfd_getfd(2), pages pushed out to
+ * swap, /proc/kcore, a core dump.
  */
 enum pmguard_kind {
 	PMGUARD_KIND_UNSPEC,
@@ -49,6 +51,15 @@ enum pmguard_kind {
 	PMGUARD_KIND_PTRACE_READ,	/* ptrace(PTRACE_PEEKTEXT/PEEKDATA) */
 	PMGUARD_KIND_PTRACE_WRITE,	/* ptrace(PTRACE_POKETEXT/POKEDATA) */
 	PMGUARD_KIND_GETFD,		/* pidfd_getfd(2) */
+	/*
+	 * process_madvise(2) with MADV_PAGEOUT or MADV_COLD: pushes the
+	 * target's pages towards swap, where the swap device shows them
+	 */
+	PMGUARD_KIND_PAGEOUT,
+	/* open of /proc/kcore: every process's memory (target: the kernel, pid 0) */
+	PMGUARD_KIND_KCORE,
+	/* a core dump of the target (caller and target: the dumping process) */
+	PMGUARD_KIND_CORE,
 	__PMGUARD_KIND_MAX,
 };
 
@@ -115,6 +126,12 @@ enum pmguard_mode {
  */
 #define PMGUARD_F_CROSS_CONTAINER	0x2000
 #define PMGUARD_F_FROM_CONTAINER	0x4000	/* the caller is in a container */
+/*
+ * The target is not dumpable (setuid or setgid, PR_SET_DUMPABLE 0, changed
+ * credentials), or a user process whose mm is already gone (exiting): the
+ * kernel's own sign of a process that may hold secrets
+ */
+#define PMGUARD_F_TARGET_NONDUMPABLE	0x8000
 
 /*
  * Commands.  Every request needs CAP_NET_ADMIN in the initial user

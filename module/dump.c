@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmguard dumps: the routes into memory that ask no ptrace question.
+ *
+ * /proc/kcore holds every process's memory (the direct map), and opening
+ * it asks only lockdown and CAP_SYS_RAWIO: open_kcore() calls
+ * security_locked_down(LOCKDOWN_KCORE) first, before anything is set up,
+ * so a kretprobe there decides the open (kind kcore, the kernel, pid 0,
+ * as target) and a denial makes the lockdown check fail with -EPERM: the
+ * open fails as a locked-down kernel's would.  Every other lockdown reason
+ * leaves the probe at once.
+ *
+ * A core dump writes a process's whole memory to a file or a pipe
+ * (systemd-coredump, or whatever core_pattern names), even for a process
+ * that is not dumpable when fs.suid_dumpable is 2, and ignoring
+ * RLIMIT_CORE for pipes.  The dump starts in the dying process itself:
+ * a kprobe at the entry of the dump function decides it (kind core, the
+ * process as caller and target), and a denial returns from the function
+ * before its first instruction, as kprobes allow a pre_handler to do: the
+ * process dies as it would have, without a core.
+ *
+ * Handlers run in probe context: they never sleep.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/security.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/ptrace.h>
+
+#include "internal.h"
+#include "compat.h"
+
+static bool pmguard_dump_start(struct pmguard_event *ev, enum pmguard_kind kind,
+			       struct task_struct *target)
+{
+	pmguard_event_start(ev, kind, PMGUARD_ACCESS_READ, target);
+	pmguard_count_seen(kind);
+	return pmguard_decide_event(ev);
+}
+
+/* Entry of security_locked_down(what): is it open_kcore() asking? */
+static int pmguard_kcore_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
+
+	if ((int)regs_get_kernel_argument(regs, 0) != LOCKDOWN_KCORE)
+		return 1;
+	pmguard_event_start(ev, PMGUARD_KIND_KCORE, PMGUARD_ACCESS_READ,
+			    &init_task);
+	pmguard_count_seen(PMGUARD_KIND_KCORE);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_kcore_entry);
+
+static int pmguard_kcore_return(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
+	int ret = (int)regs_return_value(regs);
+
+	ev->acc.result = ret;
+	if (pmguard_decide_event(ev) && !ret) {
+		regs_set_return_value(regs, (unsigned long)-EPERM);
+		ev->acc.result = -EPERM;
+	}
+	pmguard_report_access(ev);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_kcore_return);
+
+static struct kretprobe pmguard_kcore_probe = {
+	.kp.symbol_name	= "security_locked_down",
+	.entry_handler	= pmguard_kcore_entry,
+	.handler	= pmguard_kcore_return,
+	.data_size	= sizeof(struct pmguard_event),
+};
+
+/*
+ * Where a refused dump function goes instead of its body: at its first
+ * instruction the stack holds its caller's return address, so a plain
+ * return here returns from it (what bpf_override_return() does).
+ */
+static noinline notrace void pmguard_skip_call(void)
+{
+	asm volatile("");
+}
+
+NOKPROBE_SYMBOL(pmguard_skip_call);
+
+/*
+ * Entry of the dump function (void): current is dumping itself.  A process
+ * that is not dumpable at all (0) gets no core from the kernel either: no
+ * event.  One dumpable by root only (2: setuid with fs.suid_dumpable=2)
+ * is flagged target_nondumpable.
+ */
+static int pmguard_core_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct pmguard_event ev;
+	bool deny;
+
+	rcu_read_lock();
+	deny = current->mm && !pmguard_task_dumpable(current, current->mm);
+	rcu_read_unlock();
+	if (deny)
+		return 0;
+	deny = pmguard_dump_start(&ev, PMGUARD_KIND_CORE, current);
+	if (deny)
+		ev.acc.result = -EPERM;
+	pmguard_report_access(&ev);
+	if (!deny)
+		return 0;
+	/* A changed ip and 1: the kprobe core resumes there. */
+	instruction_pointer_set(regs, (unsigned long)pmguard_skip_call);
+	return 1;
+}
+
+NOKPROBE_SYMBOL(pmguard_core_pre);
+
+/* vfs_coredump() since 6.16, do_coredump() before. */
+static const char * const pmguard_core_symbols[] = {
+	"vfs_coredump", "do_coredump",
+};
+
+static struct kprobe pmguard_core_probe = {
+	.pre_handler	= pmguard_core_pre,
+};
+
+/* Optional, each: a route without its probe is not decided (logged). */
+void pmguard_dump_register(unsigned int maxactive)
+{
+	unsigned int i;
+	int err = -ENOENT;
+
+	pmguard_kcore_probe.maxactive = maxactive;
+	if (register_kretprobe(&pmguard_kcore_probe)) {
+		pr_warn("cannot probe security_locked_down: /proc/kcore opens not decided\n");
+		pmguard_kcore_probe.kp.addr = NULL;
+	}
+	for (i = 0; i < ARRAY_SIZE(pmguard_core_symbols) && err; i++) {
+		pmguard_core_probe.symbol_name = pmguard_core_symbols[i];
+		pmguard_core_probe.addr = NULL;
+		pmguard_core_probe.flags = 0;
+		err = register_kprobe(&pmguard_core_probe);
+	}
+	if (err) {
+		pr_warn("cannot probe the core dump (%d): core dumps not decided\n",
+			err);
+		pmguard_core_probe.addr = NULL;
+	}
+}
+
+void pmguard_dump_unregister(void)
+{
+	if (pmguard_kcore_probe.kp.addr)
+		unregister_kretprobe(&pmguard_kcore_probe);
+	if (pmguard_core_probe.addr)
+		unregister_kprobe(&pmguard_core_probe);
+}
+
+u64 pmguard_dump_missed(void)
+{
+	u64 missed = 0;
+
+	if (pmguard_kcore_probe.kp.addr)
+		missed += pmguard_kcore_probe.nmissed +
+			  pmguard_kcore_probe.kp.nmissed;
+	if (pmguard_core_probe.addr)
+		missed += pmguard_core_probe.nmissed;
+	return missed;
+}
+
+unsigned int pmguard_dump_active(void)
+{
+	return !!pmguard_kcore_probe.kp.addr + !!pmguard_core_probe.addr;
+}
