@@ -650,6 +650,9 @@ static struct pmguard_policy *pmguard_default_policy(void)
 	 */
 	pmguard_add_rule(policy, "environ-read", BIT(PMGUARD_KIND_ENVIRON), 0, 0,
 			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_LOW);
+	/* A file it holds, reopened (an admin recovering a deleted log). */
+	pmguard_add_rule(policy, "fd-reopen", BIT(PMGUARD_KIND_FD_REOPEN), 0, 0,
+			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_LOW);
 	pmguard_add_rule(policy, "memory-read", PMGUARD_KINDS_DIRECT, 0, 0,
 			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM);
 	return policy;

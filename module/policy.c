@@ -29,6 +29,7 @@ static const char * const pmguard_kind_names[] = {
 	[PMGUARD_KIND_PAGEOUT]		= "pageout",
 	[PMGUARD_KIND_KCORE]		= "kcore",
 	[PMGUARD_KIND_CORE]		= "core",
+	[PMGUARD_KIND_FD_REOPEN]	= "fd_reopen",
 };
 
 const char *pmguard_kind_name(enum pmguard_kind kind)

@@ -107,7 +107,8 @@ static bool pmguard_pageout_advice(void)
 /* The routes decided by syscall, not by a procfs file. */
 #define PMGUARD_KINDS_VM	(BIT(PMGUARD_KIND_VM_READ) | BIT(PMGUARD_KIND_VM_WRITE))
 #define PMGUARD_KINDS_CALLS	(PMGUARD_KINDS_VM | BIT(PMGUARD_KIND_PTRACE) | \
-				 BIT(PMGUARD_KIND_GETFD) | BIT(PMGUARD_KIND_PAGEOUT))
+				 BIT(PMGUARD_KIND_GETFD) | BIT(PMGUARD_KIND_PAGEOUT) | \
+				 BIT(PMGUARD_KIND_FD_REOPEN))
 
 /*
  * The tasks inside process_vm_rw(), mem_open() or a READ-mode
@@ -125,6 +126,7 @@ struct pmguard_call {
 	struct task_struct *task;	/* NULL: free */
 	bool parked;			/* process_vm_rw(): ev holds a decided access */
 	bool denied;			/* proc_mem_open(): pmguard refused the open */
+	bool fd_link;			/* following a /proc/<pid>/fd/N link */
 	struct file *mem_file;		/* mem_open(): the file, not counted */
 	fmode_t mem_mode;
 	struct pmguard_event ev;
@@ -165,6 +167,7 @@ static struct pmguard_call *pmguard_call_claim(void)
 		    !cmpxchg(&set[i].task, NULL, current)) {
 			set[i].parked = false;
 			set[i].denied = false;
+			set[i].fd_link = false;
 			set[i].mem_file = NULL;
 			return &set[i];
 		}
@@ -293,6 +296,104 @@ static struct kretprobe pmguard_mm_access_probe = {
 };
 
 /*
+ * /proc/<pid>/fd/N (and map_files/<range>) are magic links: following one
+ * opens the very file the target holds (a memfd of secrets, its own
+ * /proc/self/mem), after a READ-mode ptrace check, the same check that
+ * readlink() (ls -l of an fd directory, ss -p) and stat() (lsof) pass.
+ * The link is followed in proc_pid_get_link() (map_files:
+ * proc_map_files_get_link(), which calls it), for an open or for a stat:
+ * the current syscall tells.  For anything but the stat and access family,
+ * the task holds a call slot marked fd_link while it follows the link, and
+ * the check inside decides the open as fd_reopen (a denial makes the link
+ * fail with -EACCES, the open with it).  io_uring opens (io_uring_enter,
+ * or an io worker) are decided too.
+ */
+static atomic_t pmguard_fd_links = ATOMIC_INIT(0);
+
+/* Does the current syscall only look at what a link names? */
+static bool pmguard_syscall_stats(void)
+{
+	long nr = syscall_get_nr(current, task_pt_regs(current));
+
+	if (in_ia32_syscall()) {
+		switch (nr) {
+		case 12: case 33: case 99: case 100: case 106: case 107:
+		case 195: case 196: case 229: case 268: case 269: case 300:
+		case 307: case 383: case 439:
+			return true;	/* chdir access statfs stat fstatat statx ... */
+		}
+		return false;
+	}
+	switch (nr & ~__X32_SYSCALL_BIT) {
+	case __NR_stat:
+	case __NR_lstat:
+	case __NR_newfstatat:
+	case __NR_statx:
+	case __NR_access:
+	case __NR_faccessat:
+	case __NR_faccessat2:
+	case __NR_statfs:
+	case __NR_chdir:
+	case __NR_getxattr:
+	case __NR_listxattr:
+	case __NR_readlink:
+	case __NR_readlinkat:
+		return true;
+	}
+	return false;
+}
+
+/* Entry of proc_pid_get_link(dentry, ...) and proc_map_files_get_link(). */
+static int pmguard_fd_link_entry(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	struct dentry *dentry = (struct dentry *)regs_get_kernel_argument(regs, 0);
+	struct pmguard_call *slot;
+	const struct qstr *dir;
+
+	/* NULL: an RCU walk, retried with a reference. */
+	if (!dentry)
+		return 1;
+	dir = &dentry->d_parent->d_name;
+	if (!((dir->len == 2 && !memcmp(dir->name, "fd", 2)) ||
+	      (dir->len == 9 && !memcmp(dir->name, "map_files", 9))))
+		return 1;
+	if (pmguard_syscall_stats() || pmguard_call_mine())
+		return 1;
+	slot = pmguard_call_claim();
+	if (!slot)
+		return 1;
+	slot->fd_link = true;
+	atomic_inc(&pmguard_fd_links);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_fd_link_entry);
+
+static int pmguard_fd_link_return(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	struct pmguard_call *slot = pmguard_call_mine();
+
+	if (slot && slot->fd_link) {
+		atomic_dec(&pmguard_fd_links);
+		pmguard_call_release();
+	}
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_fd_link_return);
+
+static struct kretprobe pmguard_fd_link_probes[] = {
+	{ .kp.symbol_name = "proc_pid_get_link",
+	  .entry_handler = pmguard_fd_link_entry,
+	  .handler = pmguard_fd_link_return },
+	{ .kp.symbol_name = "proc_map_files_get_link",
+	  .entry_handler = pmguard_fd_link_entry,
+	  .handler = pmguard_fd_link_return },
+};
+
+/*
  * Report a decided vm_read/vm_write: parked until process_vm_rw() returns
  * when it copies, at once when refused or when its bytes cannot be known.
  */
@@ -358,6 +459,11 @@ static int pmguard_check_entry(struct kretprobe_instance *ri,
 
 	if (kind != PMGUARD_KIND_UNSPEC) {
 		access = pmguard_procfs_access(kind, &mem_file);
+	} else if (atomic_read(&pmguard_fd_links) && pmguard_call_mine() &&
+		   pmguard_call_mine()->fd_link) {
+		/* The READ-mode check of following the link, for an open. */
+		kind = PMGUARD_KIND_FD_REOPEN;
+		access = PMGUARD_ACCESS_READ;
 	} else {
 		kind = pmguard_syscall_kind();
 		/* process_madvise() asks in READ mode; the others in ATTACH. */
@@ -396,8 +502,9 @@ static int pmguard_check_return(struct kretprobe_instance *ri,
 	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
 	int ret = (int)regs_return_value(regs);
 	bool procfs = !(BIT(ev->acc.kind) & PMGUARD_KINDS_CALLS);
-	/* Through mm_access(), which makes a refusal -EACCES. */
-	bool read_mm = procfs || ev->acc.kind == PMGUARD_KIND_PAGEOUT;
+	/* Through mm_access() or a procfs link: a refusal is -EACCES. */
+	bool read_mm = procfs || ev->acc.kind == PMGUARD_KIND_PAGEOUT ||
+		       ev->acc.kind == PMGUARD_KIND_FD_REOPEN;
 	struct pmguard_call *slot;
 	bool track;
 
@@ -673,6 +780,15 @@ int pmguard_routes_register(unsigned int maxactive)
 		pr_warn("cannot probe process_vm_rw (%d): no byte counts\n", err);
 		pmguard_vm_rw_probe.kp.addr = NULL;
 	}
+	/* Optional, each: without them, fd/N reopens are not decided. */
+	for (i = 0; i < ARRAY_SIZE(pmguard_fd_link_probes); i++) {
+		pmguard_fd_link_probes[i].maxactive = maxactive;
+		if (register_kretprobe(&pmguard_fd_link_probes[i])) {
+			pr_warn("cannot probe %s: /proc/<pid>/fd reopens through it not decided\n",
+				pmguard_fd_link_probes[i].kp.symbol_name);
+			pmguard_fd_link_probes[i].kp.addr = NULL;
+		}
+	}
 	pmguard_mm_access_probe.maxactive = maxactive;
 	err = pmguard_mm_access_overrides_read() ?
 	      register_kretprobe(&pmguard_mm_access_probe) : -ENOENT;
@@ -706,6 +822,9 @@ void pmguard_routes_unregister(void)
 		unregister_kretprobe(&pmguard_vm_rw_probe);
 	if (pmguard_mm_access_probe.kp.addr)
 		unregister_kretprobe(&pmguard_mm_access_probe);
+	for (i = 0; i < ARRAY_SIZE(pmguard_fd_link_probes); i++)
+		if (pmguard_fd_link_probes[i].kp.addr)
+			unregister_kretprobe(&pmguard_fd_link_probes[i]);
 	/*
 	 * No handler runs any more.  A call still copying when its return
 	 * probe went away never completes its event: report it without the
@@ -720,6 +839,7 @@ void pmguard_routes_unregister(void)
 
 u64 pmguard_routes_missed(void)
 {
+	unsigned int i;
 	u64 missed = atomic64_read(&pmguard_calls_missed) +
 		     pmguard_attach_probe.nmissed +
 		     pmguard_attach_probe.kp.nmissed +
@@ -734,11 +854,17 @@ u64 pmguard_routes_missed(void)
 	if (pmguard_mm_access_probe.kp.addr)
 		missed += pmguard_mm_access_probe.nmissed +
 			  pmguard_mm_access_probe.kp.nmissed;
+	for (i = 0; i < ARRAY_SIZE(pmguard_fd_link_probes); i++)
+		if (pmguard_fd_link_probes[i].kp.addr)
+			missed += pmguard_fd_link_probes[i].nmissed +
+				  pmguard_fd_link_probes[i].kp.nmissed;
 	return missed;
 }
 
 unsigned int pmguard_routes_active(void)
 {
 	return 2 + !!pmguard_vm_rw_probe.kp.addr + !!pmguard_exe_swap_probe.addr +
-	       !!pmguard_mm_access_probe.kp.addr;
+	       !!pmguard_mm_access_probe.kp.addr +
+	       !!pmguard_fd_link_probes[0].kp.addr +
+	       !!pmguard_fd_link_probes[1].kp.addr;
 }

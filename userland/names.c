@@ -31,6 +31,7 @@ static const char *const kind_names[__PMGUARD_KIND_MAX] = {
 	[PMGUARD_KIND_PAGEOUT]		= "pageout",
 	[PMGUARD_KIND_KCORE]		= "kcore",
 	[PMGUARD_KIND_CORE]		= "core",
+	[PMGUARD_KIND_FD_REOPEN]	= "fd_reopen",
 };
 
 static const char *const action_names[__PMGUARD_ACTION_MAX] = {

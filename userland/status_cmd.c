@@ -90,7 +90,7 @@ static void read_policy(struct gathered *g)
 			 errno == EFBIG ? "file too large" : strerror(errno));
 	} else if (ret < 0) {
 		s->policy_state = PMG_POLICY_FILE_INVALID;
-		snprintf(s->policy_error, sizeof(s->policy_error), "line %u: %s%s",
+		snprintf(s->policy_error, sizeof(s->policy_error), "line %u: %.280s%s",
 			 g->errs.e[0].line, g->errs.e[0].reason,
 			 g->errs.n + g->errs.n_more > 1 ? " (and more errors)" : "");
 	} else {

@@ -13,6 +13,9 @@
 #             holder: register reads and writes (the way to make it write
 #             out its secrets); the same on an ordinary exec works
 #   nondumpable  pidfd_getfd on a child that made itself non-dumpable
+#   fd_reopen a credential holder's memfd of secrets reopened through its
+#             /proc/<pid>/fd/N and map_files/<range>; ls -l, stat and lsof
+#             of those links keep working and stay quiet
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"
 
 work=$(mktemp -d /tmp/dumps.XXXXXX)
@@ -107,6 +110,40 @@ else:
     sys.exit(2)
 PYEOF
 
+# holder: a credential holder (a python named sshd) keeping a secret in a
+# memfd it also maps shared; writes "PID FD START-END" to $1
+mkdir -p "$work/h"
+cp /usr/bin/python3 "$work/h/sshd"
+cat >"$work/holder.py" <<'PYEOF'
+import mmap, os, sys, time
+fd = os.memfd_create("secrets")
+os.write(fd, b"pmguard-memfd-secret-0815\n" + b"\0" * 4070)
+m = mmap.mmap(fd, 4096, mmap.MAP_SHARED)
+for line in open("/proc/self/maps"):
+    if "memfd:secrets" in line:
+        rng = line.split()[0]
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d %d %s\n" % (os.getpid(), fd, rng))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(600)
+PYEOF
+start_holder() { # FILE: start a holder, wait for its line
+	PYTHONHOME=/usr "$work/h/sshd" "$work/holder.py" "$1" &
+	local i
+	for i in $(seq 1 100); do [ -s "$1" ] && return 0; sleep 0.1; done
+	fail "the holder did not start"
+}
+fd_routes() { # DIR: every fd/N and map_files route, and their benign twins
+	local d=$1 pid fd rng rc
+	read -r pid fd rng <"$d/holder"
+	rc=0; cat "/proc/$pid/fd/$fd" >"$d/fd.out" 2>&1 || rc=$?; echo $rc >"$d/rc-fd"
+	rc=0; cat "/proc/$pid/map_files/$rng" >"$d/mapf.out" 2>&1 || rc=$?; echo $rc >"$d/rc-mapf"
+	rc=0; ls -l "/proc/$pid/fd" >"$d/ls.out" 2>&1 || rc=$?; echo $rc >"$d/rc-ls"
+	rc=0; stat -L "/proc/$pid/fd/$fd" >"$d/stat.out" 2>&1 || rc=$?; echo $rc >"$d/rc-stat"
+	rc=0; lsof -p "$pid" >"$d/lsof.out" 2>&1 || rc=$?; echo $rc >"$d/rc-lsof"
+	rc=0; cat "/proc/$2/fd/0" </dev/null >/dev/null 2>&1 || rc=$?; echo $rc >"$d/rc-fd-plain"
+}
+
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 ev="$PMGUARD_OUT/events.jsonl"
 
@@ -127,6 +164,9 @@ run_mode() { # MODE: every route; "rc-NAME" files hold each one's exit status
 	rc=0; "$PY" "$work/tool.py" regs /usr/bin/sleep >"$d/regs-plain.out" 2>&1 || rc=$?; echo $rc >"$d/rc-regs-plain"
 	rc=0; as_nobody "$PY" "$work/tool.py" nondumpable nondumpable >"$d/nd.out" 2>&1 || rc=$?; echo $rc >"$d/rc-nd"
 	rc=0; as_nobody "$PY" "$work/tool.py" nondumpable dumpable >"$d/nd-plain.out" 2>&1 || rc=$?; echo $rc >"$d/rc-nd-plain"
+	start_holder "$d/holder"
+	fd_routes "$d" "$plain"
+	kill "$(cut -d' ' -f1 "$d/holder")"
 	# core dumps: the credential holder, an ordinary process, and a
 	# process that changed its credentials (dumped as root only)
 	rm -f "$work/cores/"*
@@ -172,6 +212,16 @@ expect "$ev" "audit: getfd of a non-dumpable child: nondumpable-memory" kind=get
 	caller.uid=65534 flags@target_nondumpable severity=high rule=nondumpable-memory
 expect "$ev" "audit: getfd of a dumpable child is debug-child" kind=getfd \
 	caller.uid=65534 action=allow rule=debug-child
+check "audit: the memfd of secrets reopened through fd/N" grep -q pmguard-memfd-secret "$work/audit/fd.out"
+check "audit: and through map_files" grep -q pmguard-memfd-secret "$work/audit/mapf.out"
+A_HOLDER=$(cut -d' ' -f1 "$work/audit/holder")
+expect "$ev" "audit: fd/N reopen of the holder would be denied" kind=fd_reopen \
+	target.pid="$A_HOLDER" caller.comm=cat action=alert severity=high flags@would_deny \
+	rule=sensitive-memory --min 2
+expect "$ev" "audit: fd/N reopen of an ordinary process is low" kind=fd_reopen \
+	target.pid="$A_PLAIN" action=alert severity=low rule=fd-reopen
+expect_none "$ev" "audit: ls -l, stat -L and lsof of the holder's fds are no reopen" \
+	kind=fd_reopen target.pid="$A_HOLDER" caller.comm~'^(ls|stat|lsof)$'
 expect_flush
 mv "$ev" "$PMGUARD_OUT/events-audit.jsonl"
 
@@ -192,6 +242,16 @@ check "enforce: getfd of a dumpable child works" test "$(cat "$E/rc-nd-plain")" 
 check "enforce: no core of the credential holder" bash -c "! grep -q '^core\.sshd\.' '$E/cores.txt'"
 check "enforce: no core dumped as root only" bash -c "! grep -q '^core\.python3' '$E/cores.txt'"
 check "enforce: an ordinary crash still dumps" grep -q '^core\.sleep\.' "$E/cores.txt"
+check "enforce: fd/N reopen of the holder refused (EACCES), nothing read" \
+	bash -c "test \$(cat '$E/rc-fd') = 1 && grep -q 'Permission denied' '$E/fd.out' && ! grep -q pmguard-memfd '$E/fd.out'"
+check "enforce: map_files reopen refused" \
+	bash -c "test \$(cat '$E/rc-mapf') = 1 && ! grep -q pmguard-memfd '$E/mapf.out'"
+check "enforce: ls -l, stat -L and lsof of the holder work" test \
+	"$(cat "$E/rc-ls") $(cat "$E/rc-stat") $(cat "$E/rc-lsof")" = "0 0 0"
+check "enforce: ls -l shows the memfd" grep -q 'memfd:secrets' "$E/ls.out"
+E_HOLDER=$(cut -d' ' -f1 "$E/holder")
+expect "$ev" "enforce: fd/N reopen denied" kind=fd_reopen target.pid="$E_HOLDER" \
+	action=deny severity=high result=-13 --min 2
 E_SSHD=$(cat "$E/sshd.pid")
 expect "$ev" "enforce: pageout denied" kind=pageout target.pid="$E_SSHD" action=deny \
 	severity=high result=-13

@@ -236,7 +236,7 @@ static const struct {
 	{ "rule x action=allow kinds=mem,cmdline",
 	  "kinds: unknown kind 'cmdline' (expected mem, environ, maps, smaps, smaps_rollup, "
 	  "numa_maps, pagemap, auxv, vm_read, vm_write, ptrace, ptrace_read, ptrace_write, "
-	  "getfd, pageout, kcore, core, all)" },
+	  "getfd, pageout, kcore, core, fd_reopen, all)" },
 	/* all with others: would read as any kind and match only the others */
 	{ "rule x action=deny kinds=all,mem",
 	  "kinds: 'all' with other items in 'all,mem' (all alone means any; or list "
@@ -1012,7 +1012,7 @@ static void test_default_policy_conf(void **state)
 		"environ:checkrestart",
 		"own-tracee", "debug-child", "same-uid-copy", "sensitive-memory",
 		"sensitive-inventory", "sensitive-other", "own-uid", "environ-read",
-		"memory-read",
+		"fd-reopen", "memory-read",
 	};
 	const uint32_t maps = (1u << PMGUARD_KIND_MAPS) | (1u << PMGUARD_KIND_SMAPS) |
 			      (1u << PMGUARD_KIND_SMAPS_ROLLUP) |
@@ -1025,7 +1025,8 @@ static void test_default_policy_conf(void **state)
 	/* Every route into memory: the module's PMGUARD_KINDS_DIRECT. */
 	const uint32_t direct = (1u << PMGUARD_KIND_MEM) | (1u << PMGUARD_KIND_PAGEMAP) |
 				copy | (1u << PMGUARD_KIND_PTRACE) |
-				(1u << PMGUARD_KIND_GETFD) | (1u << PMGUARD_KIND_PAGEOUT);
+				(1u << PMGUARD_KIND_GETFD) | (1u << PMGUARD_KIND_PAGEOUT) |
+				(1u << PMGUARD_KIND_FD_REOPEN);
 	const uint32_t core = 1u << PMGUARD_KIND_CORE;
 	const char *path = getenv("PMG_POLICY_CONF");
 	const struct pmg_rule *r;

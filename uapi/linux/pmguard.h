@@ -60,6 +60,12 @@ enum pmguard_kind {
 	PMGUARD_KIND_KCORE,
 	/* a core dump of the target (caller and target: the dumping process) */
 	PMGUARD_KIND_CORE,
+	/*
+	 * an open through the target's /proc/<pid>/fd/N or map_files/<range>
+	 * link: the file it holds open or maps (a memfd of secrets), the
+	 * procfs twin of pidfd_getfd
+	 */
+	PMGUARD_KIND_FD_REOPEN,
 	__PMGUARD_KIND_MAX,
 };
 
