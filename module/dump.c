@@ -19,6 +19,17 @@
  * before its first instruction, as kprobes allow a pre_handler to do: the
  * process dies as it would have, without a core.
  *
+ * A uprobe on credential code (pamspy: a uretprobe on libpam's
+ * pam_get_authtok()) reads every password it passes, from every process,
+ * with no access check on any of them.  Every uprobe, whether perf, BPF or
+ * tracefs made it, is registered by uprobe_register() (and, before 6.12,
+ * uprobe_register_refctr()) on an inode and an offset: a kprobe at its
+ * entry decides it (kind uprobe; the target is the file, pid 0, its name
+ * as comm; a credential holder's executable by the policy's sensitive
+ * names, a library that handles credentials by its name), and a denial
+ * moves the offset past the file's end, which the function refuses with
+ * -EINVAL before it registers anything.
+ *
  * Handlers run in probe context: they never sleep.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -31,6 +42,73 @@
 
 #include "internal.h"
 #include "compat.h"
+
+/* Libraries that handle credentials, by the start of their file name. */
+static const char * const pmguard_credential_libs[] = {
+	"libpam.", "libpam_misc.", "pam_", "libcrypt.", "libssl.", "libcrypto.",
+	"libgcrypt.", "libgnutls.", "libnss3.", "libsasl2.", "libkrb5.",
+	"libgssapi_krb5.", "libsecret-", "libssh.", "libkeyutils.",
+	"libsss_", "libgpgme.",
+};
+
+static bool pmguard_credential_lib(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pmguard_credential_libs); i++)
+		if (!strncmp(name, pmguard_credential_libs[i],
+			     strlen(pmguard_credential_libs[i])))
+			return true;
+	return false;
+}
+
+/* Entry of uprobe_register(inode, offset, ...): who probes which file? */
+static int pmguard_uprobe_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct inode *inode = (struct inode *)regs_get_kernel_argument(regs, 0);
+	struct pmguard_proc_info *t;
+	struct pmguard_event ev;
+	struct dentry *dentry;
+
+	pmguard_event_start(&ev, PMGUARD_KIND_UPROBE, PMGUARD_ACCESS_READ,
+			    &init_task);
+	pmguard_count_seen(PMGUARD_KIND_UPROBE);
+	t = &ev.acc.target;
+	memset(t->comm, 0, sizeof(t->comm));
+	memset(t->exe_name, 0, sizeof(t->exe_name));
+	t->exe.dev = inode->i_sb->s_dev;
+	t->exe.ino = inode->i_ino;
+	rcu_read_lock();
+	/* Any of its names: a library has one. */
+	dentry = pmguard_inode_dentry(inode);
+	if (dentry) {
+		const unsigned char *name = READ_ONCE(dentry->d_name.name);
+		u32 len = min_t(u32, READ_ONCE(dentry->d_name.len),
+				sizeof(t->exe_name) - 1);
+
+		memcpy(t->exe_name, name, len);
+		t->exe_name[strnlen(t->exe_name, len)] = '\0';
+		memcpy(t->comm, t->exe_name, sizeof(t->comm) - 1);
+	}
+	rcu_read_unlock();
+	ev.acc.flags &= ~PMGUARD_F_TARGET_EXE_UNKNOWN;
+	if (pmguard_credential_lib(t->exe_name))
+		ev.acc.flags |= PMGUARD_F_TARGET_SENSITIVE;
+	if (pmguard_decide_event(&ev)) {
+		/* offset > i_size_read(inode): -EINVAL, nothing registered */
+		pmguard_set_second_argument(regs, LLONG_MAX);
+		ev.acc.result = -EINVAL;
+	}
+	pmguard_report_access(&ev);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_uprobe_pre);
+
+static struct kprobe pmguard_uprobe_probes[] = {
+	{ .symbol_name = "uprobe_register", .pre_handler = pmguard_uprobe_pre },
+	{ .symbol_name = "uprobe_register_refctr", .pre_handler = pmguard_uprobe_pre },
+};
 
 static bool pmguard_dump_start(struct pmguard_event *ev, enum pmguard_kind kind,
 			       struct task_struct *target)
@@ -152,18 +230,31 @@ void pmguard_dump_register(unsigned int maxactive)
 			err);
 		pmguard_core_probe.addr = NULL;
 	}
+	/* uprobe_register_refctr() is gone since 6.12 (one function). */
+	for (i = 0; i < ARRAY_SIZE(pmguard_uprobe_probes); i++)
+		if (register_kprobe(&pmguard_uprobe_probes[i])) {
+			if (!i)
+				pr_warn("cannot probe uprobe_register: uprobes not decided\n");
+			pmguard_uprobe_probes[i].addr = NULL;
+		}
 }
 
 void pmguard_dump_unregister(void)
 {
+	unsigned int i;
+
 	if (pmguard_kcore_probe.kp.addr)
 		unregister_kretprobe(&pmguard_kcore_probe);
 	if (pmguard_core_probe.addr)
 		unregister_kprobe(&pmguard_core_probe);
+	for (i = 0; i < ARRAY_SIZE(pmguard_uprobe_probes); i++)
+		if (pmguard_uprobe_probes[i].addr)
+			unregister_kprobe(&pmguard_uprobe_probes[i]);
 }
 
 u64 pmguard_dump_missed(void)
 {
+	unsigned int i;
 	u64 missed = 0;
 
 	if (pmguard_kcore_probe.kp.addr)
@@ -171,10 +262,14 @@ u64 pmguard_dump_missed(void)
 			  pmguard_kcore_probe.kp.nmissed;
 	if (pmguard_core_probe.addr)
 		missed += pmguard_core_probe.nmissed;
+	for (i = 0; i < ARRAY_SIZE(pmguard_uprobe_probes); i++)
+		if (pmguard_uprobe_probes[i].addr)
+			missed += pmguard_uprobe_probes[i].nmissed;
 	return missed;
 }
 
 unsigned int pmguard_dump_active(void)
 {
-	return !!pmguard_kcore_probe.kp.addr + !!pmguard_core_probe.addr;
+	return !!pmguard_kcore_probe.kp.addr + !!pmguard_core_probe.addr +
+	       !!pmguard_uprobe_probes[0].addr + !!pmguard_uprobe_probes[1].addr;
 }

@@ -622,9 +622,13 @@ static struct pmguard_policy *pmguard_default_policy(void)
 			 PMGUARD_F_TARGET_SENSITIVE | PMGUARD_F_CALLER_CAP_PTRACE |
 			 PMGUARD_F_TARGET_NONDUMPABLE,
 			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
-	/* Every route into a credential holder's memory. */
+	/*
+	 * Every route into a credential holder's memory, and uprobes on its
+	 * code or on the libraries that handle credentials (pamspy).
+	 */
 	pmguard_add_rule(policy, "sensitive-memory",
-			 PMGUARD_KINDS_DIRECT | BIT(PMGUARD_KIND_ENVIRON),
+			 PMGUARD_KINDS_DIRECT | BIT(PMGUARD_KIND_ENVIRON) |
+			 BIT(PMGUARD_KIND_UPROBE),
 			 PMGUARD_F_TARGET_SENSITIVE, 0,
 			 PMGUARD_ACTION_DENY, PMGUARD_SEV_HIGH);
 	/*
@@ -638,6 +642,9 @@ static struct pmguard_policy *pmguard_default_policy(void)
 	pmguard_add_rule(policy, "sensitive-other", 0,
 			 PMGUARD_F_TARGET_SENSITIVE, 0,
 			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM);
+	/* Tracing an ordinary program, as it happens every day. */
+	pmguard_add_rule(policy, "uprobe", BIT(PMGUARD_KIND_UPROBE), 0, 0,
+			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
 	pmguard_add_rule(policy, "own-uid",
 			 BIT(PMGUARD_KIND_ENVIRON) | BIT(PMGUARD_KIND_AUXV) |
 			 PMGUARD_KINDS_MAPS,

@@ -30,6 +30,7 @@ static const char * const pmguard_kind_names[] = {
 	[PMGUARD_KIND_KCORE]		= "kcore",
 	[PMGUARD_KIND_CORE]		= "core",
 	[PMGUARD_KIND_FD_REOPEN]	= "fd_reopen",
+	[PMGUARD_KIND_UPROBE]		= "uprobe",
 };
 
 const char *pmguard_kind_name(enum pmguard_kind kind)

@@ -193,6 +193,7 @@ void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
 	const struct cred *cred = current_cred();
 	struct mm_struct *target_mm = READ_ONCE(task->mm);
 	struct pmguard_access *acc = &ev->acc;
+	char leader_comm[TASK_COMM_LEN];
 
 	/* Every field an access uses (not mem): no memset of the whole event. */
 	ev->type = PMGUARD_EV_ACCESS;
@@ -229,8 +230,17 @@ void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
 	pmguard_script_of_current(&acc->caller.script);
 	acc->target.script.dev = 0;
 	acc->target.script.ino = 0;
-	if (acc->target.tid != acc->target.pid)
+	if (acc->target.tid != acc->target.pid) {
 		acc->flags |= PMGUARD_F_TASK_ALIAS;
+		/*
+		 * Sensitivity is the process's: a thread that renamed itself
+		 * is still a credential holder's if its leader's name says so.
+		 */
+		pmguard_copy_comm(leader_comm, task->group_leader);
+		if (pmguard_target_sensitive(rcu_dereference(pmguard_policy),
+					     leader_comm, ""))
+			acc->flags |= PMGUARD_F_TARGET_SENSITIVE;
+	}
 	if (ptrace_parent(task) && same_thread_group(ptrace_parent(task), current))
 		acc->flags |= PMGUARD_F_CALLER_IS_TRACER;
 	if (pmguard_task_nondumpable(task, target_mm))
@@ -397,7 +407,8 @@ bool pmguard_decide_event(struct pmguard_event *ev)
 	rcu_read_lock();
 	policy = rcu_dereference(pmguard_policy);
 	pmguard_decide_memo(policy, &ev->acc, &verdict);
-	strscpy(ev->rule, verdict.rule, sizeof(ev->rule));
+	/* Padded: the tracepoint copies the whole array out of the kernel. */
+	strscpy_pad(ev->rule, verdict.rule, sizeof(ev->rule));
 	rcu_read_unlock();
 
 	deny = verdict.action == PMGUARD_ACTION_DENY;

@@ -509,10 +509,16 @@ static int pmguard_check_return(struct kretprobe_instance *ri,
 	bool track;
 
 	ev->acc.result = read_mm && ret ? -EACCES : ret;
-	if (pmguard_decide_event(ev) && !ret) {
-		regs_set_return_value(regs, (unsigned long)-EPERM);
-		ev->acc.result = read_mm ? -EACCES : -EPERM;
-		/* For the return probes, should mm_access() say yes (6.14+). */
+	if (pmguard_decide_event(ev)) {
+		if (!ret) {
+			regs_set_return_value(regs, (unsigned long)-EPERM);
+			ev->acc.result = read_mm ? -EACCES : -EPERM;
+		}
+		/*
+		 * For the return probes, should mm_access() say yes anyway
+		 * (6.14+: perfmon_capable() after a refusal, the kernel's own
+		 * included): what pmguard decided is what holds.
+		 */
 		slot = read_mm ? pmguard_call_mine() : NULL;
 		if (slot)
 			slot->denied = true;

@@ -148,7 +148,7 @@ static const struct pmg_command_doc docs[] = {
 "        ptrace_read ptrace_write (PEEK/POKE, register reads/writes)\n"
 "        getfd (pidfd_getfd) pageout (process_madvise PAGEOUT/COLD)\n"
 "        kcore (/proc/kcore) core (a core dump) fd_reopen\n"
-"        (/proc/<pid>/fd/N or map_files reopen);\n"
+"        (/proc/<pid>/fd/N or map_files reopen) uprobe (a uprobe on a file);\n"
 "        all alone: any kind\n"
 "  FLAG: caller_cap_ptrace caller_is_tracer caller_is_ancestor same_uid\n"
 "        target_sensitive comm_mismatch comm_spoofs_allowed task_alias\n"

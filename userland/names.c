@@ -32,6 +32,7 @@ static const char *const kind_names[__PMGUARD_KIND_MAX] = {
 	[PMGUARD_KIND_KCORE]		= "kcore",
 	[PMGUARD_KIND_CORE]		= "core",
 	[PMGUARD_KIND_FD_REOPEN]	= "fd_reopen",
+	[PMGUARD_KIND_UPROBE]		= "uprobe",
 };
 
 static const char *const action_names[__PMGUARD_ACTION_MAX] = {

@@ -13,6 +13,8 @@
 #             holder: register reads and writes (the way to make it write
 #             out its secrets); the same on an ordinary exec works
 #   nondumpable  pidfd_getfd on a child that made itself non-dumpable
+#   uprobe    a uprobe (tracefs; perf and BPF register them the same way) on
+#             libpam, pamspy's target; one on an ordinary program works
 #   fd_reopen a credential holder's memfd of secrets reopened through its
 #             /proc/<pid>/fd/N and map_files/<range>; ls -l, stat and lsof
 #             of those links keep working and stay quiet
@@ -144,6 +146,20 @@ fd_routes() { # DIR: every fd/N and map_files route, and their benign twins
 	rc=0; cat "/proc/$2/fd/0" </dev/null >/dev/null 2>&1 || rc=$?; echo $rc >"$d/rc-fd-plain"
 }
 
+T=/sys/kernel/tracing
+LIBPAM=$(readlink -f /lib/x86_64-linux-gnu/libpam.so.0)
+PAMCOMM=$(basename "$LIBPAM" | cut -c1-15)	# a comm holds 15 characters
+uprobe_try() { # NAME FILE: 0 when a uprobe on FILE could be enabled
+	echo "p:pmg_$1 $2:0x0" >>"$T/uprobe_events" || return 2
+	local rc=0
+	echo 1 >"$T/events/uprobes/pmg_$1/enable" 2>/dev/null || rc=1
+	echo 0 >"$T/events/uprobes/pmg_$1/enable" 2>/dev/null
+	echo "-:pmg_$1" >>"$T/uprobe_events"
+	return $rc
+}
+HAVE_UPROBES=0
+[ -w "$T/uprobe_events" ] && [ -f "$LIBPAM" ] && HAVE_UPROBES=1
+
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 ev="$PMGUARD_OUT/events.jsonl"
 
@@ -164,6 +180,10 @@ run_mode() { # MODE: every route; "rc-NAME" files hold each one's exit status
 	rc=0; "$PY" "$work/tool.py" regs /usr/bin/sleep >"$d/regs-plain.out" 2>&1 || rc=$?; echo $rc >"$d/rc-regs-plain"
 	rc=0; as_nobody "$PY" "$work/tool.py" nondumpable nondumpable >"$d/nd.out" 2>&1 || rc=$?; echo $rc >"$d/rc-nd"
 	rc=0; as_nobody "$PY" "$work/tool.py" nondumpable dumpable >"$d/nd-plain.out" 2>&1 || rc=$?; echo $rc >"$d/rc-nd-plain"
+	if [ "$HAVE_UPROBES" = 1 ]; then
+		rc=0; uprobe_try pam "$LIBPAM" || rc=$?; echo $rc >"$d/rc-uprobe"
+		rc=0; uprobe_try sleep /usr/bin/sleep || rc=$?; echo $rc >"$d/rc-uprobe-plain"
+	fi
 	start_holder "$d/holder"
 	fd_routes "$d" "$plain"
 	kill "$(cut -d' ' -f1 "$d/holder")"
@@ -212,6 +232,16 @@ expect "$ev" "audit: getfd of a non-dumpable child: nondumpable-memory" kind=get
 	caller.uid=65534 flags@target_nondumpable severity=high rule=nondumpable-memory
 expect "$ev" "audit: getfd of a dumpable child is debug-child" kind=getfd \
 	caller.uid=65534 action=allow rule=debug-child
+if [ "$HAVE_UPROBES" = 1 ]; then
+	check "audit: a uprobe on libpam works" test "$(cat "$work/audit/rc-uprobe")" = 0
+	expect "$ev" "audit: a uprobe on libpam would be denied" kind=uprobe \
+		target.comm="$PAMCOMM" action=alert severity=high flags@would_deny \
+		flags@target_sensitive rule=sensitive-memory
+	expect "$ev" "audit: a uprobe on an ordinary program is allowed" kind=uprobe \
+		target.comm=sleep action=allow severity=info rule=uprobe
+else
+	log "no uprobe_events here: uprobes not tried"
+fi
 check "audit: the memfd of secrets reopened through fd/N" grep -q pmguard-memfd-secret "$work/audit/fd.out"
 check "audit: and through map_files" grep -q pmguard-memfd-secret "$work/audit/mapf.out"
 A_HOLDER=$(cut -d' ' -f1 "$work/audit/holder")
@@ -249,6 +279,12 @@ check "enforce: map_files reopen refused" \
 check "enforce: ls -l, stat -L and lsof of the holder work" test \
 	"$(cat "$E/rc-ls") $(cat "$E/rc-stat") $(cat "$E/rc-lsof")" = "0 0 0"
 check "enforce: ls -l shows the memfd" grep -q 'memfd:secrets' "$E/ls.out"
+if [ "$HAVE_UPROBES" = 1 ]; then
+	check "enforce: a uprobe on libpam refused" test "$(cat "$E/rc-uprobe")" = 1
+	check "enforce: a uprobe on an ordinary program works" test "$(cat "$E/rc-uprobe-plain")" = 0
+	expect "$ev" "enforce: the uprobe on libpam denied" kind=uprobe \
+		target.comm="$PAMCOMM" action=deny severity=high result=-22
+fi
 E_HOLDER=$(cut -d' ' -f1 "$E/holder")
 expect "$ev" "enforce: fd/N reopen denied" kind=fd_reopen target.pid="$E_HOLDER" \
 	action=deny severity=high result=-13 --min 2

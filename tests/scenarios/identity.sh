@@ -18,9 +18,25 @@ SSHD=$!
 sleep 600 &
 PLAIN=$!
 
+# A credential holder (by its leader's name) whose other thread renamed
+# itself: still a credential holder through that thread's files.
+"$PY" -c '
+import ctypes, threading, time
+libc = ctypes.CDLL(None)
+libc.prctl(15, b"sshd", 0, 0, 0)                  # the leader: PR_SET_NAME
+def worker():
+    libc.prctl(15, b"worker", 0, 0, 0)
+    time.sleep(600)
+threading.Thread(target=worker, daemon=True).start()
+time.sleep(600)' &
+HOLDER=$!
+sleep 1
+WORKER=$(grep -l '^worker$' /proc/$HOLDER/task/*/comm | head -n1 | cut -d/ -f5)
+
 pmg_load
 ev="$PMGUARD_OUT/events.jsonl"
 pmg_monitor "$ev"
+cat "/proc/$HOLDER/task/$WORKER/environ" >/dev/null
 rc=0; "$work/exeswap" /usr/bin/gdb "$PLAIN" || rc=$?
 check "exeswap became gdb and opened maps (exit $rc)" test "$rc" = 0
 check "gdb itself reads maps" bash -c "gdb -nx -batch -p $PLAIN -ex 'info proc mappings' >/dev/null 2>&1"
@@ -40,6 +56,9 @@ expect "$ev" "ps reads an ordinary process's environ, allowed" kind=environ \
 expect "$ev" "ps reading a credential holder's environ would be refused, quietly" \
 	kind=environ caller.exe=/usr/bin/ps target.pid="$SSHD" action=alert \
 	severity=low flags@would_deny rule=sensitive-environ:ps
-kill "$SSHD" "$PLAIN"
+expect "$ev" "a renamed thread of a credential holder is still one" kind=environ \
+	target.pid="$HOLDER" target.tid="$WORKER" target.comm=worker flags@target_sensitive \
+	flags@task_alias rule=sensitive-memory severity=high
+kill "$SSHD" "$PLAIN" "$HOLDER"
 rm -rf "$work"
 finish

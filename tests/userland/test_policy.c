@@ -236,7 +236,7 @@ static const struct {
 	{ "rule x action=allow kinds=mem,cmdline",
 	  "kinds: unknown kind 'cmdline' (expected mem, environ, maps, smaps, smaps_rollup, "
 	  "numa_maps, pagemap, auxv, vm_read, vm_write, ptrace, ptrace_read, ptrace_write, "
-	  "getfd, pageout, kcore, core, fd_reopen, all)" },
+	  "getfd, pageout, kcore, core, fd_reopen, uprobe, all)" },
 	/* all with others: would read as any kind and match only the others */
 	{ "rule x action=deny kinds=all,mem",
 	  "kinds: 'all' with other items in 'all,mem' (all alone means any; or list "
@@ -1011,7 +1011,7 @@ static void test_default_policy_conf(void **state)
 		"environ:pkill", "environ:pidwait", "environ:needrestart",
 		"environ:checkrestart",
 		"own-tracee", "debug-child", "same-uid-copy", "sensitive-memory",
-		"sensitive-inventory", "sensitive-other", "own-uid", "environ-read",
+		"sensitive-inventory", "sensitive-other", "uprobe", "own-uid", "environ-read",
 		"fd-reopen", "memory-read",
 	};
 	const uint32_t maps = (1u << PMGUARD_KIND_MAPS) | (1u << PMGUARD_KIND_SMAPS) |
@@ -1068,7 +1068,7 @@ static void test_default_policy_conf(void **state)
 	r = rule_named("sensitive-memory", &sensitive_memory);
 	assert_int_equal(r->action, PMGUARD_ACTION_DENY);
 	assert_int_equal(r->severity, PMGUARD_SEV_HIGH);
-	assert_int_equal(r->kinds, direct | environ);
+	assert_int_equal(r->kinds, direct | environ | (1u << PMGUARD_KIND_UPROBE));
 	assert_int_equal(r->flags_set, PMGUARD_F_TARGET_SENSITIVE);
 
 	/* kcore, and the dumps of credential holders and setuid processes. */

@@ -66,6 +66,13 @@ enum pmguard_kind {
 	 * procfs twin of pidfd_getfd
 	 */
 	PMGUARD_KIND_FD_REOPEN,
+	/*
+	 * a uprobe (perf, BPF, tracefs) registered on a file: a credential
+	 * holder's executable or a library that handles credentials (PAM,
+	 * libcrypt, libssl, ...) is a sensitive target; target pid 0, its comm
+	 * the file's name
+	 */
+	PMGUARD_KIND_UPROBE,
 	__PMGUARD_KIND_MAX,
 };
 
