@@ -385,6 +385,12 @@ static struct kprobe pmguard_canary_probe = {
 static void pmguard_canary_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(pmguard_canary_work, pmguard_canary_fn);
 
+/*
+ * While a disarm runs (pmguard_blinded_now()), the canary may still fire:
+ * it must not take that for "seeing again".
+ */
+static atomic_t pmguard_disarming = ATOMIC_INIT(0);
+
 static void pmguard_canary_fn(struct work_struct *work)
 {
 	long before = atomic_long_read(&pmguard_canary_hits);
@@ -393,7 +399,8 @@ static void pmguard_canary_fn(struct work_struct *work)
 
 	pmguard_canary();
 	blind = atomic_long_read(&pmguard_canary_hits) == before;
-	if (blind != pmguard_blind) {
+	/* A disarm under way: the probes may still fire, for a while. */
+	if (blind != pmguard_blind && !atomic_read(&pmguard_disarming)) {
 		pmguard_blind = blind;
 		atomic64_set(&pmguard_stats[PMGUARD_S_BLIND], blind);
 		if (blind) {
@@ -413,6 +420,76 @@ bool pmguard_is_blind(void)
 {
 	return READ_ONCE(pmguard_blind);
 }
+
+/*
+ * A blink: disarm, read, re-arm within the canary's second.  The disarm
+ * itself is seen as it is asked for (a write of 0 to kprobes/enabled,
+ * kernel.ftrace_enabled=0), before it takes effect: pmguard is blind from
+ * then on, until the canary fires again.  Probe context.
+ */
+static void pmguard_blinded_now(void)
+{
+	struct pmguard_event ev = {
+		.type = PMGUARD_EV_GUARD, .count = 1,
+		.severity = PMGUARD_SEV_CRITICAL, .guard = PMGUARD_GUARD_BLIND,
+	};
+
+	if (xchg(&pmguard_blind, true))
+		return;
+	atomic64_set(&pmguard_stats[PMGUARD_S_BLIND], 1);
+	atomic64_inc(&pmguard_stats[PMGUARD_S_BLINDED]);
+	pr_crit("kprobes are being disarmed: pmguard sees no access until they are armed again\n");
+	pmguard_submit(&ev);
+}
+
+/* write_enabled_file_bool(file, buf, count, ppos): debugfs kprobes/enabled */
+static int pmguard_kprobes_write_entry(struct kretprobe_instance *ri,
+				       struct pt_regs *regs)
+{
+	const char __user *buf = (const char __user *)regs_get_kernel_argument(regs, 1);
+	char c;
+
+	if (copy_from_user_nofault(&c, buf, 1) || (c != '0' && c != 'n' && c != 'N'))
+		return 1;
+	atomic_inc(&pmguard_disarming);
+	pmguard_blinded_now();
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_kprobes_write_entry);
+
+/* ftrace_enable_sysctl(table, write, buffer, ...): kernel.ftrace_enabled */
+static int pmguard_ftrace_write_entry(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	const char *buf = (const char *)regs_get_kernel_argument(regs, 2);
+
+	if (!regs_get_kernel_argument(regs, 1) || !buf || buf[0] != '0')
+		return 1;
+	atomic_inc(&pmguard_disarming);
+	pmguard_blinded_now();
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_ftrace_write_entry);
+
+static int pmguard_disarm_return(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	atomic_dec(&pmguard_disarming);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_disarm_return);
+
+static struct kretprobe pmguard_disarm_probes[] = {
+	{ .kp.symbol_name = "write_enabled_file_bool",
+	  .entry_handler = pmguard_kprobes_write_entry,
+	  .handler = pmguard_disarm_return },
+	{ .kp.symbol_name = "ftrace_enable_sysctl",
+	  .entry_handler = pmguard_ftrace_write_entry,
+	  .handler = pmguard_disarm_return },
+};
 
 /* Resolve @path to the identity of the inode it names now. */
 int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id)
@@ -668,6 +745,7 @@ static struct pmguard_policy *pmguard_default_policy(void)
 static int __init pmguard_init(void)
 {
 	struct pmguard_policy *policy;
+	unsigned int i;
 	int err;
 
 	if (!strcmp(mode, "enforce")) {
@@ -712,6 +790,13 @@ static int __init pmguard_init(void)
 	if (err)
 		goto err_account;
 
+	/* Optional, each: without them, a blink goes unnoticed. */
+	for (i = 0; i < ARRAY_SIZE(pmguard_disarm_probes); i++)
+		if (register_kretprobe(&pmguard_disarm_probes[i])) {
+			pr_warn("cannot probe %s: a disarm shorter than a second goes unnoticed\n",
+				pmguard_disarm_probes[i].kp.symbol_name);
+			pmguard_disarm_probes[i].kp.addr = NULL;
+		}
 	/* Optional: without it, disarmed kprobes go unnoticed. */
 	pmguard_canary_probe.addr = (kprobe_opcode_t *)pmguard_canary;
 	if (register_kprobe(&pmguard_canary_probe)) {
@@ -747,6 +832,8 @@ err_free:
 
 static void __exit pmguard_exit(void)
 {
+	unsigned int i;
+
 	/*
 	 * Locked, the module is pinned: only a forced unload (rmmod -f, with
 	 * CONFIG_MODULE_FORCE_UNLOAD) gets here, and nothing can refuse it.
@@ -754,6 +841,9 @@ static void __exit pmguard_exit(void)
 	 */
 	if (pmguard_locked)
 		pr_crit("forced unload of a locked pmguard: from now on no route is decided or seen\n");
+	for (i = 0; i < ARRAY_SIZE(pmguard_disarm_probes); i++)
+		if (pmguard_disarm_probes[i].kp.addr)
+			unregister_kretprobe(&pmguard_disarm_probes[i]);
 	if (pmguard_canary_probe.addr) {
 		cancel_delayed_work_sync(&pmguard_canary_work);
 		unregister_kprobe(&pmguard_canary_probe);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # kernels: 5.10 6.1 6.12-rt 7.3 debug
 # Blinding: root disarms every kprobe with debugfs (kprobes/enabled = 0).
-# pmguard cannot stop that, but it must notice: within seconds the stats
+# pmguard cannot stop that, but it must notice: at the disarm (so a blink,
+# disarmed and re-armed within a second, is seen too), the stats
 # say blind, the kernel log says so, and subscribers get a critical guard
 # record; once the probes are armed again, an info record says so.
 # Also ftrace off (kernel.ftrace_enabled = 0, which silences kprobes on
@@ -34,7 +35,16 @@ check "blinded counted once" test "$(stat_of blinded)" = 1
 cat /proc/$V/maps >/dev/null	# unseen: that is what blind means
 echo 1 >"$KP"
 check "seeing again once kprobes are armed" wait_stat blind 0
-check "kernel log names it" bash -c "dmesg | grep -q 'pmguard: kprobes are disarmed'"
+check "kernel log names it" bash -c "dmesg | grep -qE 'pmguard: kprobes are (being )?disarmed'"
+
+# A blink: disarmed and armed again well within the canary's second.  The
+# disarm is seen as it is asked for.
+b0=$(stat_of blinded)
+echo 0 >"$KP"
+echo 1 >"$KP"
+sleep 2
+check "a blink is seen (blinded $b0 -> $(stat_of blinded))" test "$(stat_of blinded)" -gt "$b0"
+check "seeing again after the blink" wait_stat blind 0
 
 # ftrace off: the probes either keep firing or pmguard says it is blind.
 ft=/proc/sys/kernel/ftrace_enabled
