@@ -35,6 +35,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/capability.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/dcache.h>
@@ -465,6 +466,8 @@ struct pmguard_nl_held {
 
 struct pmguard_nl_sub {
 	u32 portid;
+	bool admin;			/* CAP_SYS_ADMIN when it subscribed */
+	u64 since;			/* order of subscription */
 	struct file *file;		/* pins the socket, and so its port */
 	unsigned int head, len;		/* ring of held events, oldest first */
 	struct pmguard_nl_held held[PMGUARD_NL_HELD_MAX];
@@ -474,6 +477,7 @@ struct pmguard_nl_sub {
 static DEFINE_MUTEX(pmguard_nl_subs_mutex);
 static struct pmguard_nl_sub *pmguard_nl_subs[PMGUARD_NL_MAX_SUBSCRIBERS];
 static unsigned int pmguard_nl_nr_subs;
+static u64 pmguard_nl_subs_made;
 static unsigned int pmguard_nl_retry_ms = PMGUARD_NL_RETRY_MIN_MS;
 
 static void pmguard_nl_retry_fn(struct work_struct *work);
@@ -662,13 +666,18 @@ static void pmguard_nl_retry_fn(struct work_struct *work)
  * PMGUARD_CMD_SUBSCRIBE: send events to the requesting socket until it is
  * closed or the module unloads.  GENL_ADMIN_PERM has checked
  * CAP_NET_ADMIN in the initial user namespace, of the socket's opener and
- * of the sender.  Subscribing again is not an error.
+ * of the sender.  Subscribing again is not an error.  With every slot
+ * taken, a subscriber that also has CAP_SYS_ADMIN there (pmguard.service)
+ * takes the slot of the oldest one that does not (a CAP_NET_ADMIN-only
+ * process cannot lock the service out); only a ninth CAP_SYS_ADMIN
+ * subscriber is refused.
  */
 static int pmguard_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sock *sk = NETLINK_CB(skb).sk;
+	bool admin = netlink_capable(skb, CAP_SYS_ADMIN);
 	struct pmguard_nl_sub *sub;
-	int i, free = -1;
+	int i, free = -1, evict = -1;
 
 	/* A user socket: it is sending this, so its file is alive. */
 	if (!sk || !sk->sk_socket || !sk->sk_socket->file) {
@@ -689,9 +698,20 @@ static int pmguard_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
 		}
 		if (!s && free < 0)
 			free = i;
+		if (s && !s->admin &&
+		    (evict < 0 || s->since < pmguard_nl_subs[evict]->since))
+			evict = i;
+	}
+	if (free == -1 && admin && evict >= 0) {
+		pr_notice("subscriber port %u (no CAP_SYS_ADMIN) gives way to port %u\n",
+			  pmguard_nl_subs[evict]->portid, info->snd_portid);
+		pmguard_nl_sub_remove(evict);
+		free = evict;
 	}
 	if (free >= 0) {
 		sub->portid = info->snd_portid;
+		sub->admin = admin;
+		sub->since = ++pmguard_nl_subs_made;
 		sub->file = get_file(sk->sk_socket->file);
 		pmguard_nl_subs[free] = sub;
 		WRITE_ONCE(pmguard_nl_nr_subs, pmguard_nl_nr_subs + 1);
