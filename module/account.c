@@ -88,6 +88,8 @@ void pmguard_track_mem(struct file *file, const struct pmguard_event *ev)
 		slot->ev.time_ns = ktime_get_real_ns();
 		memset(&slot->ev.mem, 0, sizeof(slot->ev.mem));
 		slot->ev.mem.first_offset = U64_MAX;
+		/* The open's time, monotonic: a clock change is no duration. */
+		slot->ev.mem.duration_ns = ktime_get_ns();
 		pmguard_event_hold(&slot->ev);
 	}
 	raw_spin_unlock_irqrestore(&pmguard_track_lock, flags);
@@ -201,7 +203,7 @@ static int pmguard_release_pre(struct kprobe *p, struct pt_regs *regs)
 		} else {
 			if (ev->mem.first_offset == U64_MAX)
 				ev->mem.first_offset = 0;
-			ev->mem.duration_ns = ktime_get_real_ns() - ev->time_ns;
+			ev->mem.duration_ns = ktime_get_ns() - ev->mem.duration_ns;
 			trace_mem_summary(ev);
 			/* The queue copies the event and owns its references. */
 			pmguard_submit(ev);

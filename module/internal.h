@@ -249,6 +249,7 @@ void pmguard_event_complete(struct pmguard_event *ev);
 bool pmguard_decide_event(struct pmguard_event *ev);
 void pmguard_report_access(struct pmguard_event *ev);
 int pmguard_probes_register(unsigned int maxactive);
+int pmguard_probes_selftest(void);
 void pmguard_probes_unregister(void);
 u64 pmguard_probes_missed(void);
 unsigned int pmguard_probes_active(void);

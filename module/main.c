@@ -789,6 +789,9 @@ static int __init pmguard_init(void)
 	err = pmguard_probes_register(maxactive);
 	if (err)
 		goto err_account;
+	err = pmguard_probes_selftest();
+	if (err)
+		goto err_probes;
 
 	/* Optional, each: without them, a blink goes unnoticed. */
 	for (i = 0; i < ARRAY_SIZE(pmguard_disarm_probes); i++)
@@ -815,6 +818,8 @@ static int __init pmguard_init(void)
 	}
 	return 0;
 
+err_probes:
+	pmguard_probes_unregister();
 err_account:
 	pmguard_dump_unregister();
 	pmguard_script_unregister();

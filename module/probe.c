@@ -36,6 +36,7 @@
 #include <linux/dcache.h>
 #include <linux/percpu.h>
 #include <linux/err.h>
+#include <linux/fs.h>
 
 #include "internal.h"
 #include "compat.h"
@@ -513,8 +514,14 @@ static enum pmguard_kind pmguard_mark_open(struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(pmguard_mark_open);
 
+/* The task opening a file to check, at load, that the probe fires. */
+static struct task_struct *pmguard_selftest_task;
+static bool pmguard_selftest_hit;
+
 static int pmguard_proc_mem_open_pre(struct kprobe *p, struct pt_regs *regs)
 {
+	if (unlikely(READ_ONCE(pmguard_selftest_task) == current))
+		WRITE_ONCE(pmguard_selftest_hit, true);
 	pmguard_mark_open(regs);
 	return 0;
 }
@@ -660,6 +667,34 @@ int pmguard_probes_register(unsigned int maxactive)
 	if (err) {
 		pr_warn("cannot probe mem_open (%d): mem open modes unknown\n", err);
 		pmguard_mem_open_probe.kp.addr = NULL;
+	}
+	return 0;
+}
+
+/*
+ * A kprobe on proc_mem_open() registers as long as the symbol exists, but
+ * on a build where the compiler also inlined it into its callers, opens
+ * would never reach it: every procfs open unseen.  At load, open
+ * /proc/self/maps (no access check, no event: one's own) and see that the
+ * probe fired; refuse to load otherwise.  /proc not mounted: said, and
+ * not checked.
+ */
+int pmguard_probes_selftest(void)
+{
+	struct file *file;
+
+	WRITE_ONCE(pmguard_selftest_task, current);
+	file = filp_open("/proc/self/maps", O_RDONLY, 0);
+	WRITE_ONCE(pmguard_selftest_task, NULL);
+	if (IS_ERR(file)) {
+		pr_warn("cannot open /proc/self/maps (%ld): the procfs probe is not checked\n",
+			PTR_ERR(file));
+		return 0;
+	}
+	filp_close(file, NULL);
+	if (!READ_ONCE(pmguard_selftest_hit)) {
+		pr_err("an open of /proc/self/maps did not reach the proc_mem_open() probe (inlined on this build?): procfs opens would go unseen\n");
+		return -ENOENT;
 	}
 	return 0;
 }
