@@ -43,6 +43,14 @@
 #include "internal.h"
 #include "compat.h"
 
+/* Start @ev, a read of @kind by current of @target, and count it seen. */
+static void pmguard_dump_event(struct pmguard_event *ev, enum pmguard_kind kind,
+			       struct task_struct *target)
+{
+	pmguard_event_start(ev, kind, PMGUARD_ACCESS_READ, target);
+	pmguard_count_seen(kind);
+}
+
 /* Libraries that handle credentials, by the start of their file name. */
 static const char * const pmguard_credential_libs[] = {
 	"libpam.", "libpam_misc.", "pam_", "libcrypt.", "libssl.", "libcrypto.",
@@ -70,9 +78,7 @@ static int pmguard_uprobe_pre(struct kprobe *p, struct pt_regs *regs)
 	struct pmguard_event ev;
 	struct dentry *dentry;
 
-	pmguard_event_start(&ev, PMGUARD_KIND_UPROBE, PMGUARD_ACCESS_READ,
-			    &init_task);
-	pmguard_count_seen(PMGUARD_KIND_UPROBE);
+	pmguard_dump_event(&ev, PMGUARD_KIND_UPROBE, &init_task);
 	t = &ev.acc.target;
 	memset(t->comm, 0, sizeof(t->comm));
 	memset(t->exe_name, 0, sizeof(t->exe_name));
@@ -82,12 +88,7 @@ static int pmguard_uprobe_pre(struct kprobe *p, struct pt_regs *regs)
 	/* Any of its names: a library has one. */
 	dentry = pmguard_inode_dentry(inode);
 	if (dentry) {
-		const unsigned char *name = READ_ONCE(dentry->d_name.name);
-		u32 len = min_t(u32, READ_ONCE(dentry->d_name.len),
-				sizeof(t->exe_name) - 1);
-
-		memcpy(t->exe_name, name, len);
-		t->exe_name[strnlen(t->exe_name, len)] = '\0';
+		pmguard_dentry_name(dentry, t->exe_name, sizeof(t->exe_name));
 		memcpy(t->comm, t->exe_name, sizeof(t->comm) - 1);
 	}
 	rcu_read_unlock();
@@ -110,14 +111,6 @@ static struct kprobe pmguard_uprobe_probes[] = {
 	{ .symbol_name = "uprobe_register_refctr", .pre_handler = pmguard_uprobe_pre },
 };
 
-static bool pmguard_dump_start(struct pmguard_event *ev, enum pmguard_kind kind,
-			       struct task_struct *target)
-{
-	pmguard_event_start(ev, kind, PMGUARD_ACCESS_READ, target);
-	pmguard_count_seen(kind);
-	return pmguard_decide_event(ev);
-}
-
 /* Entry of security_locked_down(what): is it open_kcore() asking? */
 static int pmguard_kcore_entry(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
@@ -126,9 +119,7 @@ static int pmguard_kcore_entry(struct kretprobe_instance *ri,
 
 	if ((int)regs_get_kernel_argument(regs, 0) != LOCKDOWN_KCORE)
 		return 1;
-	pmguard_event_start(ev, PMGUARD_KIND_KCORE, PMGUARD_ACCESS_READ,
-			    &init_task);
-	pmguard_count_seen(PMGUARD_KIND_KCORE);
+	pmguard_dump_event(ev, PMGUARD_KIND_KCORE, &init_task);
 	return 0;
 }
 
@@ -186,7 +177,8 @@ static int pmguard_core_pre(struct kprobe *p, struct pt_regs *regs)
 	rcu_read_unlock();
 	if (deny)
 		return 0;
-	deny = pmguard_dump_start(&ev, PMGUARD_KIND_CORE, current);
+	pmguard_dump_event(&ev, PMGUARD_KIND_CORE, current);
+	deny = pmguard_decide_event(&ev);
 	if (deny)
 		ev.acc.result = -EPERM;
 	pmguard_report_access(&ev);

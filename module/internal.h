@@ -243,6 +243,8 @@ static inline void pmguard_set_second_argument(struct pt_regs *regs,
 
 /* probe.c: procfs opens, and what every route shares */
 struct mm_struct;
+struct dentry;
+void pmguard_dentry_name(struct dentry *dentry, char *buf, size_t size);
 void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
 			 u32 access, struct task_struct *task);
 void pmguard_event_complete(struct pmguard_event *ev);

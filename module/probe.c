@@ -46,7 +46,7 @@
  * As in d_path(): the name may be renamed under us, so stop at the length
  * or the first NUL, whichever comes first.  Caller holds rcu_read_lock().
  */
-static void pmguard_dentry_name(struct dentry *dentry, char *buf, size_t size)
+void pmguard_dentry_name(struct dentry *dentry, char *buf, size_t size)
 {
 	/* Pairs with the release in __d_move(): see the name's bytes. */
 	const unsigned char *name = smp_load_acquire(&dentry->d_name.name);

@@ -453,14 +453,16 @@ static int pmguard_check_entry(struct kretprobe_instance *ri,
 {
 	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
 	enum pmguard_kind kind = pmguard_procfs_kind(regs);
+	struct pmguard_call *slot = NULL;
 	struct file *mem_file = NULL;
 	struct task_struct *task;
 	u32 access;
 
+	if (kind == PMGUARD_KIND_UNSPEC && atomic_read(&pmguard_fd_links))
+		slot = pmguard_call_mine();
 	if (kind != PMGUARD_KIND_UNSPEC) {
 		access = pmguard_procfs_access(kind, &mem_file);
-	} else if (atomic_read(&pmguard_fd_links) && pmguard_call_mine() &&
-		   pmguard_call_mine()->fd_link) {
+	} else if (slot && slot->fd_link) {
 		/* The READ-mode check of following the link, for an open. */
 		kind = PMGUARD_KIND_FD_REOPEN;
 		access = PMGUARD_ACCESS_READ;
