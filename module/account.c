@@ -299,3 +299,8 @@ void pmguard_trace_access(const struct pmguard_event *ev)
 {
 	trace_access(ev);
 }
+
+void pmguard_trace_summary(const struct pmguard_event *ev)
+{
+	trace_mem_summary(ev);
+}

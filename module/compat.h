@@ -153,6 +153,33 @@ static inline u32 pmguard_cgroup_ns(const struct nsproxy *nsproxy)
 }
 
 /*
+ * Is current in a cgroup namespace of its own, and is @task's cgroup v2
+ * outside that namespace's root (another container's, or the host's)?
+ * The caller holds rcu_read_lock(); only current changes its own nsproxy,
+ * and the root css_set lives as long as the namespace.
+ */
+static inline bool pmguard_current_cgroup_ns_private(void)
+{
+#ifdef CONFIG_CGROUPS
+	return current->nsproxy &&
+	       current->nsproxy->cgroup_ns != init_task.nsproxy->cgroup_ns;
+#else
+	return false;
+#endif
+}
+
+static inline bool pmguard_cgroup_outside_current_ns(struct task_struct *task)
+{
+#ifdef CONFIG_CGROUPS
+	struct cgroup *root = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
+
+	return !cgroup_is_descendant(task_dfl_cgroup(task), root);
+#else
+	return false;
+#endif
+}
+
+/*
  * A counted reference to the cgroup v2 with id @id, or NULL.  Exported
  * since 6.1 (module/Kbuild looks for it in Module.symvers: a header cannot
  * tell); without it the worker finds the cgroup through the task, if the

@@ -14,11 +14,18 @@
  * resolved by the worker, which finds the same task again by tid and
  * start time.
  *
- * "In a container", kernel-side: the pid or user namespace is not the
- * initial one.  An access crosses containers when the caller is in a
- * container and the target's pid and user namespaces are not the caller's
- * or inside them: another container, or the host.  The host (or an outer
- * container) reading a process of a container inside it does not.
+ * "In a container", kernel-side: the pid, user or cgroup namespace is not
+ * the initial one (docker and podman give a container a cgroup namespace
+ * of its own on cgroup v2 even with --pid=host, and rootless podman's
+ * containers share one user namespace; systemd's services get none).  An
+ * access crosses containers when the caller is in a container and the
+ * target's pid and user namespaces are not the caller's or inside them,
+ * or, for a caller with a cgroup namespace of its own, the target's cgroup
+ * is outside that namespace's root: another container, or the host.  The
+ * host (or an outer container) reading a process of a container inside it
+ * does not.  A container that shares the host's pid, user and cgroup
+ * namespaces (--pid=host --cgroupns=host, as root) is not told from the
+ * host here.
  */
 #include <linux/cgroup.h>
 #include <linux/cred.h>
@@ -70,11 +77,14 @@ u8 pmguard_context_of(struct task_struct *task)
 	const struct user_namespace *user_ns = __task_cred(task)->user_ns;
 	u8 ctx = PMGUARD_CTX_KNOWN;
 
-	if ((pid_ns && pid_ns != &init_pid_ns) || user_ns != &init_user_ns)
+	if ((pid_ns && pid_ns != &init_pid_ns) || user_ns != &init_user_ns ||
+	    (task == current && pmguard_current_cgroup_ns_private()))
 		ctx |= PMGUARD_CTX_IN_CONTAINER;
 	if (task != current &&
 	    pmguard_pid_ns_within(pid_ns, task_active_pid_ns(current)) &&
-	    pmguard_user_ns_within(user_ns, current_user_ns()))
+	    pmguard_user_ns_within(user_ns, current_user_ns()) &&
+	    !(pmguard_current_cgroup_ns_private() &&
+	      pmguard_cgroup_outside_current_ns(task)))
 		ctx |= PMGUARD_CTX_WITHIN_CALLER;
 	return ctx;
 }

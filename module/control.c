@@ -70,7 +70,8 @@ static int pmguard_ctl_allowed(struct sk_buff *skb, struct genl_info *info)
 }
 
 static int pmguard_rule_exe(struct nlattr *attr, char *path,
-			    struct pmguard_exe_id *id, struct genl_info *info)
+			    struct pmguard_exe_id *id, struct path *pin,
+			    struct genl_info *info)
 {
 	int err;
 
@@ -80,16 +81,34 @@ static int pmguard_rule_exe(struct nlattr *attr, char *path,
 				    "pmguard: executable or script path must be absolute");
 		return -EINVAL;
 	}
-	err = pmguard_exe_lookup(path, id);
+	err = pmguard_exe_lookup(path, id, pin);
 	if (err)
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
 				    "pmguard: executable or script path does not resolve");
 	return err;
 }
 
-/* A rule from a PMGUARD_A_RULE_SPEC nest; process context. */
+static int pmguard_rule_parse(struct nlattr *nest, struct pmguard_rule *rule,
+			      struct genl_info *info);
+
+/*
+ * A rule from a PMGUARD_A_RULE_SPEC nest, holding the files it names;
+ * process context.  On error it holds nothing.
+ */
 static int pmguard_rule_from_nl(struct nlattr *nest, struct pmguard_rule *rule,
 				struct genl_info *info)
+{
+	int err;
+
+	memset(rule, 0, sizeof(*rule));
+	err = pmguard_rule_parse(nest, rule, info);
+	if (err)
+		pmguard_rule_unpin(rule);
+	return err;
+}
+
+static int pmguard_rule_parse(struct nlattr *nest, struct pmguard_rule *rule,
+			      struct genl_info *info)
 {
 	struct nlattr *tb[PMGUARD_R_MAX + 1];
 	int err;
@@ -118,7 +137,7 @@ static int pmguard_rule_from_nl(struct nlattr *nest, struct pmguard_rule *rule,
 	if (tb[PMGUARD_R_CALLER_EXE]) {
 		err = pmguard_rule_exe(tb[PMGUARD_R_CALLER_EXE],
 				       rule->caller_exe_path, &rule->caller_exe,
-				       info);
+				       &rule->pins[PMGUARD_PIN_CALLER_EXE], info);
 		if (err)
 			return err;
 		rule->match |= PMGUARD_M_CALLER_EXE;
@@ -126,7 +145,7 @@ static int pmguard_rule_from_nl(struct nlattr *nest, struct pmguard_rule *rule,
 	if (tb[PMGUARD_R_TARGET_EXE]) {
 		err = pmguard_rule_exe(tb[PMGUARD_R_TARGET_EXE],
 				       rule->target_exe_path, &rule->target_exe,
-				       info);
+				       &rule->pins[PMGUARD_PIN_TARGET_EXE], info);
 		if (err)
 			return err;
 		rule->match |= PMGUARD_M_TARGET_EXE;
@@ -134,7 +153,8 @@ static int pmguard_rule_from_nl(struct nlattr *nest, struct pmguard_rule *rule,
 	if (tb[PMGUARD_R_CALLER_SCRIPT]) {
 		err = pmguard_rule_exe(tb[PMGUARD_R_CALLER_SCRIPT],
 				       rule->caller_script_path,
-				       &rule->caller_script, info);
+				       &rule->caller_script,
+				       &rule->pins[PMGUARD_PIN_CALLER_SCRIPT], info);
 		if (err)
 			return err;
 		rule->match |= PMGUARD_M_CALLER_SCRIPT;
@@ -185,6 +205,7 @@ static struct pmguard_policy *pmguard_policy_copy(unsigned int nr_rules)
 {
 	const struct pmguard_policy *cur;
 	struct pmguard_policy *policy;
+	unsigned int i;
 
 	cur = rcu_dereference_protected(pmguard_policy,
 					lockdep_is_held(&pmguard_config_mutex));
@@ -194,6 +215,8 @@ static struct pmguard_policy *pmguard_policy_copy(unsigned int nr_rules)
 	policy->nr_rules = min(nr_rules, cur->nr_rules);
 	memcpy(policy->rules, cur->rules,
 	       policy->nr_rules * sizeof(policy->rules[0]));
+	for (i = 0; i < policy->nr_rules; i++)
+		pmguard_rule_pin(&policy->rules[i]);
 	policy->nr_sensitive = cur->nr_sensitive;
 	memcpy(policy->sensitive, cur->sensitive, sizeof(policy->sensitive));
 	policy->default_action = cur->default_action;
@@ -244,7 +267,6 @@ int pmguard_ctl_rule_add(struct sk_buff *skb, struct genl_info *info)
 	policy = pmguard_policy_copy(n + 1);
 	if (!policy)
 		goto out;
-	policy->nr_rules = n + 1;
 	if (pmguard_rule_index(policy, rule.name) >= 0) {
 		NL_SET_ERR_MSG(info->extack, "pmguard: a rule with that name exists");
 		pmguard_policy_free(policy);
@@ -253,11 +275,14 @@ int pmguard_ctl_rule_add(struct sk_buff *skb, struct genl_info *info)
 	}
 	memmove(&policy->rules[index + 1], &policy->rules[index],
 		(n - index) * sizeof(rule));
-	policy->rules[index] = rule;
+	policy->rules[index] = rule;	/* its references pass to the policy */
+	policy->nr_rules = n + 1;
 	pmguard_policy_install(policy);
-	err = 0;
+	mutex_unlock(&pmguard_config_mutex);
+	return 0;
 out:
 	mutex_unlock(&pmguard_config_mutex);
+	pmguard_rule_unpin(&rule);
 	return err;
 }
 
@@ -289,6 +314,7 @@ int pmguard_ctl_rule_del(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto out;
 	}
+	pmguard_rule_unpin(&policy->rules[index]);
 	policy->nr_rules--;
 	memmove(&policy->rules[index], &policy->rules[index + 1],
 		(policy->nr_rules - index) * sizeof(policy->rules[0]));
@@ -345,6 +371,7 @@ static int pmguard_policy_from_nl(struct nlattr *nest,
 					       policy->rules[policy->nr_rules].name) >= 0) {
 				NL_SET_ERR_MSG_ATTR(info->extack, attr,
 						    "pmguard: duplicate rule name");
+				pmguard_rule_unpin(&policy->rules[policy->nr_rules]);
 				return -EEXIST;
 			}
 			policy->nr_rules++;
@@ -507,8 +534,7 @@ static bool pmguard_exe_stale(const char *path, const struct pmguard_exe_id *id)
 {
 	struct pmguard_exe_id now;
 
-	return pmguard_exe_lookup(path, &now) ||
-	       now.dev != id->dev || now.ino != id->ino;
+	return pmguard_exe_lookup(path, &now, NULL) || now.inode != id->inode;
 }
 
 static int pmguard_rule_to_nl(struct sk_buff *msg, const struct pmguard_rule *rule,

@@ -30,6 +30,21 @@
  * moves the offset past the file's end, which the function refuses with
  * -EINVAL before it registers anything.
  *
+ * A perf event that samples a process's user stack or registers
+ * (PERF_SAMPLE_STACK_USER: perf record --call-graph dwarf) copies what is
+ * on that stack into the sampler's buffer at every sample, and root (or
+ * CAP_PERFMON) opens one without any ptrace question: perf_check_permission()
+ * asks ptrace_may_access() only of the others.  Every perf event is made
+ * by perf_event_alloc(), which asks security_perf_event_alloc() last: a
+ * kretprobe there decides one that samples user data (kind perf_sample;
+ * the target the task it follows, or the kernel, pid 0, for one that
+ * follows every process on a CPU) and a denial makes the hook fail with
+ * -EPERM, so perf_event_open() fails before the event exists.  Events
+ * inherited by a child (perf record's inherit) were decided with their
+ * parent event and leave at once.  The target's mm is not stable there:
+ * its executable is found by the worker, its dumpability judged by its
+ * credentials.
+ *
  * Handlers run in probe context: they never sleep.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -39,6 +54,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/ptrace.h>
+#include <linux/perf_event.h>
 
 #include "internal.h"
 #include "compat.h"
@@ -84,6 +100,7 @@ static int pmguard_uprobe_pre(struct kprobe *p, struct pt_regs *regs)
 	memset(t->exe_name, 0, sizeof(t->exe_name));
 	t->exe.dev = inode->i_sb->s_dev;
 	t->exe.ino = inode->i_ino;
+	t->exe.inode = inode;
 	rcu_read_lock();
 	/* Any of its names: a library has one. */
 	dentry = pmguard_inode_dentry(inode);
@@ -125,7 +142,7 @@ static int pmguard_kcore_entry(struct kretprobe_instance *ri,
 
 NOKPROBE_SYMBOL(pmguard_kcore_entry);
 
-static int pmguard_kcore_return(struct kretprobe_instance *ri,
+static int pmguard_hook_return(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
 	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
@@ -140,12 +157,51 @@ static int pmguard_kcore_return(struct kretprobe_instance *ri,
 	return 0;
 }
 
-NOKPROBE_SYMBOL(pmguard_kcore_return);
+NOKPROBE_SYMBOL(pmguard_hook_return);
 
 static struct kretprobe pmguard_kcore_probe = {
 	.kp.symbol_name	= "security_locked_down",
 	.entry_handler	= pmguard_kcore_entry,
-	.handler	= pmguard_kcore_return,
+	.handler	= pmguard_hook_return,
+	.data_size	= sizeof(struct pmguard_event),
+};
+
+/* What a sample copies of user memory, or of the registers that point into it. */
+#define PMGUARD_PERF_USER_DATA	(PERF_SAMPLE_STACK_USER | PERF_SAMPLE_REGS_USER | \
+				 PERF_SAMPLE_REGS_INTR)
+
+/* Entry of security_perf_event_alloc(event): a sampler of user data? */
+static int pmguard_perf_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	struct perf_event *event = (struct perf_event *)regs_get_kernel_argument(regs, 0);
+	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
+	struct task_struct *task;
+
+	if (!(event->attr.sample_type & PMGUARD_PERF_USER_DATA) || event->parent)
+		return 1;
+	/* The event holds a reference to the task it follows. */
+	task = event->hw.target;
+	if (task && same_thread_group(task, current))
+		return 1;
+	if (task) {
+		pmguard_event_start_unpinned(ev, PMGUARD_KIND_PERF_SAMPLE,
+					     PMGUARD_ACCESS_READ, task);
+		pmguard_count_seen(PMGUARD_KIND_PERF_SAMPLE);
+	} else {
+		/* Every process on the CPU: credential holders too. */
+		pmguard_dump_event(ev, PMGUARD_KIND_PERF_SAMPLE, &init_task);
+		ev->acc.flags |= PMGUARD_F_TARGET_SENSITIVE;
+	}
+	return 0;
+}
+
+NOKPROBE_SYMBOL(pmguard_perf_entry);
+
+static struct kretprobe pmguard_perf_probe = {
+	.kp.symbol_name	= "security_perf_event_alloc",
+	.entry_handler	= pmguard_perf_entry,
+	.handler	= pmguard_hook_return,	/* as kcore's: 0 or -EPERM */
 	.data_size	= sizeof(struct pmguard_event),
 };
 
@@ -211,6 +267,11 @@ void pmguard_dump_register(unsigned int maxactive)
 		pr_warn("cannot probe security_locked_down: /proc/kcore opens not decided\n");
 		pmguard_kcore_probe.kp.addr = NULL;
 	}
+	pmguard_perf_probe.maxactive = maxactive;
+	if (register_kretprobe(&pmguard_perf_probe)) {
+		pr_warn("cannot probe security_perf_event_alloc: perf samples of user memory not decided\n");
+		pmguard_perf_probe.kp.addr = NULL;
+	}
 	for (i = 0; i < ARRAY_SIZE(pmguard_core_symbols) && err; i++) {
 		pmguard_core_probe.symbol_name = pmguard_core_symbols[i];
 		pmguard_core_probe.addr = NULL;
@@ -237,6 +298,8 @@ void pmguard_dump_unregister(void)
 
 	if (pmguard_kcore_probe.kp.addr)
 		unregister_kretprobe(&pmguard_kcore_probe);
+	if (pmguard_perf_probe.kp.addr)
+		unregister_kretprobe(&pmguard_perf_probe);
 	if (pmguard_core_probe.addr)
 		unregister_kprobe(&pmguard_core_probe);
 	for (i = 0; i < ARRAY_SIZE(pmguard_uprobe_probes); i++)
@@ -252,6 +315,9 @@ u64 pmguard_dump_missed(void)
 	if (pmguard_kcore_probe.kp.addr)
 		missed += pmguard_kcore_probe.nmissed +
 			  pmguard_kcore_probe.kp.nmissed;
+	if (pmguard_perf_probe.kp.addr)
+		missed += pmguard_perf_probe.nmissed +
+			  pmguard_perf_probe.kp.nmissed;
 	if (pmguard_core_probe.addr)
 		missed += pmguard_core_probe.nmissed;
 	for (i = 0; i < ARRAY_SIZE(pmguard_uprobe_probes); i++)
@@ -262,6 +328,7 @@ u64 pmguard_dump_missed(void)
 
 unsigned int pmguard_dump_active(void)
 {
-	return !!pmguard_kcore_probe.kp.addr + !!pmguard_core_probe.addr +
+	return !!pmguard_kcore_probe.kp.addr + !!pmguard_perf_probe.kp.addr +
+	       !!pmguard_core_probe.addr +
 	       !!pmguard_uprobe_probes[0].addr + !!pmguard_uprobe_probes[1].addr;
 }

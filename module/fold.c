@@ -32,6 +32,22 @@ static struct pmguard_burst pmguard_bursts[PMGUARD_FOLD_SLOTS];
 /* Bit i: pmguard_bursts[i] holds a burst.  Scanned, not the slots. */
 static u64 pmguard_bursts_used;
 static DEFINE_RAW_SPINLOCK(pmguard_fold_lock);
+
+/*
+ * The next burst of a walk over those held when it started (@used: the
+ * walk's own copy of pmguard_bursts_used), or NULL.
+ */
+static struct pmguard_burst *pmguard_next_burst(u64 *used)
+{
+	struct pmguard_burst *b;
+
+	if (!*used)
+		return NULL;
+	b = &pmguard_bursts[__ffs64(*used)];
+	*used &= *used - 1;
+	return b;
+}
+
 static void pmguard_fold_expire(struct work_struct *work);
 static DECLARE_DELAYED_WORK(pmguard_fold_work, pmguard_fold_expire);
 static bool pmguard_fold_stopped;
@@ -93,9 +109,7 @@ bool pmguard_fold(struct pmguard_event *ev)
 	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
 	if (pmguard_fold_stopped)
 		goto out;
-	used = pmguard_bursts_used;
-	for (; used; used &= used - 1) {
-		b = &pmguard_bursts[__ffs64(used)];
+	for (used = pmguard_bursts_used; (b = pmguard_next_burst(&used));) {
 		/* The caller first: most slots hold other callers' bursts. */
 		if (b->key.caller_pid != key.caller_pid ||
 		    memcmp(&b->key, &key, sizeof(key)))
@@ -138,6 +152,31 @@ out:
 	return absorbed;
 }
 
+/*
+ * Add what a folded process_vm_readv/writev copied to its burst, the one
+ * whose event has sequence number @seq, if that is still open.  Any
+ * context.
+ */
+bool pmguard_fold_add_bytes(u64 seq, u64 bytes)
+{
+	struct pmguard_burst *b;
+	unsigned long flags;
+	bool added = false;
+	u64 used;
+
+	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
+	for (used = pmguard_bursts_used; (b = pmguard_next_burst(&used));) {
+		if (b->ev.seq == seq) {
+			b->folded_bytes += bytes;
+			b->ev.has_bytes = true;
+			added = true;
+			break;
+		}
+	}
+	raw_spin_unlock_irqrestore(&pmguard_fold_lock, flags);
+	return added;
+}
+
 /* The burst's first event got its sequence number: remember it. */
 void pmguard_fold_started(const struct pmguard_event *ev)
 {
@@ -148,8 +187,7 @@ void pmguard_fold_started(const struct pmguard_event *ev)
 
 	pmguard_fold_key_of(&ev->acc, ev->action, ev->severity, &key);
 	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
-	for (used = pmguard_bursts_used; used; used &= used - 1) {
-		b = &pmguard_bursts[__ffs64(used)];
+	for (used = pmguard_bursts_used; (b = pmguard_next_burst(&used));) {
 		if (!b->ev.seq && !memcmp(&b->key, &key, sizeof(key)))
 			b->ev.seq = ev->seq;
 	}
@@ -166,8 +204,7 @@ static void pmguard_fold_close_expired(bool all)
 	u64 used;
 
 	raw_spin_lock_irqsave(&pmguard_fold_lock, flags);
-	for (used = pmguard_bursts_used; used; used &= used - 1) {
-		b = &pmguard_bursts[__ffs64(used)];
+	for (used = pmguard_bursts_used; (b = pmguard_next_burst(&used));) {
 		if (all || now - b->start_ns >= window)
 			pmguard_burst_close(b);
 		else

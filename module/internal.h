@@ -10,16 +10,26 @@
 #include <linux/types.h>
 #include <linux/sched.h>
 #include <linux/mutex.h>
+#include <linux/path.h>
 #include <linux/pmguard.h>
 #include <asm/ptrace.h>
 
 #define PMGUARD_NAME_LEN	64	/* an executable's base name, truncated */
 #define PMGUARD_RULE_PATH_MAX	256
 
-/* Identity of an executable: which inode on which filesystem. */
+/*
+ * Identity of an executable: the inode itself, compared as a pointer and
+ * never dereferenced (device and inode number are for showing).  Numbers
+ * alone can be forged: btrfs subvolumes, which any user may create, share
+ * their filesystem's device and number inodes from 256 each, and a freed
+ * ext4 inode's number comes back for the next file.  A rule holds a
+ * reference to the files it names (pmguard_rule.pins), so no other file
+ * can be given their inodes while it exists.
+ */
 struct pmguard_exe_id {
 	dev_t dev;
 	unsigned long ino;
+	const void *inode;
 };
 
 /* One side of an access, as known when the decision is made. */
@@ -41,7 +51,7 @@ struct pmguard_proc_info {
 };
 
 #define PMGUARD_CTX_KNOWN		0x1	/* the fields above are filled */
-#define PMGUARD_CTX_IN_CONTAINER	0x2	/* pid or user ns not initial */
+#define PMGUARD_CTX_IN_CONTAINER	0x2	/* pid, user or (caller) cgroup ns not initial */
 /* The target's pid and user namespaces are the caller's or inside them. */
 #define PMGUARD_CTX_WITHIN_CALLER	0x4
 
@@ -63,6 +73,13 @@ struct pmguard_access {
 #define PMGUARD_M_TARGET_COMM	0x10
 #define PMGUARD_M_CALLER_SCRIPT	0x20
 
+enum {
+	PMGUARD_PIN_CALLER_EXE,
+	PMGUARD_PIN_TARGET_EXE,
+	PMGUARD_PIN_CALLER_SCRIPT,
+	PMGUARD_RULE_PINS
+};
+
 struct pmguard_rule {
 	char name[PMGUARD_RULE_NAME_MAX];
 	u32 match;			/* PMGUARD_M_* */
@@ -81,6 +98,8 @@ struct pmguard_rule {
 	u32 flags_clear;		/* PMGUARD_F_* that must be absent */
 	u8 action;			/* enum pmguard_action */
 	u8 severity;			/* enum pmguard_severity */
+	/* The files named above, held (see struct pmguard_exe_id). */
+	struct path pins[PMGUARD_RULE_PINS];
 };
 
 /* Replaced whole under RCU; readers never see a half-written policy. */
@@ -112,7 +131,8 @@ struct pmguard_verdict {
  */
 #define PMGUARD_KINDS_DIRECT	(PMGUARD_KINDS_MEMORY | PMGUARD_KINDS_COPY | \
 				 BIT(PMGUARD_KIND_PTRACE) | BIT(PMGUARD_KIND_GETFD) | \
-				 BIT(PMGUARD_KIND_PAGEOUT) | BIT(PMGUARD_KIND_FD_REOPEN))
+				 BIT(PMGUARD_KIND_PAGEOUT) | BIT(PMGUARD_KIND_FD_REOPEN) | \
+				 BIT(PMGUARD_KIND_PERF_SAMPLE))
 #define PMGUARD_KINDS_MAPS	(BIT(PMGUARD_KIND_MAPS) | BIT(PMGUARD_KIND_SMAPS) | \
 				 BIT(PMGUARD_KIND_SMAPS_ROLLUP) | \
 				 BIT(PMGUARD_KIND_NUMA_MAPS))
@@ -211,7 +231,10 @@ void pmguard_policy_free(struct pmguard_policy *policy);
 void pmguard_policy_install(struct pmguard_policy *policy);
 void pmguard_policy_stamp(struct pmguard_policy *policy);
 void pmguard_lock(void);
-int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id);
+int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id,
+		       struct path *pin);
+void pmguard_rule_pin(struct pmguard_rule *rule);
+void pmguard_rule_unpin(struct pmguard_rule *rule);
 
 /* main.c */
 bool pmguard_is_blind(void);
@@ -230,9 +253,11 @@ u64 pmguard_account_missed(void);
 /* fold.c */
 bool pmguard_fold(struct pmguard_event *ev);
 void pmguard_fold_started(const struct pmguard_event *ev);
+bool pmguard_fold_add_bytes(u64 seq, u64 bytes);
 void pmguard_fold_stop(void);
 void pmguard_track_set_seq(struct file *file, u64 seq);
 void pmguard_trace_access(const struct pmguard_event *ev);
+void pmguard_trace_summary(const struct pmguard_event *ev);
 
 /* The second argument of a probed function, at its entry (x86-64: rsi). */
 static inline void pmguard_set_second_argument(struct pt_regs *regs,
@@ -245,6 +270,9 @@ static inline void pmguard_set_second_argument(struct pt_regs *regs,
 struct mm_struct;
 struct dentry;
 void pmguard_dentry_name(struct dentry *dentry, char *buf, size_t size);
+void pmguard_event_start_unpinned(struct pmguard_event *ev,
+				  enum pmguard_kind kind, u32 access,
+				  struct task_struct *task);
 void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
 			 u32 access, struct task_struct *task);
 void pmguard_event_complete(struct pmguard_event *ev);

@@ -170,8 +170,15 @@ struct pmguard_policy *pmguard_policy_alloc(unsigned int nr_rules)
 	return policy;
 }
 
+/* Process context: the rules' references are dropped. */
 void pmguard_policy_free(struct pmguard_policy *policy)
 {
+	unsigned int i;
+
+	if (!policy)
+		return;
+	for (i = 0; i < policy->nr_rules; i++)
+		pmguard_rule_unpin(&policy->rules[i]);
 	kvfree(policy);
 }
 
@@ -281,19 +288,33 @@ void pmguard_count_action(u8 action)
  * the queue lock so that queue order is sequence order, and an access
  * that does not fit still uses one: readers see the gap.  A summary keeps
  * the number of the access it summarizes.  The last eighth of the queue
- * is kept for priority events (pmguard_event_priority()): a flood of
- * lesser ones cannot take every slot.
+ * is kept for priority events, in tiers (enum pmguard_urgency): a flood
+ * of lesser ones cannot take every slot, nor a flood of refused attempts
+ * the last sixteenth, nor an unprivileged user's the last thirty-second.
  */
+static unsigned int pmguard_queue_room(const struct pmguard_event *ev)
+{
+	unsigned int size = pmguard_queue.size;
+
+	switch (pmguard_event_urgency(ev)) {
+	case PMGUARD_URGENCY_NONE:
+		return size - size / 8;
+	case PMGUARD_URGENCY_REFUSED:
+		return size - size / 16;
+	case PMGUARD_URGENCY_OWN:
+		return size - size / 32;
+	default:
+		return size;
+	}
+}
+
 void pmguard_submit(struct pmguard_event *ev)
 {
-	bool priority = pmguard_event_priority(ev);
-	unsigned int room = pmguard_queue.size;
+	unsigned int room = pmguard_queue_room(ev);
 	unsigned long flags;
 	bool queued = false;
 
 	ev->time_ns = ktime_get_real_ns();
-	if (!priority)
-		room -= pmguard_queue.size / 8;
 
 	raw_spin_lock_irqsave(&pmguard_queue.lock, flags);
 	if (ev->type == PMGUARD_EV_ACCESS)
@@ -318,9 +339,8 @@ void pmguard_submit(struct pmguard_event *ev)
 		} else if (ev->type == PMGUARD_EV_ACCESS) {
 			atomic64_add(ev->count,
 				     &pmguard_stats[PMGUARD_S_DROP_QUEUE_FULL]);
-			if (priority)
-				atomic64_add(ev->count,
-					     &pmguard_stats[PMGUARD_S_PRIORITY_DROPPED]);
+			pmguard_count_urgent_dropped(pmguard_event_urgency(ev),
+						     ev->count);
 		}
 		pmguard_event_release(ev);
 	}
@@ -491,8 +511,13 @@ static struct kretprobe pmguard_disarm_probes[] = {
 	  .handler = pmguard_disarm_return },
 };
 
-/* Resolve @path to the identity of the inode it names now. */
-int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id)
+/*
+ * Resolve @path to the identity of the inode it names now; with @pin, keep
+ * the reference there (the mount too: the filesystem cannot go away under
+ * the identity; a lazy unmount waits for the rule to go).
+ */
+int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id,
+		       struct path *pin)
 {
 	struct path p;
 	int err;
@@ -502,8 +527,34 @@ int pmguard_exe_lookup(const char *path, struct pmguard_exe_id *id)
 		return err;
 	id->dev = d_inode(p.dentry)->i_sb->s_dev;
 	id->ino = d_inode(p.dentry)->i_ino;
-	path_put(&p);
+	id->inode = d_inode(p.dentry);
+	if (pin)
+		*pin = p;
+	else
+		path_put(&p);
 	return 0;
+}
+
+/* Another policy holds @rule too (a copy): take its own references. */
+void pmguard_rule_pin(struct pmguard_rule *rule)
+{
+	unsigned int i;
+
+	for (i = 0; i < PMGUARD_RULE_PINS; i++)
+		if (rule->pins[i].dentry)
+			path_get(&rule->pins[i]);
+}
+
+void pmguard_rule_unpin(struct pmguard_rule *rule)
+{
+	unsigned int i;
+
+	for (i = 0; i < PMGUARD_RULE_PINS; i++) {
+		if (rule->pins[i].dentry)
+			path_put(&rule->pins[i]);
+		rule->pins[i].dentry = NULL;
+		rule->pins[i].mnt = NULL;
+	}
 }
 
 /* What a parameter's list of tools is allowed (or refused quietly). */
@@ -533,12 +584,14 @@ static void pmguard_add_tool_rules(struct pmguard_policy *policy,
 			continue;
 		memset(rule, 0, sizeof(*rule));
 		if (script) {
-			err = pmguard_exe_lookup(path, &rule->caller_script);
+			err = pmguard_exe_lookup(path, &rule->caller_script,
+						 &rule->pins[PMGUARD_PIN_CALLER_SCRIPT]);
 			strscpy(rule->caller_script_path, path,
 				sizeof(rule->caller_script_path));
 			rule->match = PMGUARD_M_CALLER_SCRIPT;
 		} else {
-			err = pmguard_exe_lookup(path, &rule->caller_exe);
+			err = pmguard_exe_lookup(path, &rule->caller_exe,
+						 &rule->pins[PMGUARD_PIN_CALLER_EXE]);
 			strscpy(rule->caller_exe_path, path,
 				sizeof(rule->caller_exe_path));
 			rule->match = PMGUARD_M_CALLER_EXE;
@@ -721,6 +774,9 @@ static struct pmguard_policy *pmguard_default_policy(void)
 			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_MEDIUM);
 	/* Tracing an ordinary program, as it happens every day. */
 	pmguard_add_rule(policy, "uprobe", BIT(PMGUARD_KIND_UPROBE), 0, 0,
+			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
+	/* Profiling an ordinary process (perf record --call-graph dwarf). */
+	pmguard_add_rule(policy, "perf-sample", BIT(PMGUARD_KIND_PERF_SAMPLE), 0, 0,
 			 PMGUARD_ACTION_ALLOW, PMGUARD_SEV_INFO);
 	pmguard_add_rule(policy, "own-uid",
 			 BIT(PMGUARD_KIND_ENVIRON) | BIT(PMGUARD_KIND_AUXV) |

@@ -410,9 +410,10 @@ cancel:
 /*
  * Count an event's fate.  Accesses count as many as they stand for, so
  * allowed + alerted + denied = reported + dropped; summaries apart.  A
- * dropped priority access is also counted as priority_dropped.
+ * dropped priority access is also counted as priority_dropped, and if it
+ * got through or pmguard refused it, as urgent_dropped.
  */
-static void pmguard_nl_count_fate(u8 type, u32 count, u32 kind, bool priority,
+static void pmguard_nl_count_fate(u8 type, u32 count, u32 kind, u8 urgency,
 				  int counter)
 {
 	if (type == PMGUARD_EV_GUARD) {	/* not an access */
@@ -429,14 +430,14 @@ static void pmguard_nl_count_fate(u8 type, u32 count, u32 kind, bool priority,
 	atomic64_add(count, &pmguard_stats[counter]);
 	if (counter == PMGUARD_S_REPORTED)
 		atomic64_add(count, &pmguard_kind_reported[kind]);
-	else if (priority)
-		atomic64_add(count, &pmguard_stats[PMGUARD_S_PRIORITY_DROPPED]);
+	else
+		pmguard_count_urgent_dropped(urgency, count);
 }
 
 static void pmguard_nl_count(const struct pmguard_event *ev, int counter)
 {
 	pmguard_nl_count_fate(ev->type, ev->count, ev->acc.kind,
-			      pmguard_event_priority(ev), counter);
+			      pmguard_event_urgency(ev), counter);
 }
 
 #define PMGUARD_NL_MAX_SUBSCRIBERS	8
@@ -454,6 +455,7 @@ struct pmguard_nl_pending {
 	unsigned int refs;		/* held copies */
 	bool counted;
 	u8 type;
+	u8 urgency;
 	u32 count;
 	u32 kind;
 };
@@ -461,7 +463,7 @@ struct pmguard_nl_pending {
 struct pmguard_nl_held {
 	struct sk_buff *skb;
 	struct pmguard_nl_pending *pending;
-	bool urgent;			/* succeeded, or denied by pmguard */
+	u8 urgency;			/* enum pmguard_urgency */
 };
 
 struct pmguard_nl_sub {
@@ -483,12 +485,6 @@ static unsigned int pmguard_nl_retry_ms = PMGUARD_NL_RETRY_MIN_MS;
 static void pmguard_nl_retry_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(pmguard_nl_retry_work, pmguard_nl_retry_fn);
 
-/* A priority event that got through, or that pmguard itself stopped. */
-static bool pmguard_nl_urgent(const struct pmguard_event *ev)
-{
-	return !ev->acc.result || ev->action == PMGUARD_ACTION_DENY;
-}
-
 /* Nobody but the subscription holds the socket: its owner closed it. */
 static bool pmguard_nl_sub_gone(const struct pmguard_nl_sub *sub)
 {
@@ -504,14 +500,14 @@ static void pmguard_nl_resolve(struct pmguard_nl_held *h, bool delivered)
 	h->skb = NULL;
 	h->pending = NULL;
 	if (delivered && !p->counted) {
-		pmguard_nl_count_fate(p->type, p->count, p->kind, true,
+		pmguard_nl_count_fate(p->type, p->count, p->kind, p->urgency,
 				      PMGUARD_S_REPORTED);
 		p->counted = true;
 	}
 	if (--p->refs)
 		return;
 	if (!p->counted)
-		pmguard_nl_count_fate(p->type, p->count, p->kind, true,
+		pmguard_nl_count_fate(p->type, p->count, p->kind, p->urgency,
 				      PMGUARD_S_DROP_SEND);
 	kfree(p);
 }
@@ -551,14 +547,14 @@ static int pmguard_nl_flush(struct pmguard_nl_sub *sub)
 	return 0;
 }
 
-/* The hold is full: drop its oldest access that the kernel refused. */
-static bool pmguard_nl_make_room(struct pmguard_nl_sub *sub)
+/* The hold is full: drop its oldest access less urgent than @urgency. */
+static bool pmguard_nl_make_room(struct pmguard_nl_sub *sub, u8 urgency)
 {
 	unsigned int i, at, next;
 
 	for (i = 0; i < sub->len; i++) {
 		at = (sub->head + i) % PMGUARD_NL_HELD_MAX;
-		if (!sub->held[at].urgent)
+		if (sub->held[at].urgency < urgency)
 			break;
 	}
 	if (i == sub->len)
@@ -575,13 +571,13 @@ static bool pmguard_nl_make_room(struct pmguard_nl_sub *sub)
 
 /* Keep a copy of @skb for @sub; false if it cannot. */
 static bool pmguard_nl_hold(struct pmguard_nl_sub *sub, struct sk_buff *skb,
-			    struct pmguard_nl_pending *p, bool urgent)
+			    struct pmguard_nl_pending *p, u8 urgency)
 {
 	struct pmguard_nl_held *h;
 	struct sk_buff *copy;
 
 	if (sub->len == PMGUARD_NL_HELD_MAX &&
-	    (!urgent || !pmguard_nl_make_room(sub)))
+	    !pmguard_nl_make_room(sub, urgency))
 		return false;
 	copy = skb_clone(skb, GFP_KERNEL);
 	if (!copy)
@@ -589,7 +585,7 @@ static bool pmguard_nl_hold(struct pmguard_nl_sub *sub, struct sk_buff *skb,
 	h = &sub->held[(sub->head + sub->len) % PMGUARD_NL_HELD_MAX];
 	h->skb = copy;
 	h->pending = p;
-	h->urgent = urgent;
+	h->urgency = urgency;
 	p->refs++;
 	sub->len++;
 	atomic64_inc(&pmguard_stats[PMGUARD_S_HELD]);
@@ -738,7 +734,7 @@ static bool pmguard_nl_deliver(const struct pmguard_event *ev,
 			       struct sk_buff *msg)
 {
 	bool priority = pmguard_event_priority(ev);
-	bool urgent = pmguard_nl_urgent(ev);
+	u8 urgency = pmguard_event_urgency(ev);
 	struct pmguard_nl_pending *p = NULL;
 	bool delivered = false, held = false;
 	unsigned int i;
@@ -748,6 +744,7 @@ static bool pmguard_nl_deliver(const struct pmguard_event *ev,
 		p = kzalloc(sizeof(*p), GFP_KERNEL);
 		if (p) {
 			p->type = ev->type;
+			p->urgency = urgency;
 			p->count = ev->count;
 			p->kind = ev->acc.kind;
 		}
@@ -770,7 +767,7 @@ static bool pmguard_nl_deliver(const struct pmguard_event *ev,
 			pmguard_nl_sub_remove(i);
 			continue;
 		}
-		if (p && pmguard_nl_hold(sub, msg, p, urgent))
+		if (p && pmguard_nl_hold(sub, msg, p, urgency))
 			held = true;
 	}
 

@@ -45,4 +45,41 @@ static inline bool pmguard_event_priority(const struct pmguard_event *ev)
 	       (ev->acc.flags & PMGUARD_F_WOULD_DENY);
 }
 
+/*
+ * Among priority events, who goes first when room runs out.  Anyone can
+ * make the kernel refuse them something of root's, as fast as they can
+ * fork; what matters is what got through or what only pmguard stopped,
+ * and, of those, what a privileged caller did (an unprivileged one only
+ * ever reaches its own processes).  So a flood of refused attempts cannot
+ * push out a real dump, nor can one of an unprivileged user's reads of
+ * its own credential holders push out root's.
+ */
+enum pmguard_urgency {
+	PMGUARD_URGENCY_NONE,		/* not priority */
+	PMGUARD_URGENCY_REFUSED,	/* the kernel refused it anyway */
+	PMGUARD_URGENCY_OWN,		/* got through, or pmguard stopped it */
+	PMGUARD_URGENCY_PRIVILEGED,	/* that, by root or CAP_SYS_PTRACE */
+};
+
+/* A dropped access of @urgency, standing for @count: the drop counters. */
+static inline void pmguard_count_urgent_dropped(u8 urgency, u32 count)
+{
+	if (urgency == PMGUARD_URGENCY_NONE)
+		return;
+	atomic64_add(count, &pmguard_stats[PMGUARD_S_PRIORITY_DROPPED]);
+	if (urgency >= PMGUARD_URGENCY_OWN)
+		atomic64_add(count, &pmguard_stats[PMGUARD_S_URGENT_DROPPED]);
+}
+
+static inline enum pmguard_urgency pmguard_event_urgency(const struct pmguard_event *ev)
+{
+	if (!pmguard_event_priority(ev))
+		return PMGUARD_URGENCY_NONE;
+	if (ev->acc.result && ev->action != PMGUARD_ACTION_DENY)
+		return PMGUARD_URGENCY_REFUSED;
+	if (!ev->acc.caller.euid || (ev->acc.flags & PMGUARD_F_CALLER_CAP_PTRACE))
+		return PMGUARD_URGENCY_PRIVILEGED;
+	return PMGUARD_URGENCY_OWN;
+}
+
 #endif /* _PMGUARD_NETLINK_H */

@@ -31,6 +31,7 @@ static const char * const pmguard_kind_names[] = {
 	[PMGUARD_KIND_CORE]		= "core",
 	[PMGUARD_KIND_FD_REOPEN]	= "fd_reopen",
 	[PMGUARD_KIND_UPROBE]		= "uprobe",
+	[PMGUARD_KIND_PERF_SAMPLE]	= "perf_sample",
 };
 
 const char *pmguard_kind_name(enum pmguard_kind kind)
@@ -121,7 +122,8 @@ bool pmguard_target_sensitive(const struct pmguard_policy *policy,
 static bool pmguard_exe_equal(const struct pmguard_exe_id *a,
 			      const struct pmguard_exe_id *b)
 {
-	return a->ino && a->ino == b->ino && a->dev == b->dev;
+	return a->ino && a->inode == b->inode && a->ino == b->ino &&
+	       a->dev == b->dev;
 }
 
 bool pmguard_rule_matches(const struct pmguard_rule *rule,

@@ -78,6 +78,7 @@ static struct file *pmguard_exe_peek(struct mm_struct *mm,
 	if (inode) {
 		info->exe.dev = inode->i_sb->s_dev;
 		info->exe.ino = inode->i_ino;
+		info->exe.inode = inode;
 		pmguard_dentry_name(dentry, info->exe_name,
 				    sizeof(info->exe_name));
 		/* The reads above come before the check; the swap is an xchg(). */
@@ -88,6 +89,7 @@ static struct file *pmguard_exe_peek(struct mm_struct *mm,
 	}
 	info->exe.dev = 0;
 	info->exe.ino = 0;
+	info->exe.inode = NULL;
 	return NULL;
 }
 
@@ -148,6 +150,23 @@ static bool pmguard_is_ancestor(struct task_struct *task)
 }
 
 /*
+ * "The same user" as the kernel's own check has it (__ptrace_may_access()):
+ * the caller's uid, or for a procfs file its fsuid, is the target's real,
+ * effective and saved uid.  A setuid program run by the caller is not the
+ * caller's, and a root process that took a user's fsuid reads that user's
+ * files as that user.
+ */
+static bool pmguard_same_uid(enum pmguard_kind kind, const struct cred *cred,
+			     const struct cred *tcred)
+{
+	bool procfs = kind < PMGUARD_KIND_VM_READ || kind == PMGUARD_KIND_FD_REOPEN;
+	kuid_t uid = procfs ? cred->fsuid : cred->uid;
+
+	return uid_eq(uid, tcred->uid) && uid_eq(uid, tcred->euid) &&
+	       uid_eq(uid, tcred->suid);
+}
+
+/*
  * Events are filled in two steps.  The first, on every access, reads what
  * the policy and the fold look at: pids, uid, comm, executable, the
  * container flags.  The second, pmguard_event_complete(), reads the rest
@@ -183,39 +202,39 @@ static void pmguard_fill_details(struct pmguard_proc_info *info,
 	pmguard_fill_context(info, task);
 }
 
+/* Real, effective and saved ids not all one: a setuid or setgid run. */
+static bool pmguard_creds_changed(const struct cred *cred)
+{
+	return !uid_eq(cred->uid, cred->euid) || !uid_eq(cred->uid, cred->suid) ||
+	       !gid_eq(cred->gid, cred->egid) || !gid_eq(cred->gid, cred->sgid);
+}
+
 /*
  * Start @ev: an access of @kind by current to @task, of another thread
- * group and stable (its mm too) until the handler that reports, parks or
- * drops @ev returns.
+ * group and stable until the handler that reports, parks or drops @ev
+ * returns; its mm too when @mm_stable, else the target's executable is
+ * found by the worker and its dumpability judged by its credentials.
  */
-void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
-			 u32 access, struct task_struct *task)
+static void pmguard_event_begin(struct pmguard_event *ev, enum pmguard_kind kind,
+				u32 access, struct task_struct *task,
+				bool mm_stable)
 {
 	const struct cred *cred = current_cred();
-	struct mm_struct *target_mm = READ_ONCE(task->mm);
+	struct mm_struct *target_mm = mm_stable ? READ_ONCE(task->mm) : NULL;
 	struct pmguard_access *acc = &ev->acc;
 	char leader_comm[TASK_COMM_LEN];
 
-	/* Every field an access uses (not mem): no memset of the whole event. */
+	/*
+	 * All of it, padding included: the event is copied whole into the
+	 * queue, the trace buffer and the burst table, and no byte of the
+	 * probed task's kernel stack may go with it.
+	 */
+	memset(ev, 0, sizeof(*ev));
 	ev->type = PMGUARD_EV_ACCESS;
-	ev->seq = 0;
-	ev->first_seq = 0;
-	ev->time_ns = 0;
-	ev->guard = 0;
 	ev->count = 1;
-	ev->bytes = 0;
-	ev->has_bytes = false;
-	ev->caller_exe = NULL;
-	ev->target_exe = NULL;
-	ev->lookup_target_exe = false;
-	ev->mem_file = NULL;
 	ev->target_task = task;
-	ev->complete = false;
-	/* The rest of acc: each side's first step, then the second. */
 	acc->kind = kind;
 	acc->access = access;
-	acc->result = 0;
-	acc->flags = 0;
 	if (in_compat_syscall())
 		acc->flags |= PMGUARD_F_COMPAT_SYSCALL;
 	/* Read the capability set, do not use it: no audit, no PF_SUPERPRIV. */
@@ -229,8 +248,8 @@ void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
 	ev->caller_exe = pmguard_exe_peek(current->mm, &acc->caller);
 	ev->target_exe = pmguard_exe_peek(target_mm, &acc->target);
 	pmguard_script_of_current(&acc->caller.script);
-	acc->target.script.dev = 0;
-	acc->target.script.ino = 0;
+	if (pmguard_same_uid(kind, cred, __task_cred(task)))
+		acc->flags |= PMGUARD_F_SAME_UID;
 	if (acc->target.tid != acc->target.pid) {
 		acc->flags |= PMGUARD_F_TASK_ALIAS;
 		/*
@@ -244,7 +263,8 @@ void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
 	}
 	if (ptrace_parent(task) && same_thread_group(ptrace_parent(task), current))
 		acc->flags |= PMGUARD_F_CALLER_IS_TRACER;
-	if (pmguard_task_nondumpable(task, target_mm))
+	if (mm_stable ? pmguard_task_nondumpable(task, target_mm) :
+			pmguard_creds_changed(__task_cred(task)))
 		acc->flags |= PMGUARD_F_TARGET_NONDUMPABLE;
 	if (pmguard_is_ancestor(task))
 		acc->flags |= PMGUARD_F_CALLER_IS_ANCESTOR;
@@ -257,6 +277,20 @@ void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
 	}
 	if (!ev->target_exe)
 		acc->flags |= PMGUARD_F_TARGET_EXE_UNKNOWN;
+}
+
+void pmguard_event_start(struct pmguard_event *ev, enum pmguard_kind kind,
+			 u32 access, struct task_struct *task)
+{
+	pmguard_event_begin(ev, kind, access, task, true);
+}
+
+/* @task is held, its mm is not: it may exit meanwhile (perf). */
+void pmguard_event_start_unpinned(struct pmguard_event *ev,
+				  enum pmguard_kind kind, u32 access,
+				  struct task_struct *task)
+{
+	pmguard_event_begin(ev, kind, access, task, false);
 }
 
 /*
@@ -302,6 +336,7 @@ struct pmguard_side_key {
 	char comm[TASK_COMM_LEN];
 	char exe_name[PMGUARD_NAME_LEN];	/* NUL-padded, as in proc_info */
 	unsigned long exe_ino, script_ino;
+	const void *exe_inode, *script_inode;
 	dev_t exe_dev, script_dev;
 	u32 uid;
 };
@@ -337,7 +372,9 @@ static __always_inline bool pmguard_words_equal(const void *a, const void *b,
 static bool pmguard_side_same(const struct pmguard_side_key *key,
 			      const struct pmguard_proc_info *info)
 {
-	return key->exe_ino == info->exe.ino && key->exe_dev == info->exe.dev &&
+	return key->exe_inode == info->exe.inode &&
+	       key->script_inode == info->script.inode &&
+	       key->exe_ino == info->exe.ino && key->exe_dev == info->exe.dev &&
 	       key->script_ino == info->script.ino &&
 	       key->script_dev == info->script.dev && key->uid == info->uid &&
 	       pmguard_words_equal(key->comm, info->comm, sizeof(key->comm)) &&
@@ -350,6 +387,8 @@ static void pmguard_side_set(struct pmguard_side_key *key,
 {
 	memcpy(key->comm, info->comm, sizeof(key->comm));
 	memcpy(key->exe_name, info->exe_name, sizeof(key->exe_name));
+	key->exe_inode = info->exe.inode;
+	key->script_inode = info->script.inode;
 	key->exe_ino = info->exe.ino;
 	key->exe_dev = info->exe.dev;
 	key->script_ino = info->script.ino;
@@ -402,8 +441,6 @@ bool pmguard_decide_event(struct pmguard_event *ev)
 	struct pmguard_verdict verdict;
 	bool deny;
 
-	if (ev->acc.caller.uid == ev->acc.target.uid)
-		ev->acc.flags |= PMGUARD_F_SAME_UID;
 	ev->acc.flags |= pmguard_context_flags(&ev->acc);
 	rcu_read_lock();
 	policy = rcu_dereference(pmguard_policy);

@@ -26,10 +26,14 @@
  * execs sudo).  A kprobe on arch_ptrace() decides each such request, and a
  * denial turns it into an unknown request, so nothing is copied either way.
  *
- * process_vm_readv/writev report the bytes they copied: a kretprobe on
- * process_vm_rw() holds a slot for the calling task while it runs; the
- * decision parks its event there, and the return completes it with the
- * call's result.
+ * process_vm_readv/writev are reported when they are decided, like every
+ * route: the caller cannot hold its own event back by making the copy
+ * block (a FUSE or userfaultfd page in its local iovec).  What they then
+ * copied follows as a summary joined by the event's sequence number: a
+ * kretprobe on process_vm_rw() holds a slot for the calling task while
+ * it runs, the decision parks a copy of its event there, and the return
+ * sends it with the call's result (or adds it to the burst it folded
+ * into).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -114,12 +118,19 @@ static bool pmguard_pageout_advice(void)
  * The tasks inside process_vm_rw(), mem_open() or a READ-mode
  * proc_mem_open(): 16 sets of 8 call slots, looked up by the task, which
  * is in at most one of them at a time.  A task that finds its set full
- * goes on without one: its vm_read event has no byte count, its mem open
+ * goes on without one: its vm_read summary is not sent, its mem open
  * is taken as read-write and not accounted, a READ-mode denial is not
  * enforced where mm_access() overrides it (all counted as missed).
+ *
+ * process_vm_rw() may block for as long as its caller likes (a FUSE page
+ * in its iovec), so it takes only the first PMGUARD_CALL_VM_WAYS ways of a
+ * set, and not for a copy within the caller's own process: however many
+ * threads park there, the opens and link walks, which hold a slot only
+ * for a moment, always find the last ways.
  */
 #define PMGUARD_CALL_SET_BITS	4
 #define PMGUARD_CALL_WAYS	8
+#define PMGUARD_CALL_VM_WAYS	5
 #define PMGUARD_CALL_SLOTS	(PMGUARD_CALL_WAYS << PMGUARD_CALL_SET_BITS)
 
 struct pmguard_call {
@@ -155,13 +166,13 @@ static struct pmguard_call *pmguard_call_mine(void)
 	return NULL;
 }
 
-/* A free slot for the calling task, or NULL (counted). */
-static struct pmguard_call *pmguard_call_claim(void)
+/* A free slot among the first @ways of the caller's set, or NULL (counted). */
+static struct pmguard_call *pmguard_call_claim(unsigned int ways)
 {
 	struct pmguard_call *set = pmguard_call_set();
 	unsigned int i;
 
-	for (i = 0; i < PMGUARD_CALL_WAYS; i++) {
+	for (i = 0; i < ways; i++) {
 		/* A full barrier: the claim comes before our writes to it. */
 		if (!READ_ONCE(set[i].task) &&
 		    !cmpxchg(&set[i].task, NULL, current)) {
@@ -207,7 +218,7 @@ void pmguard_call_release(void)
  */
 bool pmguard_call_claim_open(struct file *file, fmode_t mode)
 {
-	struct pmguard_call *slot = pmguard_call_claim();
+	struct pmguard_call *slot = pmguard_call_claim(PMGUARD_CALL_WAYS);
 
 	if (!slot)
 		return false;
@@ -216,11 +227,46 @@ bool pmguard_call_claim_open(struct file *file, fmode_t mode)
 	return true;
 }
 
+/*
+ * What a reported process_vm_readv/writev copied, @ret (bytes or -errno):
+ * added to the burst its event folded into while that is still open, else
+ * a summary of its own, joined to the event by its sequence number.
+ */
+static void pmguard_vm_summarize(struct pmguard_event *ev, long ret)
+{
+	struct pmguard_mem_stats *mem = &ev->mem;
+	u64 bytes = ret > 0 ? ret : 0;
+
+	if (ev->first_seq && pmguard_fold_add_bytes(ev->first_seq, bytes)) {
+		pmguard_event_release(ev);
+		return;
+	}
+	ev->type = PMGUARD_EV_SUMMARY;
+	ev->seq = ev->first_seq ?: ev->seq;
+	memset(mem, 0, sizeof(*mem));
+	if (ret < 0) {
+		mem->errors = 1;
+	} else if (ev->acc.kind == PMGUARD_KIND_VM_WRITE) {
+		mem->writes = 1;
+		mem->bytes_written = bytes;
+	} else {
+		mem->reads = 1;
+		mem->bytes_read = bytes;
+	}
+	/* Decision to return; time_ns is the decision's (monotonic). */
+	mem->duration_ns = ktime_get_ns() - ev->time_ns;
+	pmguard_trace_summary(ev);
+	pmguard_submit(ev);	/* the queue takes the references */
+}
+
 /* Entry of process_vm_rw(): hold a slot for the calling task. */
 static int pmguard_vm_rw_entry(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
 {
-	return pmguard_call_claim() ? 0 : 1;
+	/* process_vm_rw(pid, ...): the pid as the caller's namespace sees it. */
+	if ((pid_t)regs_get_kernel_argument(regs, 0) == task_tgid_vnr(current))
+		return 1;
+	return pmguard_call_claim(PMGUARD_CALL_VM_WAYS) ? 0 : 1;
 }
 
 NOKPROBE_SYMBOL(pmguard_vm_rw_entry);
@@ -235,13 +281,8 @@ static int pmguard_vm_rw_return(struct kretprobe_instance *ri,
 	if (!slot)
 		return 0;
 	if (slot->parked) {
-		slot->ev.bytes = ret > 0 ? ret : 0;
-		slot->ev.has_bytes = true;
-		/* A fault after the check: the call's own error. */
-		if (ret < 0 && !slot->ev.acc.result)
-			slot->ev.acc.result = ret;
 		slot->parked = false;
-		pmguard_report_access(&slot->ev);
+		pmguard_vm_summarize(&slot->ev, ret);
 	}
 	pmguard_call_release();
 	return 0;
@@ -269,7 +310,7 @@ static int pmguard_mm_access_entry(struct kretprobe_instance *ri,
 	if (pmguard_syscall_kind() != PMGUARD_KIND_PAGEOUT ||
 	    !pmguard_pageout_advice())
 		return 1;
-	return pmguard_call_claim() ? 0 : 1;
+	return pmguard_call_claim(PMGUARD_CALL_WAYS) ? 0 : 1;
 }
 
 NOKPROBE_SYMBOL(pmguard_mm_access_entry);
@@ -360,7 +401,7 @@ static int pmguard_fd_link_entry(struct kretprobe_instance *ri,
 		return 1;
 	if (pmguard_syscall_stats() || pmguard_call_mine())
 		return 1;
-	slot = pmguard_call_claim();
+	slot = pmguard_call_claim(PMGUARD_CALL_WAYS);
 	if (!slot)
 		return 1;
 	slot->fd_link = true;
@@ -394,12 +435,14 @@ static struct kretprobe pmguard_fd_link_probes[] = {
 };
 
 /*
- * Report a decided vm_read/vm_write: parked until process_vm_rw() returns
- * when it copies, at once when refused or when its bytes cannot be known.
+ * Report a decided vm_read/vm_write at once; when the kernel lets it copy,
+ * park a copy of the event, with references of its own, for the summary of
+ * what it copied (pmguard_vm_rw_return()).
  */
 static void pmguard_vm_report(struct pmguard_event *ev)
 {
 	struct pmguard_call *slot = NULL;
+	u64 decided_ns = ktime_get_ns();
 
 	if (!ev->acc.result)
 		slot = pmguard_call_mine();
@@ -407,6 +450,11 @@ static void pmguard_vm_report(struct pmguard_event *ev)
 		/* The target is not stable any more at process_vm_rw()'s return. */
 		pmguard_event_complete(ev);
 		slot->ev = *ev;
+		pmguard_event_hold(&slot->ev);
+		pmguard_report_access(ev);
+		slot->ev.seq = ev->seq;
+		slot->ev.first_seq = ev->first_seq;
+		slot->ev.time_ns = decided_ns;
 		/* The return handler runs on this task: no barrier needed. */
 		slot->parked = true;
 		return;

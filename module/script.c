@@ -76,6 +76,7 @@ static bool pmguard_file_id(struct file *file, struct pmguard_exe_id *id)
 		return false;
 	id->dev = inode->i_sb->s_dev;
 	id->ino = inode->i_ino;
+	id->inode = inode;
 	return true;
 }
 

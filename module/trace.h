@@ -28,7 +28,13 @@
 			 { PMGUARD_KIND_PTRACE, "ptrace" },	\
 			 { PMGUARD_KIND_PTRACE_READ, "ptrace_read" }, \
 			 { PMGUARD_KIND_PTRACE_WRITE, "ptrace_write" }, \
-			 { PMGUARD_KIND_GETFD, "getfd" })
+			 { PMGUARD_KIND_GETFD, "getfd" },	\
+			 { PMGUARD_KIND_PAGEOUT, "pageout" },	\
+			 { PMGUARD_KIND_KCORE, "kcore" },	\
+			 { PMGUARD_KIND_CORE, "core" },		\
+			 { PMGUARD_KIND_FD_REOPEN, "fd_reopen" }, \
+			 { PMGUARD_KIND_UPROBE, "uprobe" },	\
+			 { PMGUARD_KIND_PERF_SAMPLE, "perf_sample" })
 
 #define pmguard_show_action(action)				\
 	__print_symbolic(action,				\
@@ -99,6 +105,7 @@ TRACE_EVENT(mem_summary,
 	    TP_ARGS(ev),
 
 	    TP_STRUCT__entry(__field(u64, seq)
+		__field(u32, kind)
 		__field(u32, caller_pid)
 		__array(char, caller_comm, TASK_COMM_LEN)
 		__field(u32, target_pid)
@@ -112,6 +119,7 @@ TRACE_EVENT(mem_summary,
 	    ),
 
 	    TP_fast_assign(__entry->seq = ev->seq;
+		__entry->kind = ev->acc.kind;
 		__entry->caller_pid = ev->acc.caller.pid;
 		memcpy(__entry->caller_comm, ev->acc.caller.comm, TASK_COMM_LEN);
 		__entry->target_pid = ev->acc.target.pid;
@@ -124,8 +132,9 @@ TRACE_EVENT(mem_summary,
 		__entry->last_offset = ev->mem.last_offset;
 	    ),
 
-	    TP_printk("seq=%llu caller=%u comm=%s target=%u comm=%s reads=%llu bytes_read=%llu writes=%llu bytes_written=%llu range=0x%llx-0x%llx",
-		      __entry->seq, __entry->caller_pid, __entry->caller_comm,
+	    TP_printk("seq=%llu kind=%s caller=%u comm=%s target=%u comm=%s reads=%llu bytes_read=%llu writes=%llu bytes_written=%llu range=0x%llx-0x%llx",
+		      __entry->seq, pmguard_show_kind(__entry->kind),
+		      __entry->caller_pid, __entry->caller_comm,
 		      __entry->target_pid, __entry->target_comm, __entry->reads,
 		      __entry->bytes_read, __entry->writes, __entry->bytes_written,
 		      __entry->first_offset, __entry->last_offset)

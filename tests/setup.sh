@@ -37,6 +37,8 @@ PACKAGES=(
 	# used inside the guest (it runs on the host's root filesystem):
 	# debuggers and a real sudo for the ptrace and sniffer scenarios
 	gdb strace sudo python3 procps util-linux coreutils iproute2
+	# a btrfs filesystem with subvolumes (tests/scenarios/btrfs-identity.sh)
+	btrfs-progs
 	# the reader's fuzzers (libFuzzer, sanitizers), make fuzz / make check
 	clang libclang-rt-14-dev
 	# the peers' recorder in make corpus, and a column of make bench

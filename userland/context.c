@@ -120,64 +120,104 @@ static bool pod_uid(struct comp c, char out[PMG_POD_UID_LEN + 1])
 	for (size_t i = 0; i < n; i++) {
 		char ch = at[i] == '_' ? '-' : at[i];
 
-		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || ch == '-'))
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || ch == '-')) {
+			out[0] = '\0';		/* nothing of a uid that is not one */
 			return false;
+		}
 		out[i] = ch;
 	}
 	out[n] = '\0';
 	return true;
 }
 
-/*
- * The runtime whose naming @c (after @prev, the component before it, and
- * with a kubepods component above when @kubepods) follows; its container
- * id in @id.
- */
-static const char *runtime_of(struct comp c, struct comp prev, bool kubepods,
-			      struct comp *id)
+/* A user manager's own unit: user@UID.service. */
+static bool is_user_manager(struct comp c)
 {
+	struct comp uid;
+
+	if (!comp_between(c, "user@", ".service", &uid) || uid.n > 10)
+		return false;
+	for (size_t i = 0; i < uid.n; i++)
+		if (uid.p[i] < '0' || uid.p[i] > '9')
+			return false;
+	return true;
+}
+
+/*
+ * Who may have named a component, by what is above it.  Outside a unit's
+ * cgroup only root (and systemd for it) creates cgroups; in a unit with
+ * Delegate=yes, a user manager (user@UID.service) or a container, the
+ * unit's owner names its sub-cgroups as it likes.
+ */
+enum place {
+	PLACE_SLICES,	/* slices only above: the system manager's */
+	PLACE_USER,	/* slices only below a user manager: the user's */
+	PLACE_UNIT,	/* below any other unit or cgroup: nobody's runtime */
+};
+
+/* Where the walk is: the component's depth (1 at the top) and above it. */
+struct walk {
+	size_t depth;
+	enum place place;
+	struct comp top, second, prev;	/* components 1 and 2, the parent */
+};
+
+/*
+ * The runtime whose naming @c follows, where @w says that runtime puts
+ * its containers; its container id in @id.
+ */
+static const char *runtime_of(struct comp c, const struct walk *w, struct comp *id)
+{
+	/* Scopes and services a runtime asks systemd for, in slices. */
 	static const struct {
-		const char *prefix, *suffix, *runtime;
+		const char *prefix, *suffix, *runtime, *rootless;
 		bool hex;
 	} named[] = {
-		{ "docker-",		".scope",	"docker",		true },
-		{ "cri-containerd-",	".scope",	"containerd",		true },
-		{ "crio-",		".scope",	"cri-o",		true },
-		{ "libpod-",		".scope",	"podman",		true },
-		{ "systemd-nspawn@",	".service",	"systemd-nspawn",	false },
+		{ "docker-", ".scope", "docker", "docker-rootless", true },
+		{ "cri-containerd-", ".scope", "containerd", "containerd-rootless", true },
+		{ "crio-", ".scope", "cri-o", "cri-o-rootless", true },
+		{ "libpod-", ".scope", "podman", "podman-rootless", true },
+		{ "systemd-nspawn@", ".service", "systemd-nspawn", NULL, false },
 	};
 
-	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
-		if (comp_between(c, named[i].prefix, named[i].suffix, id) &&
-		    (named[i].hex ? is_hex64(*id) : is_name(*id)))
-			return named[i].runtime;
-	/* machined registers containers (nspawn run from a shell, libvirt). */
-	if (comp_is(prev, "machine.slice") &&
-	    comp_between(c, "machine-", ".scope", id) && is_name(*id))
-		return "systemd-machined";
-	if (comp_starts(c, "lxc.payload.")) {
+	/* cgroupfs drivers and LXC: fixed places from the root. */
+	*id = c;
+	if (w->depth == 1 && comp_starts(c, "lxc.payload.")) {
 		*id = (struct comp){ c.p + 12, c.n - 12 };
 		return is_name(*id) ? "lxc" : NULL;
 	}
-	/* cgroupfs drivers: /docker/<id>, /libpod_parent/libpod-<id>, pods. */
-	*id = c;
-	if (comp_is(prev, "docker") && is_hex64(c))
+	if (w->depth == 2 && comp_is(w->top, "docker") && is_hex64(c))
 		return "docker";
-	if (comp_is(prev, "libpod_parent") && comp_starts(c, "libpod-")) {
+	if (w->depth == 2 && comp_is(w->top, "lxc") && is_name(c))
+		return "lxc";
+	if (w->depth == 2 && comp_is(w->top, "libpod_parent") && comp_starts(c, "libpod-")) {
 		*id = (struct comp){ c.p + 7, c.n - 7 };
 		return is_hex64(*id) ? "podman" : NULL;
 	}
-	if (kubepods && comp_starts(prev, "pod") && is_hex64(c))
+	/* /kubepods[/burstable|/besteffort]/pod<uid>/<id> */
+	if (comp_is(w->top, "kubepods") && comp_starts(w->prev, "pod") && is_hex64(c) &&
+	    (w->depth == 3 || (w->depth == 4 && (comp_is(w->second, "burstable") ||
+						 comp_is(w->second, "besteffort")))))
 		return "cri";
+	if (w->place == PLACE_UNIT)
+		return NULL;
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (comp_between(c, named[i].prefix, named[i].suffix, id) &&
+		    (named[i].hex ? is_hex64(*id) : is_name(*id)))
+			return w->place == PLACE_SLICES ? named[i].runtime : named[i].rootless;
+	/* machined registers containers (nspawn run from a shell, libvirt). */
+	if (w->place == PLACE_SLICES && comp_is(w->prev, "machine.slice") &&
+	    comp_between(c, "machine-", ".scope", id) && is_name(*id))
+		return "systemd-machined";
 	return NULL;
 }
 
 bool pmg_cgroup_context(const char *path, size_t len,
 			struct pmg_cgroup_context *ctx)
 {
-	struct comp prev = { "", 0 }, c, id;
-	bool kubepods = false, after_slices = true, in_user_manager = false;
-	size_t i = 0, depth = 0;
+	struct walk w = { .place = PLACE_SLICES };
+	struct comp c, id;
+	size_t i = 0;
 
 	memset(ctx, 0, sizeof(*ctx));
 	while (i < len) {
@@ -189,41 +229,30 @@ bool pmg_cgroup_context(const char *path, size_t len,
 		i++;
 		if (c.n == 0)
 			continue;
-		depth++;
+		w.depth++;
+		if (w.depth == 1)
+			w.top = c;
+		else if (w.depth == 2)
+			w.second = c;
 		if (!ctx->runtime) {
-			if (!ctx->pod_uid[0] && (kubepods || comp_starts(c, "kubepods")))
-				pod_uid(c, ctx->pod_uid);
-			ctx->runtime = runtime_of(c, prev, kubepods, &id);
+			ctx->runtime = runtime_of(c, &w, &id);
 			if (ctx->runtime)
 				copy(ctx->container_id, sizeof(ctx->container_id), id);
-			/* Old LXC: /lxc/<name> at the top. */
-			if (!ctx->runtime && depth == 2 && comp_is(prev, "lxc") && is_name(c)) {
-				ctx->runtime = "lxc";
-				copy(ctx->container_id, sizeof(ctx->container_id), c);
-			}
-			if (comp_is(c, "kubepods") || comp_starts(c, "kubepods-") ||
-			    comp_is(c, "kubepods.slice"))
-				kubepods = true;
+			/* A pod's uid: its slice or directory, the container's parent. */
+			if (ctx->runtime && w.place != PLACE_USER)
+				pod_uid(w.prev, ctx->pod_uid);
 		}
 		/* systemd's reading: units after the leading slices. */
-		if (comp_ends(c, ".slice")) {
-			prev = c;
-			continue;
+		if (!comp_ends(c, ".slice")) {
+			if (w.place == PLACE_SLICES && is_unit(c))
+				copy(ctx->unit, sizeof(ctx->unit), c);
+			else if (w.place == PLACE_USER && is_unit(c))
+				copy(ctx->user_unit, sizeof(ctx->user_unit), c);
+			w.place = w.place == PLACE_SLICES && is_user_manager(c) ?
+				  PLACE_USER : PLACE_UNIT;
 		}
-		if (after_slices && !ctx->unit[0] && is_unit(c)) {
-			copy(ctx->unit, sizeof(ctx->unit), c);
-			in_user_manager = comp_starts(c, "user@") && comp_ends(c, ".service");
-		} else if (in_user_manager && !ctx->user_unit[0] && is_unit(c)) {
-			copy(ctx->user_unit, sizeof(ctx->user_unit), c);
-			in_user_manager = false;
-		} else {
-			in_user_manager = false;
-		}
-		after_slices = false;
-		prev = c;
+		w.prev = c;
 	}
-	if (!ctx->runtime)
-		ctx->pod_uid[0] = '\0';
 	return ctx->runtime || ctx->unit[0];
 }
 

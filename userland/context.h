@@ -5,13 +5,23 @@
  * namespace).
  *
  * The container id comes from the path only, where it follows a runtime's
- * own naming: docker, containerd (CRI), cri-o, podman, systemd-nspawn and
- * systemd-machined, LXC/LXD, and Kubernetes pods with the cgroupfs
- * driver.  An unknown layout gives no id: nothing is guessed from process
- * names.  The outermost match wins, so a container that can create
- * cgroups below its own (a delegated subtree) cannot pose as another one
- * from inside.  The systemd unit follows systemd's own reading of a path
- * (cg_path_get_unit): the first component after the leading slices.
+ * own naming in the place that runtime uses: docker, containerd (CRI),
+ * cri-o, podman and systemd-nspawn as a unit directly in slices (the
+ * systemd driver), systemd-machined as machine.slice/machine-NAME.scope,
+ * and the cgroupfs layouts at the root (/docker/ID, /libpod_parent/
+ * libpod-ID, /kubepods[/QOS]/podUID/ID, /lxc.payload.NAME, /lxc/NAME).
+ * An unknown layout gives no id: nothing is guessed from process names.
+ *
+ * Below any other unit (Delegate=yes, a user manager) or cgroup, the
+ * unit's owner names cgroups as it likes, so nothing there is a rootful
+ * runtime's.  A runtime's scope directly in a user manager's slices
+ * (user@UID.service/.../docker-ID.scope: rootless docker, podman) is
+ * labelled "<runtime>-rootless" and never gets a pod uid: it is only what
+ * that user says, and the unit is that user@UID.service.  The outermost
+ * match wins, so a container that can create cgroups below its own
+ * cannot pose as another one from inside.  The systemd unit follows
+ * systemd's own reading of a path (cg_path_get_unit): the first component
+ * after the leading slices.
  *
  * The path is untrusted bytes: a component with anything but the
  * characters its runtime uses is not recognised.  Nothing here allocates.
@@ -28,7 +38,7 @@
 #define PMG_POD_UID_LEN		36
 
 struct pmg_cgroup_context {
-	const char *runtime;			/* NULL: no container */
+	const char *runtime;	/* NULL: no container; "*-rootless": a user's */
 	char container_id[PMG_CONTAINER_ID_MAX + 1];
 	char pod_uid[PMG_POD_UID_LEN + 1];	/* "" unless a Kubernetes pod */
 	char unit[PMG_UNIT_MAX + 1];		/* "" unless the path names one */

@@ -851,6 +851,10 @@ static const struct pmg_stat_name stat_keys[] = {
 	/* 1 while every kprobe is disarmed: the module sees nothing */
 	{ PMGUARD_S_BLIND,	"blind" },
 	{ PMGUARD_S_BLINDED,	"blinded" },
+	/* named scripts run while the running-scripts table was full */
+	{ PMGUARD_S_SCRIPTS_UNNOTED, "scripts_unnoted" },
+	/* of priority_dropped: got through or refused by pmguard (a real dump) */
+	{ PMGUARD_S_URGENT_DROPPED, "urgent_dropped" },
 };
 
 static bool stat_has(const struct pmguard_stats *st, int attr)

@@ -218,6 +218,9 @@ static void kernel_metrics(FILE *f, const struct pmguard_stats *st)
 	kernel_counter(f, st, PMGUARD_S_PRIORITY_DROPPED, "pmguard_kernel_priority_dropped_total",
 		       "Dropped events of severity high or above, deny or would-deny "
 		       "(also in pmguard_kernel_dropped_total).");
+	kernel_counter(f, st, PMGUARD_S_URGENT_DROPPED, "pmguard_kernel_urgent_dropped_total",
+		       "Of those, accesses that got through or that the module refused "
+		       "(not refused by the kernel first): real dumps lost.");
 	kernel_counter(f, st, PMGUARD_S_HELD, "pmguard_kernel_held_total",
 		       "Priority events held back for a subscriber whose socket was full.");
 	kernel_counter(f, st, PMGUARD_S_BLINDED, "pmguard_kernel_blinded_total",

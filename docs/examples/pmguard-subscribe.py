@@ -51,7 +51,7 @@ CTRL_ATTR_MCAST_GRP_ID = 2
 
 # <linux/pmguard.h> (values are append-only: never renumbered)
 PMGUARD_GENL_NAME = "pmguard"
-PMGUARD_GENL_VERSION = 2
+PMGUARD_GENL_VERSION = 3
 PMGUARD_GENL_MCGRP_EVENTS = "events"  # version 1 only: 2 sends nothing there
 PMGUARD_CMD_EVENT = 1
 PMGUARD_CMD_MEM_SUMMARY = 11

@@ -177,6 +177,17 @@ static void rule_matches_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pmguard_rule_matches(&rule, &acc));
 	rule.caller_exe.dev = 9;
 	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+	/*
+	 * The same device and number, another inode (a btrfs subvolume's
+	 * first file, a reused ext4 number): not it either.
+	 */
+	rule.caller_exe.dev = 8;
+	rule.caller_exe.inode = &rule;
+	KUNIT_EXPECT_FALSE(test, pmguard_rule_matches(&rule, &acc));
+	acc.caller.exe.inode = &rule;
+	KUNIT_EXPECT_TRUE(test, pmguard_rule_matches(&rule, &acc));
+	acc.caller.exe.inode = NULL;
+	rule.caller_exe.inode = NULL;
 	/* An unknown executable (ino 0) never matches an identity. */
 	rule.caller_exe.dev = 0;
 	rule.caller_exe.ino = 0;

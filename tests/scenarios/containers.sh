@@ -12,6 +12,9 @@
 # directory's inode).  Attacks: container A reads a host credential holder
 # and container B; the host reads container A (gdb, allowed) and B.  In
 # enforce mode the cross-container reads fail, the host's gdb still works.
+# Container C shares the host's pid and user namespaces (docker run
+# --pid=host: only its mount and cgroup namespaces are its own): its reads
+# of the host are cross-container too, its reads inside itself are not.
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"
 
 HEXA=a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf
@@ -23,8 +26,11 @@ if [ "$(stat -f -c %T "$CG" 2>/dev/null)" != cgroup2fs ]; then
 fi
 CGA_REL=/system.slice/docker-$HEXA.scope
 CGB_REL=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${POD//-/_}.slice/cri-containerd-$HEXB.scope
+HEXC=e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff
+CGC_REL=/system.slice/docker-$HEXC.scope
 CGS_REL=/system.slice/ssh.service
-mkdir -p "$CG$CGA_REL" "$CG$CGB_REL" "$CG$CGS_REL" ||
+CGP_REL=/system.slice/cron.service
+mkdir -p "$CG$CGA_REL" "$CG$CGB_REL" "$CG$CGC_REL" "$CG$CGS_REL" "$CG$CGP_REL" ||
 	{ fail "cannot create the cgroups"; finish; }
 
 work=$(mktemp -d /tmp/containers.XXXXXX)
@@ -61,6 +67,9 @@ wait_file() {
 # A credential holder on the host, in its service's cgroup.
 in_cgroup "$CGS_REL" "$work/sshd" 600 &
 SSHD=$!
+# An ordinary host process, in another service's cgroup.
+in_cgroup "$CGP_REL" sleep 600 &
+PLAIN=$!
 # Container B: containerd's naming, and a user namespace (rootless style).
 in_cgroup "$CGB_REL" unshare -U -r -p -f -m -C -u -i -n --mount-proc sleep 600 &
 B=$(child_of $!) || { fail "container B did not start"; finish; }
@@ -87,7 +96,26 @@ container_a() {
 		wait' container-a "$1" "$SSHD" "$B" &
 }
 
+# Container C: --pid=host, a mount and a cgroup namespace of its own.
+container_c() {
+	in_cgroup "$CGC_REL" unshare -m -C bash -c '
+		out=$1 sshd=$2 plain=$3
+		sleep 600 &
+		echo $! >"$out/c-sib"
+		: </proc/$!/environ; echo $? >"$out/c-same"
+		: </proc/$plain/environ; echo $? >"$out/c-plain"
+		: </proc/$plain/mem; echo $? >"$out/c-plain-mem"
+		: </proc/$sshd/environ; echo $? >"$out/c-host"
+		touch "$out/c-done"
+		wait' container-c "$1" "$SSHD" "$PLAIN" &
+	C=$!
+}
+
 mkdir -p "$work/audit" "$work/enforce"
+container_c "$work/audit"
+wait_file "$work/audit/c-done" || { fail "container C did not finish its reads"; finish; }
+CSIB=$(cat "$work/audit/c-sib")
+check "host cat reads container C" cat "/proc/$CSIB/environ"
 container_a "$work/audit"
 A=$(child_of $!) || { fail "container A did not start"; finish; }
 wait_file "$work/audit/done" || { fail "container A did not finish its reads"; finish; }
@@ -121,6 +149,9 @@ cat "/proc/$B/environ" >/dev/null
 
 # Enforce: the cross-container reads fail, the host's gdb still works.
 "$PMGUARD_BIN" mode enforce || fail "pmguard mode enforce"
+container_c "$work/enforce"
+C2=$C
+wait_file "$work/enforce/c-done" || fail "container C (enforce) did not finish"
 container_a "$work/enforce"
 A2=$(child_of $!) || { fail "container A (enforce) did not start"; finish; }
 wait_file "$work/enforce/done" || fail "container A (enforce) did not finish"
@@ -139,6 +170,25 @@ check "enforce: container A could not read the host or B" \
 	test "$(cat "$work/enforce/rc-host") $(cat "$work/enforce/rc-host-mem") $(cat "$work/enforce/rc-b")" = "1 1 1"
 check "enforce: container A still reads its own process" \
 	test "$(cat "$work/enforce/rc-same")" = 0
+check "audit: container C (--pid=host) read the host" \
+	test "$(cat "$work/audit/c-plain") $(cat "$work/audit/c-plain-mem") $(cat "$work/audit/c-host")" = "0 0 0"
+check "enforce: container C (--pid=host) could not read the host" \
+	test "$(cat "$work/enforce/c-plain") $(cat "$work/enforce/c-plain-mem") $(cat "$work/enforce/c-host")" = "1 1 1"
+check "enforce: container C still reads its own process" \
+	test "$(cat "$work/enforce/c-same")" = 0
+expect "$ev" "C (--pid=host) reads a host process's mem: cross_container" kind=mem \
+	target.pid="$PLAIN" rule=cross-container action=alert flags@cross_container \
+	flags@from_container flags@would_deny caller.container_id="$HEXC" \
+	caller.in_container=true caller.pid_ns="$KS_PID_NS"
+expect "$ev" "C (--pid=host) reads the host's sshd: cross_container" kind=environ \
+	target.pid="$SSHD" rule=cross-container flags@cross_container \
+	caller.container_id="$HEXC"
+expect "$ev" "C reads its own process: from_container only" kind=environ \
+	target.pid="$CSIB" flags@from_container rule=environ-read
+expect_none "$ev" "a read inside container C is not cross_container" \
+	target.pid="$CSIB" flags@cross_container
+expect "$ev" "enforce: C reading a host process is denied" kind=mem \
+	target.pid="$PLAIN" rule=cross-container action=deny result=-13
 
 # Container A -> host credential holder: every id as the kernel says.
 expect "$ev" "A reads the host's sshd: cross_container, would_deny, ids as the kernel's" \
@@ -192,10 +242,11 @@ expect "$ev" "enforce: A reading the host's sshd is denied" caller.pid="$A2" \
 	target.pid="$SSHD" kind=environ rule=cross-container action=deny result=-13
 expect "$ev" "enforce: A reading container B is denied" caller.pid="$A2" \
 	target.pid="$B" rule=cross-container action=deny result=-13
-kill "$SSHD" 2>/dev/null
+kill "$SSHD" "$PLAIN" "$CSIB" "$(cat "$work/enforce/c-sib" 2>/dev/null)" 2>/dev/null
+kill -9 "$C" "$C2" 2>/dev/null
 # Each is its namespace's init: only SIGKILL reaches it from outside.
 kill -9 "$A" "$A2" "$B" 2>/dev/null
 wait 2>/dev/null
-rmdir "$CG$CGA_REL" "$CG$CGB_REL" "$CG$CGS_REL" 2>/dev/null
+rmdir "$CG$CGA_REL" "$CG$CGB_REL" "$CG$CGC_REL" "$CG$CGS_REL" "$CG$CGP_REL" 2>/dev/null
 rm -rf "$work"
 finish

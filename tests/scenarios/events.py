@@ -7,7 +7,9 @@ regular expression with FIELD~REGEX; FIELD!=VALUE negates; FIELD@ITEM
 tests list membership; a VALUE of $OTHER.FIELD names another field.  Only records
 with "type":"access" count (--type TYPE picks another record type).
 --sum-count N: the matching events' "count" fields must add up to N.
---min-bytes N: their "bytes" fields must add up to at least N.
+--min-bytes N: what they copied must add up to at least N: their "bytes"
+fields, and the bytes of the mem_summary records joined to them by seq
+(process_vm_readv/writev report their bytes in a summary after the event).
 Every line must be valid JSON: a line that is
 not fails the check, since the reader promises one JSON object per line.
 Exit 0 when the number of matches is within [min, max].
@@ -105,6 +107,7 @@ def check(path, args, cache):
         print(records)
         return False
     count = total = nbytes = 0
+    seqs = set()
     for record in records:
         if not isinstance(record, dict) or record.get('type') != rtype:
             continue
@@ -112,8 +115,14 @@ def check(path, args, cache):
             count += 1
             total += record.get('count', 1)
             nbytes += record.get('bytes', 0)
+            seqs.update(record.get(k) for k in ('seq', 'first_seq') if k in record)
             if show:
                 print(json.dumps(record))
+    if rtype == 'access':
+        for record in records:
+            if (isinstance(record, dict) and record.get('type') == 'mem_summary'
+                    and record.get('seq') in seqs):
+                nbytes += record.get('bytes_read', 0) + record.get('bytes_written', 0)
     ok = count >= lo and (hi is None or count <= hi)
     if want_sum is not None and total != want_sum:
         ok = False

@@ -17,6 +17,15 @@
 # something), and the counters add up.  A reader stopped with SIGTERM
 # first logs the events already in its socket.  The long run:
 # tests/stress/scenarios/flood-priority.sh.
+#
+# FLOOD_ROUTES=1 (tests/stress/scenarios/flood-priority-routes.sh): the
+# flood is itself of priority events.  Each flooder forks 8 children that
+# call process_vm_readv, PTRACE_ATTACH and pidfd_getfd on root's sshd (the
+# kernel refuses them; pmguard reports them as would-deny, high) and
+# process_vm_readv on nobody's own ssh-agent (the kernel allows it: a
+# would-deny that got through), more caller x kind pairs than the 64 fold
+# slots.  Root's reads must still all arrive: none of them is among the
+# urgent_dropped (the privileged tier of the queue and of the hold).
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"
 
 SECS=${FLOOD_SECONDS:-20}
@@ -26,6 +35,9 @@ work=$(mktemp -d /tmp/flood-priority.XXXXXX)
 cp /usr/bin/sleep "$work/sshd"
 "$work/sshd" 600 &
 SSHD=$!
+cp /usr/bin/sleep "$work/ssh-agent"
+setpriv --reuid=nobody --regid=nogroup --clear-groups "$work/ssh-agent" 600 &
+AGENT=$!
 # Root's processes: 24 children of one python (forks are cheaper than
 # execs under TCG).  Unprivileged, only maps, smaps, smaps_rollup and
 # numa_maps get as far as the kernel's ptrace check (the others are 0400):
@@ -58,6 +70,42 @@ kill -STOP "$MONITOR_PID"
 
 flooders=()
 for i in $(seq 1 "$FLOODERS"); do
+	if [ "${FLOOD_ROUTES:-0}" = 1 ]; then
+		as_nobody "$PY" - "$SECS" "$SSHD" "$AGENT" >"$PMGUARD_OUT/flooder-$i.txt" 2>&1 <<'PYEOF' &
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+end = time.monotonic() + float(sys.argv[1])
+sshd, agent = int(sys.argv[2]), int(sys.argv[3])
+buf = ctypes.create_string_buffer(64)
+local = (ctypes.c_void_p * 2)(ctypes.cast(buf, ctypes.c_void_p), 64)
+# the agent's own stack page is mapped: any mapped address will do
+remote = (ctypes.c_void_p * 2)(None, 64)
+with open(f"/proc/{agent}/maps") as maps:
+    for line in maps:
+        if "[stack]" in line:
+            remote[0] = int(line.split("-")[0], 16)
+kids = []
+for _ in range(8):
+    pid = os.fork()
+    if pid == 0:
+        n = 0
+        pidfd = libc.syscall(434, sshd, 0)
+        while time.monotonic() < end:
+            libc.process_vm_readv(sshd, local, 1, remote, 1, 0)
+            libc.ptrace(16, sshd, None, None)
+            libc.syscall(438, pidfd, 0, 0)
+            libc.process_vm_readv(agent, local, 1, remote, 1, 0)
+            n += 4
+        print(n, flush=True)
+        os._exit(0)
+    kids.append(pid)
+for pid in kids:
+    os.waitpid(pid, 0)
+PYEOF
+		flooders+=($!)
+		continue
+	fi
 	as_nobody "$PY" - "$SECS" "${targets[@]}" >"$PMGUARD_OUT/flooder-$i.txt" 2>&1 <<'PYEOF' &
 import sys, time
 end = time.monotonic() + float(sys.argv[1])
@@ -102,6 +150,18 @@ log "reader: $(grep -c '"type":"access"' "$ev") access events," \
 grep '"kind":"environ"' "$ev" >"$PMGUARD_OUT/environ.jsonl"
 expect "$PMGUARD_OUT/environ.jsonl" "all 3 of root's environ reads of sshd reached the monitor" \
 	--min 3 kind=environ target.pid="$SSHD" caller.uid=0 severity=high
+if [ "${FLOOD_ROUTES:-0}" = 1 ]; then
+	# The refused attempts of the flood itself may be dropped (counted);
+	# what got through may be dropped only if it was the flooders' own.
+	check "the flood overran the reader's socket, and root's reads were not among the urgent drops" \
+		"$PY" -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+send = s["dropped"]["send"] + s["dropped"]["queue_full"]
+print("dropped", send, "priority_dropped", s.get("priority_dropped"),
+      "urgent_dropped", s.get("urgent_dropped"), "held", s.get("held"))
+sys.exit(0 if send > 0 and "urgent_dropped" in s else 1)' "$PMGUARD_OUT/stats.json"
+else
 check "the flood overran the reader's socket (dropped at send), and no high-severity access was dropped (priority_dropped = 0)" \
 	"$PY" -c '
 import json, sys
@@ -109,6 +169,7 @@ s = json.load(open(sys.argv[1]))
 send, lost = s["dropped"]["send"], s.get("priority_dropped")
 print("send", send, "priority_dropped", lost, "held", s.get("held"))
 sys.exit(0 if send > 0 and lost == 0 else 1)' "$PMGUARD_OUT/stats.json"
+fi
 
 # A reader being stopped (systemd stopping the service) logs what the
 # kernel already delivered to its socket before it exits: those events
@@ -132,6 +193,6 @@ check "the reader stopped with SIGTERM exits 0 (exit $rc)" test "$rc" = 0
 grep '"kind":"maps"' "$ev2" >"$PMGUARD_OUT/stop-maps.jsonl"
 expect "$PMGUARD_OUT/stop-maps.jsonl" "all 300 events in the socket at SIGTERM were logged" \
 	--min 300 --max 300 kind=maps target.pid="${kids[0]}" caller.uid=0
-kill "$KIDS" "${kids[@]}" "$SSHD"
+kill "$KIDS" "${kids[@]}" "$SSHD" "$AGENT"
 rm -rf "$work" "$ev" "$ev2"
 finish

@@ -46,10 +46,13 @@ if [ -d "$tracefs/events/pmguard" ]; then
 	cat "$tracefs/trace" >"$PMGUARD_OUT/trace.txt"
 	check "tracefs: pmguard:access for dd, with its sequence number" \
 		grep -qE "access: seq=[1-9][0-9]* kind=mem .*action=alert .*comm=dd exe=dd target=$V/$V " "$PMGUARD_OUT/trace.txt"
-	check "tracefs: pmguard:access for process_vm_readv, with the bytes copied" \
-		grep -qE "access: seq=[1-9][0-9]* kind=vm_read .*target=$V/$V .* bytes=64$" "$PMGUARD_OUT/trace.txt"
+	check "tracefs: pmguard:access for process_vm_readv when decided, no bytes yet" \
+		grep -qE "access: seq=[1-9][0-9]* kind=vm_read .*target=$V/$V .* bytes=0$" "$PMGUARD_OUT/trace.txt"
+	vmseq=$(sed -nE "s/.*access: seq=([1-9][0-9]*) kind=vm_read .*target=$V\/$V .*/\1/p" "$PMGUARD_OUT/trace.txt" | head -n1)
+	check "tracefs: pmguard:mem_summary of process_vm_readv, joined by seq $vmseq, with the 64 bytes" \
+		grep -qE "mem_summary: seq=$vmseq kind=vm_read caller=[0-9]+ comm=[^ ]+ target=$V comm=sh reads=1 bytes_read=64 " "$PMGUARD_OUT/trace.txt"
 	check "tracefs: pmguard:mem_summary with dd's bytes" \
-		grep -qE "mem_summary: seq=[0-9]+ caller=[0-9]+ comm=dd target=$V comm=sh reads=8 bytes_read=32768 writes=0 bytes_written=0 range=0x$(printf %x "$START")-0x$(printf %x $((START + 32768)))" "$PMGUARD_OUT/trace.txt"
+		grep -qE "mem_summary: seq=[0-9]+ kind=mem caller=[0-9]+ comm=dd target=$V comm=sh reads=8 bytes_read=32768 writes=0 bytes_written=0 range=0x$(printf %x "$START")-0x$(printf %x $((START + 32768)))" "$PMGUARD_OUT/trace.txt"
 fi
 
 # A burst: the same caller opens the same target's mem 200 times.  A 3 s
@@ -72,7 +75,7 @@ pyexe=$(readlink -f "$PY")
 expect "$ev" "burst folded: fewer events, counts add up to 200" kind=mem \
 	caller.exe="$pyexe" target.pid="$V" --max 20 --sum-count 200
 expect_none "$ev" "no summary for the 200 files closed without a read" \
-	--type mem_summary caller.exe="$pyexe" target.pid="$V"
+	--type mem_summary kind=mem caller.exe="$pyexe" target.pid="$V"
 expect "$ev" "a folded event says so" kind=mem caller.exe="$pyexe" \
 	target.pid="$V" flags@folded 'count~^([2-9]|[1-9][0-9]+)$' 'first_seq~^[0-9]+$'
 finish

@@ -39,6 +39,20 @@ Usage: memroutes.py COMMAND ARGS...
   getfdchild SECRET       fork a child that holds SECRET in a memfd and take
                           it with pidfd_getfd (a seccomp supervisor's
                           everyday case); prints "found=0|1"
+  vmstall PID ADDR SECRET OUTFILE
+                          process_vm_readv(2) of 128 bytes at ADDR (hex)
+                          into two local buffers: an ordinary one, then a
+                          page registered with userfaultfd whose fault is
+                          never served, so the call blocks after the secret
+                          has landed in the first; a second thread finds it
+                          there, writes "found=0|1" to OUTFILE and the call
+                          stays blocked until the process is killed
+  perf PID|wide SECONDS   perf_event_open(2) a cpu-clock sampler of PID (or
+                          of every process on CPU 0) that copies each
+                          sample's user stack (PERF_SAMPLE_STACK_USER, as
+                          perf record --call-graph dwarf), read the ring
+                          buffer for SECONDS; prints "samples=N
+                          stack_bytes=M" (the target's stack bytes seen)
   holder SECRET ADDRFILE  a process that keeps SECRET in its memory and in a
                           memfd on fd 77, writes the secret's address (hex)
                           to ADDRFILE, and sleeps
@@ -129,6 +143,91 @@ def vmread(pid, addr):
     if data is None:
         fail(err, "process_vm_readv")
     print(f"bytes={len(data)}")
+    return 0
+
+
+NR_USERFAULTFD = 323
+UFFDIO_API, UFFDIO_REGISTER = 0xc018aa3f, 0xc020aa00
+UFFD_API, UFFDIO_REGISTER_MODE_MISSING = 0xAA, 1
+
+
+def vmstall(pid, addr, secret, outfile):
+    """Hold one's own process_vm_readv open after it copied the secret."""
+    import fcntl
+    import mmap
+    import threading
+    uffd = libc.syscall(NR_USERFAULTFD, os.O_CLOEXEC | os.O_NONBLOCK)
+    if uffd < 0:
+        fail(ctypes.get_errno(), "userfaultfd")
+    fcntl.ioctl(uffd, UFFDIO_API, struct.pack("QQQ", UFFD_API, 0, 0))
+    page = mmap.mmap(-1, mmap.PAGESIZE)
+    base = ctypes.addressof(ctypes.c_char.from_buffer(page))
+    fcntl.ioctl(uffd, UFFDIO_REGISTER,
+                struct.pack("QQQQ", base, mmap.PAGESIZE, UFFDIO_REGISTER_MODE_MISSING, 0))
+    first = ctypes.create_string_buffer(64)
+    local = (iovec * 2)(iovec(ctypes.cast(first, ctypes.c_void_p), 64), iovec(base, 64))
+    remote = iovec(addr, 128)
+
+    def look():
+        for _ in range(300):
+            if secret.encode() in first.raw:
+                break
+            time.sleep(0.1)
+        with open(outfile, "w") as f:
+            f.write(f"found={int(secret.encode() in first.raw)}\n")
+    threading.Thread(target=look, daemon=True).start()
+    n = libc.process_vm_readv(pid, local, 2, ctypes.byref(remote), 1, 0)
+    if n < 0:
+        fail(ctypes.get_errno(), "process_vm_readv")
+    print(f"bytes={n}")
+    return 0
+
+
+NR_PERF_EVENT_OPEN = 298
+PERF_SAMPLE_IP, PERF_SAMPLE_TID, PERF_SAMPLE_STACK_USER = 1, 2, 1 << 13
+PERF_RECORD_SAMPLE = 9
+
+
+def perf(target, seconds):
+    """Sample a process's user stack with perf, as a profiler would."""
+    import mmap
+    pid, cpu = (-1, 0) if target == "wide" else (int(target), -1)
+    # struct perf_event_attr, PERF_ATTR_SIZE_VER5 (112 bytes): type
+    # PERF_TYPE_SOFTWARE, config PERF_COUNT_SW_CPU_CLOCK, a sample every
+    # 100 us of CPU time, exclude_kernel and exclude_hv, an 8 KiB stack copy.
+    attr = bytearray(112)
+    struct.pack_into("IIQQQQQ", attr, 0, 1, 112, 0, 100000,
+                     PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_STACK_USER,
+                     0, (1 << 5) | (1 << 6))
+    struct.pack_into("I", attr, 88, 8192)
+    buf = ctypes.create_string_buffer(bytes(attr), 112)
+    fd = libc.syscall(NR_PERF_EVENT_OPEN, buf, pid, cpu, -1, 0)
+    if fd < 0:
+        fail(ctypes.get_errno(), "perf_event_open")
+    pages = 1 + 64
+    ring = mmap.mmap(fd, pages * mmap.PAGESIZE, mmap.MAP_SHARED,
+                     mmap.PROT_READ | mmap.PROT_WRITE)
+    end = time.monotonic() + float(seconds)
+    tail = samples = stack = 0
+    size = (pages - 1) * mmap.PAGESIZE
+    while time.monotonic() < end:
+        time.sleep(0.1)
+        head = struct.unpack_from("Q", ring, 1024)[0]
+        while tail + 8 <= head:
+            at = mmap.PAGESIZE + tail % size
+            rtype, _, rsize = struct.unpack_from("IHH", ring, at)
+            if rsize == 0:
+                break
+            if rtype == PERF_RECORD_SAMPLE:
+                rec = bytes(ring[mmap.PAGESIZE:]) * 2	# a record may wrap
+                off = tail % size + 8 + 16	# header, ip, pid/tid
+                n = struct.unpack_from("Q", rec, off)[0]
+                dyn = struct.unpack_from("Q", rec, off + 8 + n)[0] if n else 0
+                samples += 1
+                stack += dyn
+            tail += rsize
+        struct.pack_into("Q", ring, 1032, tail)
+    print(f"samples={samples} stack_bytes={stack}")
     return 0
 
 
@@ -403,6 +502,10 @@ def main(argv):
         return getfd(int(args[0]), args[1] if len(args) > 1 else None)
     if cmd == "getfdchild":
         return getfdchild(args[0])
+    if cmd == "perf":
+        return perf(argv[2], argv[3])
+    if cmd == "vmstall":
+        return vmstall(int(argv[2]), int(argv[3], 16), argv[4], argv[5])
     if cmd == "holder":
         return holder(args[0], args[1])
     print(__doc__, file=sys.stderr)

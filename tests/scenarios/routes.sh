@@ -76,9 +76,30 @@ check "the sniffer captures sudo's password in audit mode" \
 # The kernel refuses nobody's read of root's process; pmguard still sees it.
 rc=0; as_nobody "$PY" "$R" vmread "$PLAIN" "$ADDR_PLAIN" >/dev/null 2>&1 || rc=$?
 check "the kernel refuses nobody's process_vm_readv of root (exit $rc)" test "$rc" = 2
+# The caller cannot hold its own event back: a process_vm_readv that
+# blocks on a userfaultfd page of its own, after the secret landed in its
+# first buffer, is reported when decided, while it is still blocked.
+"$PY" "$R" vmstall "$SSHD" "$ADDR" "$SECRET" "$work/stall" >/dev/null 2>&1 &
+STALL=$!
+for _ in $(seq 1 100); do [ -s "$work/stall" ] && break; sleep 0.1; done
+check "a stalled process_vm_readv has the secret in its first buffer ($(cat "$work/stall" 2>/dev/null))" \
+	grep -q found=1 "$work/stall"
+seen=no
+for _ in $(seq 1 10); do
+	if "$PY" "$PMGUARD_REPO/tests/scenarios/events.py" "$ev" --min 1 kind=vm_read \
+		caller.pid="$STALL" target.pid="$SSHD" severity=high flags@would_deny >/dev/null; then
+		seen=yes; break
+	fi
+	sleep 0.5
+done
+check "the stalled call is reported while it blocks (seen=$seen)" test "$seen" = yes
+check "the stalled call is still blocked" kill -0 "$STALL"
+kill -9 "$STALL" 2>/dev/null; wait "$STALL" 2>/dev/null
 sleep 1.5	# the fold window closes
 pmg_monitor_stop
 
+expect "$ev" "the stalled call's summary follows when it ends" --type mem_summary \
+	kind=vm_read caller.pid="$STALL" target.pid="$SSHD"
 expect "$ev" "vm_read of sshd: high, would be denied, bytes copied" --min-bytes 65536 \
 	kind=vm_read target.pid="$SSHD" caller.exe="$pyexe" severity=high \
 	action=alert rule=sensitive-memory result=0 flags@would_deny flags@target_sensitive

@@ -236,7 +236,7 @@ static const struct {
 	{ "rule x action=allow kinds=mem,cmdline",
 	  "kinds: unknown kind 'cmdline' (expected mem, environ, maps, smaps, smaps_rollup, "
 	  "numa_maps, pagemap, auxv, vm_read, vm_write, ptrace, ptrace_read, ptrace_write, "
-	  "getfd, pageout, kcore, core, fd_reopen, uprobe, all)" },
+	  "getfd, pageout, kcore, core, fd_reopen, uprobe, perf_sample, all)" },
 	/* all with others: would read as any kind and match only the others */
 	{ "rule x action=deny kinds=all,mem",
 	  "kinds: 'all' with other items in 'all,mem' (all alone means any; or list "
@@ -583,13 +583,13 @@ static void test_format_refuses_unknown(void **state)
 			   (1u << PMGUARD_R_KINDS),
 		.name = "new",
 		.action = PMGUARD_ACTION_DENY,
-		.kinds = (1u << PMGUARD_KIND_MEM) | (1u << 20),
+		.kinds = (1u << PMGUARD_KIND_MEM) | (1u << 21),
 	};
 
 	(void)state;
 	assert_null(pmg_rule_format(&r, reason));
 	assert_non_null(strstr(reason, "rule 'new' uses kinds, access bits or flags this "
-			       "version of pmguard does not know (kinds 0x100000"));
+			       "version of pmguard does not know (kinds 0x200000"));
 	r.kinds = 0;
 	r.flags_set = PMGUARD_F_WOULD_DENY;
 	r.present |= 1u << PMGUARD_R_FLAGS_SET;
@@ -1011,7 +1011,8 @@ static void test_default_policy_conf(void **state)
 		"environ:pkill", "environ:pidwait", "environ:needrestart",
 		"environ:checkrestart",
 		"own-tracee", "debug-child", "same-uid-copy", "sensitive-memory",
-		"sensitive-inventory", "sensitive-other", "uprobe", "own-uid", "environ-read",
+		"sensitive-inventory", "sensitive-other", "uprobe", "perf-sample", "own-uid",
+		"environ-read",
 		"fd-reopen", "memory-read",
 	};
 	const uint32_t maps = (1u << PMGUARD_KIND_MAPS) | (1u << PMGUARD_KIND_SMAPS) |
@@ -1026,7 +1027,8 @@ static void test_default_policy_conf(void **state)
 	const uint32_t direct = (1u << PMGUARD_KIND_MEM) | (1u << PMGUARD_KIND_PAGEMAP) |
 				copy | (1u << PMGUARD_KIND_PTRACE) |
 				(1u << PMGUARD_KIND_GETFD) | (1u << PMGUARD_KIND_PAGEOUT) |
-				(1u << PMGUARD_KIND_FD_REOPEN);
+				(1u << PMGUARD_KIND_FD_REOPEN) |
+				(1u << PMGUARD_KIND_PERF_SAMPLE);
 	const uint32_t core = 1u << PMGUARD_KIND_CORE;
 	const char *path = getenv("PMG_POLICY_CONF");
 	const struct pmg_rule *r;

@@ -20,8 +20,12 @@
 /*
  * 2: events are unicast to sockets that sent PMGUARD_CMD_SUBSCRIBE; the
  * "events" multicast group is still declared but carries nothing.
+ * 3: vm_read and vm_write events are sent when decided, without
+ * PMGUARD_A_BYTES (a folded one still has the sum of the calls it folds);
+ * what each call copied follows as a PMGUARD_CMD_MEM_SUMMARY of the same
+ * kind, joined by PMGUARD_A_SEQ.
  */
-#define PMGUARD_GENL_VERSION		2
+#define PMGUARD_GENL_VERSION		3
 #define PMGUARD_GENL_MCGRP_EVENTS	"events"
 
 #define PMGUARD_COMM_LEN		16
@@ -73,6 +77,13 @@ enum pmguard_kind {
 	 * the file's name
 	 */
 	PMGUARD_KIND_UPROBE,
+	/*
+	 * a perf event that samples the target's user stack or registers
+	 * (PERF_SAMPLE_STACK_USER, REGS_USER, REGS_INTR: perf record
+	 * --call-graph dwarf); target pid 0 for one that samples every
+	 * process (perf record -a)
+	 */
+	PMGUARD_KIND_PERF_SAMPLE,
 	__PMGUARD_KIND_MAX,
 };
 
@@ -122,7 +133,7 @@ enum pmguard_mode {
 #define PMGUARD_F_CALLER_CAP_PTRACE	0x0001	/* caller has CAP_SYS_PTRACE (init ns) */
 #define PMGUARD_F_CALLER_IS_TRACER	0x0002	/* caller ptrace-attached to target */
 #define PMGUARD_F_CALLER_IS_ANCESTOR	0x0004	/* caller is an ancestor of target */
-#define PMGUARD_F_SAME_UID		0x0008	/* caller uid == target uid */
+#define PMGUARD_F_SAME_UID		0x0008	/* caller (fs)uid == target's uid, euid, suid */
 #define PMGUARD_F_TARGET_SENSITIVE	0x0010	/* target on the sensitive list */
 #define PMGUARD_F_COMM_MISMATCH		0x0020	/* caller comm != its exe name */
 #define PMGUARD_F_COMM_SPOOFS_ALLOWED	0x0040	/* comm names an allowlisted tool, exe is not */
@@ -162,7 +173,7 @@ enum pmguard_cmd {
 	PMGUARD_CMD_POLICY_REPLACE,	/* PMGUARD_A_POLICY: all rules, atomically */
 	PMGUARD_CMD_SET_CONFIG,		/* PMGUARD_A_MODE and/or PMGUARD_A_FOLD_MS */
 	PMGUARD_CMD_LOCK,		/* freeze policy and mode, pin the module */
-	PMGUARD_CMD_MEM_SUMMARY,	/* kernel -> subscribers: reads through a mem fd */
+	PMGUARD_CMD_MEM_SUMMARY,	/* kernel -> subscribers: what an access copied */
 	/*
 	 * no attributes: send PMGUARD_CMD_EVENT and PMGUARD_CMD_MEM_SUMMARY
 	 * to this socket until it is closed or the module unloads
@@ -357,6 +368,13 @@ enum pmguard_stat_attr {
 	 * scripts was full: their processes met the rules as their interpreter
 	 */
 	PMGUARD_S_SCRIPTS_UNNOTED,
+	/*
+	 * of PMGUARD_S_PRIORITY_DROPPED, those that got through or that
+	 * pmguard itself refused (not refused by the kernel first): a real
+	 * dump, or the try of one, lost.  Those of root (or CAP_SYS_PTRACE)
+	 * come first and are lost only to a flood of root's own.
+	 */
+	PMGUARD_S_URGENT_DROPPED,
 	__PMGUARD_S_MAX,
 };
 
