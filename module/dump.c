@@ -45,6 +45,15 @@
  * its executable is found by the worker, its dumpability judged by its
  * credentials.
  *
+ * Where core dumps go is root's to set: kernel.core_pattern can pipe every
+ * dump to any program, and fs.suid_dumpable=2 dumps setuid processes too
+ * (the first step of the core-dump theft).  A write of either goes through
+ * its own sysctl handler (proc_dostring_coredump(),
+ * proc_dointvec_minmax_coredump()); a kprobe at its entry decides it (kind
+ * dump_config, the kernel, pid 0, as target, the setting's name as its
+ * comm), and a denial returns -EPERM from the handler before its first
+ * instruction, as the core dump's refusal does: the setting is unchanged.
+ *
  * Handlers run in probe context: they never sleep.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -55,6 +64,8 @@
 #include <linux/sched/task.h>
 #include <linux/ptrace.h>
 #include <linux/perf_event.h>
+#include <linux/sysctl.h>
+#include <linux/kernel.h>
 
 #include "internal.h"
 #include "compat.h"
@@ -142,8 +153,9 @@ static int pmguard_kcore_entry(struct kretprobe_instance *ri,
 
 NOKPROBE_SYMBOL(pmguard_kcore_entry);
 
+/* Return of an LSM hook whose call we decide: 0, or -EPERM when denied. */
 static int pmguard_hook_return(struct kretprobe_instance *ri,
-				struct pt_regs *regs)
+			       struct pt_regs *regs)
 {
 	struct pmguard_event *ev = (struct pmguard_event *)ri->data;
 	int ret = (int)regs_return_value(regs);
@@ -247,6 +259,69 @@ static int pmguard_core_pre(struct kprobe *p, struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(pmguard_core_pre);
 
+/*
+ * Does the write of @len bytes of @buf (a kernel copy, maybe ending in a
+ * newline) leave @table's value as it is?  `sysctl --system` writes every
+ * setting it knows of, core_pattern included; only a change is news.
+ */
+static bool pmguard_sysctl_unchanged(const struct ctl_table *table,
+				     const char *buf, size_t len, bool string)
+{
+	char copy[16];
+	int value;
+
+	while (len && (buf[len - 1] == '\n' || !buf[len - 1]))
+		len--;
+	if (string)
+		return len < table->maxlen &&
+		       !strncmp(table->data, buf, len) &&
+		       !((const char *)table->data)[len];
+	if (len >= sizeof(copy))
+		return false;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	return !kstrtoint(copy, 10, &value) && value == *(const int *)table->data;
+}
+
+/* Entry of the handler (table, write, buffer, lenp, ppos): a change? */
+static int pmguard_dump_config_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	const struct ctl_table *table = (void *)regs_get_kernel_argument(regs, 0);
+	const size_t *lenp = (void *)regs_get_kernel_argument(regs, 3);
+	const loff_t *ppos = (void *)regs_get_kernel_argument(regs, 4);
+	bool string = !strcmp(p->symbol_name, "proc_dostring_coredump");
+	struct pmguard_event ev;
+	bool deny;
+
+	if (!regs_get_kernel_argument(regs, 1))
+		return 0;
+	if (!*ppos && pmguard_sysctl_unchanged(table,
+					       (void *)regs_get_kernel_argument(regs, 2),
+					       *lenp, string))
+		return 0;
+	pmguard_dump_event(&ev, PMGUARD_KIND_DUMP_CONFIG, &init_task);
+	ev.acc.access = PMGUARD_ACCESS_WRITE;
+	memset(ev.acc.target.comm, 0, sizeof(ev.acc.target.comm));
+	strscpy(ev.acc.target.comm, string ? "core_pattern" : "suid_dumpable",
+		sizeof(ev.acc.target.comm));
+	deny = pmguard_decide_event(&ev);
+	if (deny)
+		ev.acc.result = -EPERM;
+	pmguard_report_access(&ev);
+	if (!deny)
+		return 0;
+	regs_set_return_value(regs, (unsigned long)-EPERM);
+	instruction_pointer_set(regs, (unsigned long)pmguard_skip_call);
+	return 1;
+}
+
+NOKPROBE_SYMBOL(pmguard_dump_config_pre);
+
+static struct kprobe pmguard_dump_config_probes[] = {
+	{ .symbol_name = "proc_dostring_coredump", .pre_handler = pmguard_dump_config_pre },
+	{ .symbol_name = "proc_dointvec_minmax_coredump", .pre_handler = pmguard_dump_config_pre },
+};
+
 /* vfs_coredump() since 6.16, do_coredump() before. */
 static const char * const pmguard_core_symbols[] = {
 	"vfs_coredump", "do_coredump",
@@ -283,6 +358,12 @@ void pmguard_dump_register(unsigned int maxactive)
 			err);
 		pmguard_core_probe.addr = NULL;
 	}
+	for (i = 0; i < ARRAY_SIZE(pmguard_dump_config_probes); i++)
+		if (register_kprobe(&pmguard_dump_config_probes[i])) {
+			pr_warn("cannot probe %s: its writes not decided\n",
+				pmguard_dump_config_probes[i].symbol_name);
+			pmguard_dump_config_probes[i].addr = NULL;
+		}
 	/* uprobe_register_refctr() is gone since 6.12 (one function). */
 	for (i = 0; i < ARRAY_SIZE(pmguard_uprobe_probes); i++)
 		if (register_kprobe(&pmguard_uprobe_probes[i])) {
@@ -305,6 +386,9 @@ void pmguard_dump_unregister(void)
 	for (i = 0; i < ARRAY_SIZE(pmguard_uprobe_probes); i++)
 		if (pmguard_uprobe_probes[i].addr)
 			unregister_kprobe(&pmguard_uprobe_probes[i]);
+	for (i = 0; i < ARRAY_SIZE(pmguard_dump_config_probes); i++)
+		if (pmguard_dump_config_probes[i].addr)
+			unregister_kprobe(&pmguard_dump_config_probes[i]);
 }
 
 u64 pmguard_dump_missed(void)
@@ -323,6 +407,9 @@ u64 pmguard_dump_missed(void)
 	for (i = 0; i < ARRAY_SIZE(pmguard_uprobe_probes); i++)
 		if (pmguard_uprobe_probes[i].addr)
 			missed += pmguard_uprobe_probes[i].nmissed;
+	for (i = 0; i < ARRAY_SIZE(pmguard_dump_config_probes); i++)
+		if (pmguard_dump_config_probes[i].addr)
+			missed += pmguard_dump_config_probes[i].nmissed;
 	return missed;
 }
 
@@ -330,5 +417,7 @@ unsigned int pmguard_dump_active(void)
 {
 	return !!pmguard_kcore_probe.kp.addr + !!pmguard_perf_probe.kp.addr +
 	       !!pmguard_core_probe.addr +
-	       !!pmguard_uprobe_probes[0].addr + !!pmguard_uprobe_probes[1].addr;
+	       !!pmguard_uprobe_probes[0].addr + !!pmguard_uprobe_probes[1].addr +
+	       !!pmguard_dump_config_probes[0].addr +
+	       !!pmguard_dump_config_probes[1].addr;
 }

@@ -141,6 +141,9 @@ struct pmguard_verdict {
 struct pmguard_fold_key {
 	u32 caller_pid;
 	u32 target_pid;
+	/* Targets of pid 0 (uprobes, settings) differ by file and name. */
+	unsigned long target_ino;
+	char target_comm[TASK_COMM_LEN];
 	u32 kind;
 	u32 access;
 	int result;

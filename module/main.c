@@ -614,6 +614,13 @@ static void pmguard_add_tool_rules(struct pmguard_policy *policy,
 
 #define PMGUARD_KINDS_INVENTORY	(PMGUARD_KINDS_MAPS | BIT(PMGUARD_KIND_AUXV))
 
+static char *pmguard_sysctl_exe[] = { "/usr/lib/systemd/systemd-sysctl" };
+
+static const struct pmguard_tool_rule pmguard_dump_config_tool = {
+	.prefix = "dump-config", .kinds = BIT(PMGUARD_KIND_DUMP_CONFIG),
+	.action = PMGUARD_ACTION_ALLOW, .severity = PMGUARD_SEV_INFO,
+};
+
 static const struct pmguard_tool_rule pmguard_allow_tool = {
 	.prefix = "allow", .flags_clear = PMGUARD_F_TARGET_SENSITIVE,
 	.action = PMGUARD_ACTION_ALLOW, .severity = PMGUARD_SEV_INFO,
@@ -695,6 +702,17 @@ static struct pmguard_policy *pmguard_default_policy(void)
 	 */
 	pmguard_add_rule(policy, "kcore", BIT(PMGUARD_KIND_KCORE), 0, 0,
 			 PMGUARD_ACTION_DENY, PMGUARD_SEV_HIGH);
+	/*
+	 * Where core dumps go: systemd-sysctl sets systemd-coredump's pipe at
+	 * boot; anyone else changing it (or making setuid processes dumpable)
+	 * prepares the core-dump theft.  Reported, not refused: it is root's
+	 * setting, and a dump it leads to is decided on its own.
+	 */
+	pmguard_add_tool_rules(policy, pmguard_sysctl_exe,
+			       ARRAY_SIZE(pmguard_sysctl_exe), false,
+			       &pmguard_dump_config_tool);
+	pmguard_add_rule(policy, "dump-config", BIT(PMGUARD_KIND_DUMP_CONFIG), 0, 0,
+			 PMGUARD_ACTION_ALERT, PMGUARD_SEV_HIGH);
 	pmguard_add_rule(policy, "sensitive-core", BIT(PMGUARD_KIND_CORE),
 			 PMGUARD_F_TARGET_SENSITIVE, 0,
 			 PMGUARD_ACTION_DENY, PMGUARD_SEV_HIGH);

@@ -32,6 +32,7 @@ static const char * const pmguard_kind_names[] = {
 	[PMGUARD_KIND_FD_REOPEN]	= "fd_reopen",
 	[PMGUARD_KIND_UPROBE]		= "uprobe",
 	[PMGUARD_KIND_PERF_SAMPLE]	= "perf_sample",
+	[PMGUARD_KIND_DUMP_CONFIG]	= "dump_config",
 };
 
 const char *pmguard_kind_name(enum pmguard_kind kind)
@@ -256,6 +257,8 @@ void pmguard_fold_key_of(const struct pmguard_access *acc, u8 action,
 	memset(key, 0, sizeof(*key));
 	key->caller_pid = acc->caller.pid;
 	key->target_pid = acc->target.pid;
+	key->target_ino = acc->target.exe.ino;
+	memcpy(key->target_comm, acc->target.comm, sizeof(key->target_comm));
 	key->kind = acc->kind;
 	key->access = acc->access;
 	key->result = acc->result;

@@ -34,7 +34,8 @@
 			 { PMGUARD_KIND_CORE, "core" },		\
 			 { PMGUARD_KIND_FD_REOPEN, "fd_reopen" }, \
 			 { PMGUARD_KIND_UPROBE, "uprobe" },	\
-			 { PMGUARD_KIND_PERF_SAMPLE, "perf_sample" })
+			 { PMGUARD_KIND_PERF_SAMPLE, "perf_sample" }, \
+			 { PMGUARD_KIND_DUMP_CONFIG, "dump_config" })
 
 #define pmguard_show_action(action)				\
 	__print_symbolic(action,				\

@@ -34,6 +34,7 @@ static const char *const kind_names[__PMGUARD_KIND_MAX] = {
 	[PMGUARD_KIND_FD_REOPEN]	= "fd_reopen",
 	[PMGUARD_KIND_UPROBE]		= "uprobe",
 	[PMGUARD_KIND_PERF_SAMPLE]	= "perf_sample",
+	[PMGUARD_KIND_DUMP_CONFIG]	= "dump_config",
 };
 
 static const char *const action_names[__PMGUARD_ACTION_MAX] = {

@@ -236,7 +236,7 @@ static const struct {
 	{ "rule x action=allow kinds=mem,cmdline",
 	  "kinds: unknown kind 'cmdline' (expected mem, environ, maps, smaps, smaps_rollup, "
 	  "numa_maps, pagemap, auxv, vm_read, vm_write, ptrace, ptrace_read, ptrace_write, "
-	  "getfd, pageout, kcore, core, fd_reopen, uprobe, perf_sample, all)" },
+	  "getfd, pageout, kcore, core, fd_reopen, uprobe, perf_sample, dump_config, all)" },
 	/* all with others: would read as any kind and match only the others */
 	{ "rule x action=deny kinds=all,mem",
 	  "kinds: 'all' with other items in 'all,mem' (all alone means any; or list "
@@ -583,13 +583,13 @@ static void test_format_refuses_unknown(void **state)
 			   (1u << PMGUARD_R_KINDS),
 		.name = "new",
 		.action = PMGUARD_ACTION_DENY,
-		.kinds = (1u << PMGUARD_KIND_MEM) | (1u << 21),
+		.kinds = (1u << PMGUARD_KIND_MEM) | (1u << 22),
 	};
 
 	(void)state;
 	assert_null(pmg_rule_format(&r, reason));
 	assert_non_null(strstr(reason, "rule 'new' uses kinds, access bits or flags this "
-			       "version of pmguard does not know (kinds 0x200000"));
+			       "version of pmguard does not know (kinds 0x400000"));
 	r.kinds = 0;
 	r.flags_set = PMGUARD_F_WOULD_DENY;
 	r.present |= 1u << PMGUARD_R_FLAGS_SET;
@@ -997,7 +997,8 @@ static bool sensitive_named(const char *name)
 static void test_default_policy_conf(void **state)
 {
 	static const char *const names[] = {
-		"cross-container", "kcore", "sensitive-core", "nondumpable-core", "core",
+		"cross-container", "kcore", "dump-config:systemd-sysctl", "dump-config",
+		"sensitive-core", "nondumpable-core", "core",
 		"nondumpable-memory", "allow:gdb", "allow:gdb-multiarch", "allow:strace",
 		"allow:ltrace", "allow:lldb", "allow:eu-stack", "allow:systemd-coredump",
 		"sensitive-environ:ps", "sensitive-environ:top", "sensitive-environ:htop",
@@ -1079,17 +1080,24 @@ static void test_default_policy_conf(void **state)
 	assert_int_equal(r->severity, PMGUARD_SEV_HIGH);
 	assert_int_equal(r->kinds, 1u << PMGUARD_KIND_KCORE);
 	assert_int_equal(r->flags_set | r->flags_clear, 0);
-	assert_int_equal(pol->rules[2].kinds, core);
-	assert_int_equal(pol->rules[2].flags_set, PMGUARD_F_TARGET_SENSITIVE);
-	assert_int_equal(pol->rules[2].action, PMGUARD_ACTION_DENY);
-	assert_int_equal(pol->rules[3].kinds, core);
-	assert_int_equal(pol->rules[3].flags_set, PMGUARD_F_TARGET_NONDUMPABLE);
-	assert_int_equal(pol->rules[3].action, PMGUARD_ACTION_DENY);
+	/* Where dumps go: systemd-sysctl at boot, anyone else high, never refused. */
+	assert_int_equal(pol->rules[2].kinds, 1u << PMGUARD_KIND_DUMP_CONFIG);
+	assert_int_equal(pol->rules[2].action, PMGUARD_ACTION_ALLOW);
+	assert_string_equal(pol->rules[2].caller_exe, "/usr/lib/systemd/systemd-sysctl");
+	assert_int_equal(pol->rules[3].kinds, 1u << PMGUARD_KIND_DUMP_CONFIG);
+	assert_int_equal(pol->rules[3].action, PMGUARD_ACTION_ALERT);
+	assert_int_equal(pol->rules[3].severity, PMGUARD_SEV_HIGH);
 	assert_int_equal(pol->rules[4].kinds, core);
-	assert_int_equal(pol->rules[4].action, PMGUARD_ACTION_ALLOW);
-	assert_int_equal(pol->rules[4].flags_set | pol->rules[4].flags_clear, 0);
+	assert_int_equal(pol->rules[4].flags_set, PMGUARD_F_TARGET_SENSITIVE);
+	assert_int_equal(pol->rules[4].action, PMGUARD_ACTION_DENY);
+	assert_int_equal(pol->rules[5].kinds, core);
+	assert_int_equal(pol->rules[5].flags_set, PMGUARD_F_TARGET_NONDUMPABLE);
+	assert_int_equal(pol->rules[5].action, PMGUARD_ACTION_DENY);
+	assert_int_equal(pol->rules[6].kinds, core);
+	assert_int_equal(pol->rules[6].action, PMGUARD_ACTION_ALLOW);
+	assert_int_equal(pol->rules[6].flags_set | pol->rules[6].flags_clear, 0);
 	/* Not dumpable, or exiting without an mm: only CAP_SYS_PTRACE passes. */
-	r = &pol->rules[5];
+	r = &pol->rules[7];
 	assert_int_equal(r->action, PMGUARD_ACTION_DENY);
 	assert_int_equal(r->severity, PMGUARD_SEV_HIGH);
 	assert_int_equal(r->kinds, direct);
@@ -1101,7 +1109,7 @@ static void test_default_policy_conf(void **state)
 	 * only for its layout (maps family, auxv); a deny there is quiet only
 	 * for environ, by a named tool (issue 20).
 	 */
-	for (size_t i = 6; i < sensitive_memory; i++) {
+	for (size_t i = 8; i < sensitive_memory; i++) {
 		r = &pol->rules[i];
 		if (r->action == PMGUARD_ACTION_ALLOW) {
 			assert_int_equal(r->severity, PMGUARD_SEV_INFO);
@@ -1120,13 +1128,13 @@ static void test_default_policy_conf(void **state)
 			assert_true(pmg_rule_has(r, PMGUARD_R_CALLER_EXE) !=
 				    pmg_rule_has(r, PMGUARD_R_CALLER_SCRIPT));
 	}
-	for (size_t i = 6; i < 13; i++) {
+	for (size_t i = 8; i < 15; i++) {
 		r = &pol->rules[i];
 		assert_true(pmg_rule_has(r, PMGUARD_R_CALLER_EXE));
 		assert_false(pmg_rule_has(r, PMGUARD_R_KINDS));
 		assert_int_equal(r->flags_clear, PMGUARD_F_TARGET_SENSITIVE);
 	}
-	assert_string_equal(pol->rules[12].caller_exe, "/usr/lib/systemd/systemd-coredump");
+	assert_string_equal(pol->rules[14].caller_exe, "/usr/lib/systemd/systemd-coredump");
 	/* Scripts by their own identity, not the interpreter's. */
 	r = rule_named("inventory:needrestart", NULL);
 	assert_string_equal(r->caller_script, "/usr/sbin/needrestart");

@@ -84,6 +84,12 @@ enum pmguard_kind {
 	 * process (perf record -a)
 	 */
 	PMGUARD_KIND_PERF_SAMPLE,
+	/*
+	 * a write of kernel.core_pattern or fs.suid_dumpable: where core
+	 * dumps go (a pipe to any program) and whether setuid processes are
+	 * dumped; target pid 0, its comm the setting's name
+	 */
+	PMGUARD_KIND_DUMP_CONFIG,
 	__PMGUARD_KIND_MAX,
 };
 
