@@ -34,6 +34,16 @@
 #define PMGUARD_TRACK_WAYS	8
 #define PMGUARD_TRACK_SLOTS	(PMGUARD_TRACK_WAYS << PMGUARD_TRACK_SET_BITS)
 
+/*
+ * Reads and writes in flight on tracked files at once.  A read of a mem
+ * file can block as long as its caller likes (a FUSE or userfaultfd page
+ * of the target, which the caller may own), each holding an instance:
+ * with 64, as many blocked reads of a file of one's own silenced the
+ * accounting of everyone's (counted, in missed).  2 instances per tracked
+ * file: 1024 blocked readers, then counted.
+ */
+#define PMGUARD_RW_MAXACTIVE	(2 * PMGUARD_TRACK_SLOTS)
+
 struct pmguard_track {
 	struct file *file;		/* NULL: free slot */
 	struct pmguard_event ev;	/* the access, with its references */
@@ -220,7 +230,7 @@ static struct kretprobe pmguard_read_probe = {
 	.entry_handler	= pmguard_rw_entry,
 	.handler	= pmguard_read_return,
 	.data_size	= sizeof(struct pmguard_rw),
-	.maxactive	= 64,
+	.maxactive	= PMGUARD_RW_MAXACTIVE,
 };
 
 static struct kretprobe pmguard_write_probe = {
@@ -228,7 +238,7 @@ static struct kretprobe pmguard_write_probe = {
 	.entry_handler	= pmguard_rw_entry,
 	.handler	= pmguard_write_return,
 	.data_size	= sizeof(struct pmguard_rw),
-	.maxactive	= 64,
+	.maxactive	= PMGUARD_RW_MAXACTIVE,
 };
 
 static struct kprobe pmguard_release_probe = {

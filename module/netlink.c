@@ -454,6 +454,7 @@ static void pmguard_nl_count(const struct pmguard_event *ev, int counter)
 struct pmguard_nl_pending {
 	unsigned int refs;		/* held copies */
 	bool counted;
+	bool replay;			/* counted as no_listener already */
 	u8 type;
 	u8 urgency;
 	u32 count;
@@ -485,6 +486,44 @@ static unsigned int pmguard_nl_retry_ms = PMGUARD_NL_RETRY_MIN_MS;
 static void pmguard_nl_retry_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(pmguard_nl_retry_work, pmguard_nl_retry_fn);
 
+/*
+ * The last priority events that found no subscriber (a killed reader),
+ * as built for one: replayed to each subscriber that comes next, ahead of
+ * what follows, until one with CAP_SYS_ADMIN (pmguard.service) has them.
+ * Under pmguard_nl_subs_mutex.
+ */
+#define PMGUARD_NL_UNHEARD_MAX		64
+static struct sk_buff *pmguard_nl_unheard[PMGUARD_NL_UNHEARD_MAX];
+static unsigned int pmguard_nl_unheard_head, pmguard_nl_unheard_len;
+
+/* Keep @msg (ownership passes), the oldest one making room. */
+static void pmguard_nl_keep_unheard(struct sk_buff *msg)
+{
+	unsigned int at;
+
+	lockdep_assert_held(&pmguard_nl_subs_mutex);
+	if (pmguard_nl_unheard_len == PMGUARD_NL_UNHEARD_MAX) {
+		nlmsg_free(pmguard_nl_unheard[pmguard_nl_unheard_head]);
+		pmguard_nl_unheard_head = (pmguard_nl_unheard_head + 1) %
+					  PMGUARD_NL_UNHEARD_MAX;
+		pmguard_nl_unheard_len--;
+	}
+	at = (pmguard_nl_unheard_head + pmguard_nl_unheard_len) %
+	     PMGUARD_NL_UNHEARD_MAX;
+	pmguard_nl_unheard[at] = msg;
+	pmguard_nl_unheard_len++;
+}
+
+static void pmguard_nl_forget_unheard(void)
+{
+	while (pmguard_nl_unheard_len) {
+		nlmsg_free(pmguard_nl_unheard[pmguard_nl_unheard_head]);
+		pmguard_nl_unheard_head = (pmguard_nl_unheard_head + 1) %
+					  PMGUARD_NL_UNHEARD_MAX;
+		pmguard_nl_unheard_len--;
+	}
+}
+
 /* Nobody but the subscription holds the socket: its owner closed it. */
 static bool pmguard_nl_sub_gone(const struct pmguard_nl_sub *sub)
 {
@@ -499,6 +538,13 @@ static void pmguard_nl_resolve(struct pmguard_nl_held *h, bool delivered)
 	kfree_skb(h->skb);
 	h->skb = NULL;
 	h->pending = NULL;
+	if (p->replay) {
+		if (delivered)
+			atomic64_inc(&pmguard_stats[PMGUARD_S_REPLAYED]);
+		if (!--p->refs)
+			kfree(p);
+		return;
+	}
 	if (delivered && !p->counted) {
 		pmguard_nl_count_fate(p->type, p->count, p->kind, p->urgency,
 				      PMGUARD_S_REPORTED);
@@ -659,6 +705,34 @@ static void pmguard_nl_retry_fn(struct work_struct *work)
 }
 
 /*
+ * A new subscriber gets what nobody heard first: held for it, sent by the
+ * retry work after this request's ACK.  Counted as replayed (they were
+ * counted as no_listener when they happened).
+ */
+static void pmguard_nl_replay_unheard(struct pmguard_nl_sub *sub)
+{
+	struct pmguard_nl_pending *p;
+	unsigned int i;
+
+	lockdep_assert_held(&pmguard_nl_subs_mutex);
+	if (!pmguard_nl_unheard_len)
+		return;
+	for (i = 0; i < pmguard_nl_unheard_len; i++) {
+		p = kzalloc(sizeof(*p), GFP_KERNEL);
+		if (!p)
+			break;
+		p->replay = true;
+		if (!pmguard_nl_hold(sub, pmguard_nl_unheard[(pmguard_nl_unheard_head + i) %
+							     PMGUARD_NL_UNHEARD_MAX],
+				     p, PMGUARD_URGENCY_PRIVILEGED))
+			kfree(p);
+	}
+	if (sub->admin)
+		pmguard_nl_forget_unheard();
+	pmguard_nl_retry_later(true);
+}
+
+/*
  * PMGUARD_CMD_SUBSCRIBE: send events to the requesting socket until it is
  * closed or the module unloads.  GENL_ADMIN_PERM has checked
  * CAP_NET_ADMIN in the initial user namespace, of the socket's opener and
@@ -713,6 +787,7 @@ static int pmguard_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(pmguard_nl_nr_subs, pmguard_nl_nr_subs + 1);
 		atomic64_set(&pmguard_stats[PMGUARD_S_SUBSCRIBERS],
 			     pmguard_nl_nr_subs);
+		pmguard_nl_replay_unheard(sub);
 		sub = NULL;
 	}
 	mutex_unlock(&pmguard_nl_subs_mutex);
@@ -912,11 +987,6 @@ void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 	}
 
 	looked_up = pmguard_nl_sides(ev, buf, &caller, &target);
-	if (!READ_ONCE(pmguard_nl_nr_subs)) {
-		pmguard_nl_log_unheard(ev, caller.exe, target.exe);
-		pmguard_nl_count(ev, PMGUARD_S_DROP_NO_LISTENER);
-		goto out;
-	}
 	/* 768 for the fixed attributes, 2 x 96 for the context's. */
 	size = 960 + pmguard_nl_side_size(&caller) +
 	       pmguard_nl_side_size(&target);
@@ -937,9 +1007,19 @@ void pmguard_nl_report(const struct pmguard_event *ev, char *buf)
 		goto out;
 	}
 	mutex_lock(&pmguard_nl_subs_mutex);
-	heard = pmguard_nl_deliver(ev, msg);
+	if (pmguard_nl_nr_subs) {
+		heard = pmguard_nl_deliver(ev, msg);
+	} else {
+		/* Only priority events get this far with nobody there. */
+		pmguard_nl_count(ev, PMGUARD_S_DROP_NO_LISTENER);
+		heard = false;
+	}
+	/* Nobody left to take it (a killed reader is found gone here too). */
+	if (!heard && pmguard_event_priority(ev))
+		pmguard_nl_keep_unheard(msg);
+	else
+		nlmsg_free(msg);
 	mutex_unlock(&pmguard_nl_subs_mutex);
-	nlmsg_free(msg);
 	if (!heard)
 		pmguard_nl_log_unheard(ev, caller.exe, target.exe);
 out:
@@ -970,5 +1050,6 @@ void pmguard_nl_unregister(void)
 		pmguard_nl_flush(pmguard_nl_subs[i]);
 		pmguard_nl_sub_remove(i);
 	}
+	pmguard_nl_forget_unheard();
 	mutex_unlock(&pmguard_nl_subs_mutex);
 }

@@ -883,12 +883,12 @@ void pmguard_routes_unregister(void)
 			unregister_kretprobe(&pmguard_fd_link_probes[i]);
 	/*
 	 * No handler runs any more.  A call still copying when its return
-	 * probe went away never completes its event: report it without the
-	 * byte count.
+	 * probe went away was reported when decided; its summary will not
+	 * come: let its copy of the event go.
 	 */
 	for (i = 0; i < PMGUARD_CALL_SLOTS; i++)
 		if (pmguard_calls[i].task && pmguard_calls[i].parked)
-			pmguard_report_access(&pmguard_calls[i].ev);
+			pmguard_event_release(&pmguard_calls[i].ev);
 	kvfree(pmguard_calls);
 	pmguard_calls = NULL;
 }

@@ -97,6 +97,7 @@ static struct nla_policy stats_policy[PMGUARD_S_MAX + 1] = {
 	[PMGUARD_S_DROP_GUARD]		= { .type = NLA_U64 },
 	[PMGUARD_S_SCRIPTS_UNNOTED]	= { .type = NLA_U64 },
 	[PMGUARD_S_URGENT_DROPPED]	= { .type = NLA_U64 },
+	[PMGUARD_S_REPLAYED]		= { .type = NLA_U64 },
 };
 
 static struct nla_policy kind_stats_policy[PMGUARD_KS_MAX + 1] = {

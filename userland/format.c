@@ -855,6 +855,8 @@ static const struct pmg_stat_name stat_keys[] = {
 	{ PMGUARD_S_SCRIPTS_UNNOTED, "scripts_unnoted" },
 	/* of priority_dropped: got through or refused by pmguard (a real dump) */
 	{ PMGUARD_S_URGENT_DROPPED, "urgent_dropped" },
+	/* of no_listener: priority events sent later to the next subscriber */
+	{ PMGUARD_S_REPLAYED,	"replayed" },
 };
 
 static bool stat_has(const struct pmguard_stats *st, int attr)

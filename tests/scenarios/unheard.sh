@@ -3,7 +3,9 @@
 # Nobody listening is no blind spot: with the reader killed (kill -9), a
 # would-deny access of a credential holder goes to the kernel log
 # (rate-limited, escaped), as audit records do while auditd is down; an
-# ordinary access does not.  Both are counted as no_listener.
+# ordinary access does not.  Both are counted as no_listener.  The next
+# reader to subscribe (the restarted service) gets the would-deny first,
+# with its own seq and time (replayed); the ordinary one is gone.
 . "$PMGUARD_REPO/tests/scenarios/lib.sh"
 
 work=$(mktemp -d /tmp/unheard.XXXXXX)
@@ -33,6 +35,24 @@ check "both counted as no_listener" "$PY" -c "
 import json, sys
 s = json.load(open(sys.argv[1]))
 sys.exit(s['dropped']['no_listener'] < 2)" "$PMGUARD_OUT/stats.json"
+ev="$PMGUARD_OUT/next.jsonl"
+pmg_monitor "$ev"
+sleep 0.5
+pmg_monitor_stop
+expect "$ev" "the next reader gets the unheard would-deny read, replayed" kind=environ \
+	target.pid="$SSHD" caller.comm=cat flags@would_deny severity=high
+expect_none "$ev" "not the ordinary one" target.pid="$PLAIN"
+"$PMGUARD_BIN" stats --json >"$PMGUARD_OUT/stats2.json"
+check "counted as replayed" "$PY" -c "
+import json, sys
+s = json.load(open(sys.argv[1]))
+sys.exit(s.get('replayed', 0) < 1)" "$PMGUARD_OUT/stats2.json"
+ev2="$PMGUARD_OUT/after.jsonl"
+pmg_monitor "$ev2"
+sleep 0.5
+pmg_monitor_stop
+expect_none "$ev2" "a root reader took them: the one after does not get them again" \
+	target.pid="$SSHD"
 kill "$SSHD" "$PLAIN"
 rm -rf "$work"
 finish

@@ -381,6 +381,11 @@ enum pmguard_stat_attr {
 	 * come first and are lost only to a flood of root's own.
 	 */
 	PMGUARD_S_URGENT_DROPPED,
+	/*
+	 * priority events that found no subscriber (counted in no_listener),
+	 * sent later to the next subscriber: the last 64 are kept for it
+	 */
+	PMGUARD_S_REPLAYED,
 	__PMGUARD_S_MAX,
 };
 
