@@ -221,6 +221,11 @@ static void kernel_metrics(FILE *f, const struct pmguard_stats *st)
 	kernel_counter(f, st, PMGUARD_S_URGENT_DROPPED, "pmguard_kernel_urgent_dropped_total",
 		       "Of those, accesses that got through or that the module refused "
 		       "(not refused by the kernel first): real dumps lost.");
+	kernel_counter(f, st, PMGUARD_S_REPLAYED, "pmguard_kernel_replayed_total",
+		       "Priority events that found no subscriber, sent later to the next one.");
+	kernel_counter(f, st, PMGUARD_S_SCRIPTS_UNNOTED, "pmguard_kernel_scripts_unnoted_total",
+		       "Named scripts run while the table of running scripts was full "
+		       "(their identity not noted).");
 	kernel_counter(f, st, PMGUARD_S_HELD, "pmguard_kernel_held_total",
 		       "Priority events held back for a subscriber whose socket was full.");
 	kernel_counter(f, st, PMGUARD_S_BLINDED, "pmguard_kernel_blinded_total",

@@ -197,6 +197,9 @@ static void test_with_kernel(void **state)
 	assert_true(has_line(s, "pmguard_kernel_subscribers 117"));
 	assert_true(has_line(s, "pmguard_kernel_priority_dropped_total 118"));
 	assert_true(has_line(s, "pmguard_kernel_held_total 119"));
+	assert_true(has_line(s, "pmguard_kernel_scripts_unnoted_total 123"));
+	assert_true(has_line(s, "pmguard_kernel_urgent_dropped_total 124"));
+	assert_true(has_line(s, "pmguard_kernel_replayed_total 125"));
 	assert_true(has_line(s, "pmguard_kernel_kind_seen_total{kind=\"mem\"} 50"));
 	assert_true(has_line(s, "pmguard_kernel_kind_reported_total{kind=\"mem\"} 49"));
 	assert_true(has_line(s, "pmguard_kernel_kind_probed{kind=\"mem\"} 1"));
