@@ -214,9 +214,7 @@ static int pmguard_release_pre(struct kprobe *p, struct pt_regs *regs)
 			if (ev->mem.first_offset == U64_MAX)
 				ev->mem.first_offset = 0;
 			ev->mem.duration_ns = ktime_get_ns() - ev->mem.duration_ns;
-			trace_mem_summary(ev);
-			/* The queue copies the event and owns its references. */
-			pmguard_submit(ev);
+			pmguard_submit_summary(ev);
 		}
 	}
 	raw_spin_unlock_irqrestore(&pmguard_track_lock, flags);
@@ -310,7 +308,12 @@ void pmguard_trace_access(const struct pmguard_event *ev)
 	trace_access(ev);
 }
 
-void pmguard_trace_summary(const struct pmguard_event *ev)
+/*
+ * Trace and queue a summary, mem file's or copy call's; the queue copies
+ * the event and owns its references.
+ */
+void pmguard_submit_summary(struct pmguard_event *ev)
 {
 	trace_mem_summary(ev);
+	pmguard_submit(ev);
 }

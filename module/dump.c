@@ -230,6 +230,26 @@ static noinline notrace void pmguard_skip_call(void)
 NOKPROBE_SYMBOL(pmguard_skip_call);
 
 /*
+ * Decide @ev and report it; on a denial the probed function's body is
+ * skipped and it returns -EPERM (ignored by a void one).  Returns what the
+ * kprobe pre_handler must.
+ */
+static int pmguard_decide_or_skip(struct pmguard_event *ev, struct pt_regs *regs)
+{
+	bool deny = pmguard_decide_event(ev);
+
+	if (deny)
+		ev->acc.result = -EPERM;
+	pmguard_report_access(ev);
+	if (!deny)
+		return 0;
+	regs_set_return_value(regs, (unsigned long)-EPERM);
+	/* A changed ip and 1: the kprobe core resumes there. */
+	instruction_pointer_set(regs, (unsigned long)pmguard_skip_call);
+	return 1;
+}
+
+/*
  * Entry of the dump function (void): current is dumping itself.  A process
  * that is not dumpable at all (0) gets no core from the kernel either: no
  * event.  One dumpable by root only (2: setuid with fs.suid_dumpable=2)
@@ -246,15 +266,7 @@ static int pmguard_core_pre(struct kprobe *p, struct pt_regs *regs)
 	if (deny)
 		return 0;
 	pmguard_dump_event(&ev, PMGUARD_KIND_CORE, current);
-	deny = pmguard_decide_event(&ev);
-	if (deny)
-		ev.acc.result = -EPERM;
-	pmguard_report_access(&ev);
-	if (!deny)
-		return 0;
-	/* A changed ip and 1: the kprobe core resumes there. */
-	instruction_pointer_set(regs, (unsigned long)pmguard_skip_call);
-	return 1;
+	return pmguard_decide_or_skip(&ev, regs);
 }
 
 NOKPROBE_SYMBOL(pmguard_core_pre);
@@ -289,30 +301,21 @@ static int pmguard_dump_config_pre(struct kprobe *p, struct pt_regs *regs)
 	const struct ctl_table *table = (void *)regs_get_kernel_argument(regs, 0);
 	const size_t *lenp = (void *)regs_get_kernel_argument(regs, 3);
 	const loff_t *ppos = (void *)regs_get_kernel_argument(regs, 4);
-	bool string = !strcmp(p->symbol_name, "proc_dostring_coredump");
 	struct pmguard_event ev;
-	bool deny;
+	bool string;
 
 	if (!regs_get_kernel_argument(regs, 1))
 		return 0;
+	string = !strcmp(p->symbol_name, "proc_dostring_coredump");
 	if (!*ppos && pmguard_sysctl_unchanged(table,
 					       (void *)regs_get_kernel_argument(regs, 2),
 					       *lenp, string))
 		return 0;
 	pmguard_dump_event(&ev, PMGUARD_KIND_DUMP_CONFIG, &init_task);
 	ev.acc.access = PMGUARD_ACCESS_WRITE;
-	memset(ev.acc.target.comm, 0, sizeof(ev.acc.target.comm));
-	strscpy(ev.acc.target.comm, string ? "core_pattern" : "suid_dumpable",
-		sizeof(ev.acc.target.comm));
-	deny = pmguard_decide_event(&ev);
-	if (deny)
-		ev.acc.result = -EPERM;
-	pmguard_report_access(&ev);
-	if (!deny)
-		return 0;
-	regs_set_return_value(regs, (unsigned long)-EPERM);
-	instruction_pointer_set(regs, (unsigned long)pmguard_skip_call);
-	return 1;
+	strscpy_pad(ev.acc.target.comm, string ? "core_pattern" : "suid_dumpable",
+		    sizeof(ev.acc.target.comm));
+	return pmguard_decide_or_skip(&ev, regs);
 }
 
 NOKPROBE_SYMBOL(pmguard_dump_config_pre);

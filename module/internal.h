@@ -260,7 +260,7 @@ bool pmguard_fold_add_bytes(u64 seq, u64 bytes);
 void pmguard_fold_stop(void);
 void pmguard_track_set_seq(struct file *file, u64 seq);
 void pmguard_trace_access(const struct pmguard_event *ev);
-void pmguard_trace_summary(const struct pmguard_event *ev);
+void pmguard_submit_summary(struct pmguard_event *ev);
 
 /* The second argument of a probed function, at its entry (x86-64: rsi). */
 static inline void pmguard_set_second_argument(struct pt_regs *regs,

@@ -496,18 +496,22 @@ static DECLARE_DELAYED_WORK(pmguard_nl_retry_work, pmguard_nl_retry_fn);
 static struct sk_buff *pmguard_nl_unheard[PMGUARD_NL_UNHEARD_MAX];
 static unsigned int pmguard_nl_unheard_head, pmguard_nl_unheard_len;
 
+static void pmguard_nl_drop_oldest_unheard(void)
+{
+	nlmsg_free(pmguard_nl_unheard[pmguard_nl_unheard_head]);
+	pmguard_nl_unheard_head = (pmguard_nl_unheard_head + 1) %
+				  PMGUARD_NL_UNHEARD_MAX;
+	pmguard_nl_unheard_len--;
+}
+
 /* Keep @msg (ownership passes), the oldest one making room. */
 static void pmguard_nl_keep_unheard(struct sk_buff *msg)
 {
 	unsigned int at;
 
 	lockdep_assert_held(&pmguard_nl_subs_mutex);
-	if (pmguard_nl_unheard_len == PMGUARD_NL_UNHEARD_MAX) {
-		nlmsg_free(pmguard_nl_unheard[pmguard_nl_unheard_head]);
-		pmguard_nl_unheard_head = (pmguard_nl_unheard_head + 1) %
-					  PMGUARD_NL_UNHEARD_MAX;
-		pmguard_nl_unheard_len--;
-	}
+	if (pmguard_nl_unheard_len == PMGUARD_NL_UNHEARD_MAX)
+		pmguard_nl_drop_oldest_unheard();
 	at = (pmguard_nl_unheard_head + pmguard_nl_unheard_len) %
 	     PMGUARD_NL_UNHEARD_MAX;
 	pmguard_nl_unheard[at] = msg;
@@ -516,12 +520,8 @@ static void pmguard_nl_keep_unheard(struct sk_buff *msg)
 
 static void pmguard_nl_forget_unheard(void)
 {
-	while (pmguard_nl_unheard_len) {
-		nlmsg_free(pmguard_nl_unheard[pmguard_nl_unheard_head]);
-		pmguard_nl_unheard_head = (pmguard_nl_unheard_head + 1) %
-					  PMGUARD_NL_UNHEARD_MAX;
-		pmguard_nl_unheard_len--;
-	}
+	while (pmguard_nl_unheard_len)
+		pmguard_nl_drop_oldest_unheard();
 }
 
 /* Nobody but the subscription holds the socket: its owner closed it. */

@@ -255,8 +255,7 @@ static void pmguard_vm_summarize(struct pmguard_event *ev, long ret)
 	}
 	/* Decision to return; time_ns is the decision's (monotonic). */
 	mem->duration_ns = ktime_get_ns() - ev->time_ns;
-	pmguard_trace_summary(ev);
-	pmguard_submit(ev);	/* the queue takes the references */
+	pmguard_submit_summary(ev);
 }
 
 /* Entry of process_vm_rw(): hold a slot for the calling task. */
@@ -442,7 +441,6 @@ static struct kretprobe pmguard_fd_link_probes[] = {
 static void pmguard_vm_report(struct pmguard_event *ev)
 {
 	struct pmguard_call *slot = NULL;
-	u64 decided_ns = ktime_get_ns();
 
 	if (!ev->acc.result)
 		slot = pmguard_call_mine();
@@ -450,11 +448,11 @@ static void pmguard_vm_report(struct pmguard_event *ev)
 		/* The target is not stable any more at process_vm_rw()'s return. */
 		pmguard_event_complete(ev);
 		slot->ev = *ev;
+		slot->ev.time_ns = ktime_get_ns();	/* the decision's */
 		pmguard_event_hold(&slot->ev);
 		pmguard_report_access(ev);
 		slot->ev.seq = ev->seq;
 		slot->ev.first_seq = ev->first_seq;
-		slot->ev.time_ns = decided_ns;
 		/* The return handler runs on this task: no barrier needed. */
 		slot->parked = true;
 		return;
